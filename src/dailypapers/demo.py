@@ -1,0 +1,65 @@
+"""The offline demo: the whole pipeline against a replay hub serving bundled sample days."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from dailypapers.hub import HubClient
+from dailypapers.pipeline import DayResult, Options, run_day
+from dailypapers.replay import ReplayHub
+from dailypapers.write import write_file
+
+SAMPLE_DAYS = resources.files("dailypapers") / "sample_days"
+
+_CONFIG = """\
+# A minimal Jekyll site made by `dailypapers demo`. Build it with `jekyll build` or `jekyll serve`.
+title: Hugging Face Daily Papers (demo)
+markdown: kramdown
+future: true
+"""
+
+_LAYOUT = """\
+<!DOCTYPE html>
+<html lang="ko">
+<head><meta charset="utf-8"><title>{{ page.title | default: site.title }}</title></head>
+<body>
+<main>
+{{ content }}
+</main>
+</body>
+</html>
+"""
+
+_INDEX = """\
+---
+layout: default
+title: Hugging Face Daily Papers (demo)
+---
+<h1>{{ site.title }}</h1>
+<ul>
+{% for post in site.posts %}  <li><a href="{{ post.url | relative_url }}">{{ post.title }}</a></li>
+{% endfor %}</ul>
+"""
+
+SCAFFOLD = {
+    "_config.yml": _CONFIG,
+    "_layouts/default.html": _LAYOUT,
+    "_layouts/post.html": "---\nlayout: default\n---\n{{ content }}\n",
+    "index.html": _INDEX,
+}
+
+
+def sample_days() -> list[str]:
+    return sorted(entry.name.removesuffix(".json") for entry in SAMPLE_DAYS.iterdir() if entry.name.endswith(".json"))
+
+
+def run_demo(site: Path, *, author: str | None = None) -> list[DayResult]:
+    """Write a small Jekyll site to ``site`` from the bundled days, with no network."""
+    site.mkdir(parents=True, exist_ok=True)
+    for relative, content in SCAFFOLD.items():
+        if not (site / relative).exists():  # never overwrite a file the user may have edited
+            write_file(site, relative, content)
+    with resources.as_file(SAMPLE_DAYS) as directory, ReplayHub(Path(directory)) as hub:
+        client = HubClient(hub.url, token=False)
+        return [run_day(site, day, client, Options(author=author)) for day in sample_days()]

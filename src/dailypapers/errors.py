@@ -1,0 +1,50 @@
+"""The exception tree of dailypapers.
+
+Everything the library raises on purpose derives from :class:`DailyPapersError`; the CLI
+prints ``str(error)`` as one line and exits non-zero. Messages name the date when there is
+one, the cause, and what to do.
+
+    DailyPapersError
+    ├── HubError              a day could not be fetched
+    │   ├── HubUnavailable    network failure, timeout, 429 or 5xx after every retry
+    │   ├── HubHTTPError      the Hub refused the request (4xx other than 429)
+    │   └── HubDataError      the Hub answered with something that is not a list of papers
+    ├── SiteError             the site directory or a file in it cannot be used
+    └── ConfigError           a bad option or setting
+"""
+
+from __future__ import annotations
+
+
+class DailyPapersError(Exception):
+    """Base class of every error dailypapers raises on purpose."""
+
+
+class HubError(DailyPapersError):
+    """A day could not be fetched from the Hub."""
+
+    def __init__(self, message: str, *, day: str | None = None, status: int | None = None) -> None:
+        self.day = day
+        self.status = status
+        prefix = f"{day}: " if day else ""
+        super().__init__(prefix + message)
+
+
+class HubUnavailable(HubError):
+    """The Hub could not be reached or kept failing (network, timeout, 429, 5xx)."""
+
+
+class HubHTTPError(HubError):
+    """The Hub refused the request with a non-transient HTTP status."""
+
+
+class HubDataError(HubError):
+    """The Hub's answer is not the JSON list of papers the API promises."""
+
+
+class SiteError(DailyPapersError):
+    """The site directory, or a file in it, cannot be read or written."""
+
+
+class ConfigError(DailyPapersError):
+    """An option or setting has a bad value."""

@@ -1,0 +1,122 @@
+"""Rendering: posts from Jinja2 templates, and the daily data file.
+
+Templates ship in the package (``templates/LANG/``); a site overrides any of them by
+putting a file of the same name under ``SITE/_dailypapers/templates/LANG/``. Hub text goes
+through the ``md`` filter (see :mod:`dailypapers.escape`) and front-matter values through
+``yaml``. Output depends only on the inputs: no clock, fixed orders.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from dailypapers.escape import escape_markdown, yaml_scalar
+from dailypapers.models import Organization, Paper, rank
+
+DEFAULT_LANGUAGE = "ko"
+SITE_TEMPLATES = Path("_dailypapers") / "templates"
+
+
+@lru_cache(maxsize=8)
+def environment(site: Path | None = None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if site is not None:
+        loaders.append(jinja2.FileSystemLoader(str(site / SITE_TEMPLATES)))
+    loaders.append(jinja2.PackageLoader("dailypapers", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # Markdown, not HTML: the `md` filter does the escaping
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["yaml"] = yaml_scalar
+    return env
+
+
+def render_daily(
+    day: str,
+    papers: Sequence[Paper],
+    *,
+    author: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    site: Path | None = None,
+) -> str:
+    """The daily post for ``day`` listing ``papers`` in the given (ranked) order."""
+    template = environment(site).get_template(f"{language}/daily.md.j2")
+    return template.render(date=day, papers=list(papers), author=author)
+
+
+# --- the daily data file ----------------------------------------------------------------
+
+
+def paper_record(paper: Paper, hub_order: int) -> dict[str, Any]:
+    """One paper in the data file: the original system's keys first, then every field."""
+    record: dict[str, Any] = {
+        "title": paper.title,
+        "url": paper.hf_url,
+        "published": paper.published_at,
+        "likes": paper.upvotes,
+        "institution": paper.institution,
+        "paper_link": paper.arxiv_url,
+    }
+    code_link = paper.github_repo or paper.project_page
+    if code_link:
+        record["code_link"] = code_link
+    record["abstract"] = paper.summary
+    fields = asdict(paper)
+    fields["authors"] = list(paper.authors)
+    fields["ai_keywords"] = list(paper.ai_keywords)
+    record.update(fields)
+    record["hub_order"] = hub_order
+    return record
+
+
+def daily_data(day: str, papers: Sequence[Paper], *, crawled_at: str) -> dict[str, Any]:
+    """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list."""
+    order = {paper.id: position for position, paper in enumerate(papers)}
+    ranked = rank(papers)
+    return {
+        "date": day,
+        "crawled_at": crawled_at,
+        "total_papers": len(ranked),
+        "papers": [paper_record(paper, order[paper.id]) for paper in ranked],
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def papers_from_data(data: dict[str, Any]) -> list[Paper]:
+    """The papers of a data file written by :func:`daily_data`, back in the Hub's order."""
+    records = sorted(data["papers"], key=lambda record: record["hub_order"])
+    papers = []
+    for record in records:
+        org = record.get("organization")
+        papers.append(
+            Paper(
+                id=record["id"],
+                title=record["title"],
+                summary=record.get("summary") or "",
+                authors=tuple(record.get("authors") or ()),
+                organization=Organization(org["name"], org.get("fullname") or "") if org else None,
+                upvotes=record.get("upvotes") or 0,
+                num_comments=record.get("num_comments") or 0,
+                github_repo=record.get("github_repo"),
+                github_stars=record.get("github_stars"),
+                project_page=record.get("project_page"),
+                ai_summary=record.get("ai_summary"),
+                ai_keywords=tuple(record.get("ai_keywords") or ()),
+                published_at=record.get("published_at"),
+                submitted_at=record.get("submitted_at"),
+            )
+        )
+    return papers
