@@ -6,6 +6,7 @@ code 1; bad usage exits with 2 (click's convention). No traceback reaches the us
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -139,10 +140,8 @@ def replay(directory: Path, port: int, latency: float) -> None:
 
     hub = ReplayHub(directory, latency=latency, port=port)
     click.echo(f"Replaying {directory} at {hub.url} (Ctrl-C to stop)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         hub.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 def main() -> None:

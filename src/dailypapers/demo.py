@@ -51,7 +51,8 @@ SCAFFOLD = {
 
 
 def sample_days() -> list[str]:
-    return sorted(entry.name.removesuffix(".json") for entry in SAMPLE_DAYS.iterdir() if entry.name.endswith(".json"))
+    names = (entry.name for entry in SAMPLE_DAYS.iterdir())
+    return sorted(name.removesuffix(".json") for name in names if name.endswith(".json"))
 
 
 def run_demo(site: Path, *, author: str | None = None) -> list[DayResult]:

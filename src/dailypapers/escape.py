@@ -1,4 +1,4 @@
-"""Escaping of third-party text for Jekyll posts (Liquid, then kramdown) and YAML front matter.
+r"""Escaping of third-party text for Jekyll posts (Liquid, then kramdown) and YAML front matter.
 
 A reader must see exactly the text the Hub has, and no paper may inject markup. Jekyll runs
 Liquid over a post before kramdown, so both must be defused; escapes are added only where
@@ -72,7 +72,9 @@ def escape_markdown(text: str) -> str:
 
 
 _UNESCAPE = re.compile(
-    r"\\([" + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE))) + r"])|"
+    r"\\(["
+    + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE)))
+    + r"])|"
     + _CHAR_REFERENCE.pattern
     + r"|\{% raw %\}|\{% endraw %\}"
 )

@@ -118,9 +118,7 @@ class HubClient:
 
         from dailypapers import __version__
 
-        return build_hf_headers(
-            token=self.token, library_name="dailypapers", library_version=__version__
-        )
+        return build_hf_headers(token=self.token, library_name="dailypapers", library_version=__version__)
 
     def fetch_day(self, day: str) -> list[Any]:
         """Every raw entry listed for ``day`` (YYYY-MM-DD), in the Hub's order."""

@@ -170,6 +170,7 @@ def paper_from_entry(entry: Any) -> Paper:
         if not title:
             raise BadEntry("title is empty")
         org = _organization(entry.get("organization") or paper.get("organization"))
+        stars = pick("githubStars")
         return Paper(
             id=paper_id,
             title=title,
@@ -179,7 +180,7 @@ def paper_from_entry(entry: Any) -> Paper:
             upvotes=_count(paper.get("upvotes"), "upvotes"),
             num_comments=_count(entry.get("numComments"), "numComments"),
             github_repo=_optional_url(pick("githubRepo")),
-            github_stars=_count(pick("githubStars"), "githubStars") if pick("githubStars") is not None else None,
+            github_stars=None if stars is None else _count(stars, "githubStars"),
             project_page=_optional_url(pick("projectPage")),
             ai_summary=_text(pick("ai_summary"), "ai_summary").strip() or None,
             ai_keywords=_keywords(pick("ai_keywords")),

@@ -72,6 +72,7 @@ def paper_record(paper: Paper, hub_order: int) -> dict[str, Any]:
         record["code_link"] = code_link
     record["abstract"] = paper.summary
     fields = asdict(paper)
+    del fields["summary"]  # already there as "abstract"; an abstract is the largest field
     fields["authors"] = list(paper.authors)
     fields["ai_keywords"] = list(paper.ai_keywords)
     record.update(fields)
@@ -105,7 +106,7 @@ def papers_from_data(data: dict[str, Any]) -> list[Paper]:
             Paper(
                 id=record["id"],
                 title=record["title"],
-                summary=record.get("summary") or "",
+                summary=record.get("abstract") or "",
                 authors=tuple(record.get("authors") or ()),
                 organization=Organization(org["name"], org.get("fullname") or "") if org else None,
                 upvotes=record.get("upvotes") or 0,

@@ -1,0 +1,80 @@
+"""Shared fixtures: bundled test data, a replay hub per test, the optional full corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dailypapers.hub import HubClient, RetryPolicy
+from dailypapers.replay import ReplayHub
+
+DATA = Path(__file__).parent / "data"
+SHARED_HUB = Path(os.environ.get("DAILYPAPERS_SHARED_HUB", Path(__file__).parents[2] / "shared" / "hub"))
+
+# The seed posts and the snapshot each was made from (shared/README.md).
+SEED_SNAPSHOTS = {
+    "2026-01-09": "20260109T1427Z",
+    "2026-01-27": "20260127T0329Z",
+    "2026-01-28": "20260128T0327Z",
+    "2026-02-05": "20260205T1445Z",
+    "2026-02-10": "20260210T0424Z",
+}
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def seed_source(day: str) -> list[Any] | None:
+    snapshot = SEED_SNAPSHOTS.get(day)
+    return load_json(DATA / "snapshots" / day / f"{snapshot}.json") if snapshot else None
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    path = tmp_path / "site"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def seed_hub() -> Iterator[ReplayHub]:
+    """A replay hub serving the snapshots the five seed posts were made from."""
+    with ReplayHub(seed_source) as hub:
+        yield hub
+
+
+@pytest.fixture
+def replay() -> Iterator[Callable[..., ReplayHub]]:
+    """Start replay hubs over any source; all are stopped at the end of the test."""
+    hubs: list[ReplayHub] = []
+
+    def start(source: Any, **kwargs: Any) -> ReplayHub:
+        hub = ReplayHub(source, **kwargs)
+        hub.start()
+        hubs.append(hub)
+        return hub
+
+    yield start
+    for hub in hubs:
+        hub.stop()
+
+
+def fast_client(url: str, **kwargs: Any) -> HubClient:
+    """A real client for a local hub, with short waits so failing tests stay fast."""
+    kwargs.setdefault("retry", RetryPolicy(attempts=3, backoff=0.01, max_wait=0.05, budget=2))
+    kwargs.setdefault("timeout", 5.0)
+    return HubClient(url, token=False, **kwargs)
+
+
+@pytest.fixture
+def shared_hub() -> Path:
+    """The full recorded corpus beside the clone; tests that need it skip without it."""
+    if not (SHARED_HUB / "daily_papers").is_dir():
+        pytest.skip(f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)")
+    return SHARED_HUB
