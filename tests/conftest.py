@@ -12,6 +12,7 @@ import pytest
 
 from dailypapers.hub import HubClient, RetryPolicy
 from dailypapers.replay import ReplayHub
+from dailypapers.store import Store
 
 DATA = Path(__file__).parent / "data"
 SHARED_HUB = Path(os.environ.get("DAILYPAPERS_SHARED_HUB", Path(__file__).parents[2] / "shared" / "hub"))
@@ -40,6 +41,13 @@ def site(tmp_path: Path) -> Path:
     path = tmp_path / "site"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def store(site: Path) -> Iterator[Store]:
+    """The site's archive, at its default place."""
+    with Store(site / ".dailypapers" / "papers.db") as opened:
+        yield opened
 
 
 @pytest.fixture

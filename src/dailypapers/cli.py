@@ -7,7 +7,7 @@ code 1; bad usage exits with 2 (click's convention). No traceback reaches the us
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -74,24 +74,138 @@ def cli() -> None:
     """
 
 
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The archive database (default: $DAILYPAPERS_DB, else SITE/.dailypapers/papers.db).",
+)
+retry_budget_option = click.option(
+    "--retry-budget",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds a day may spend retrying a failing Hub before it fails.",
+)
+concurrency_option = click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Days fetched at once.",
+)
+
+
+def _hub_client(retry_budget: float) -> Any:
+    from dailypapers.hub import HubClient, RetryPolicy
+
+    return HubClient(retry=RetryPolicy(budget=retry_budget))
+
+
+def _open_store(site: Path, db: Path | None) -> Any:
+    from dailypapers.archive import open_store
+
+    return open_store(site, db, on_import=lambda message: click.echo(message, err=True))
+
+
 @cli.command()
 @site_option
-@click.option("--date", "day", callback=_day, help="The day to collect, YYYY-MM-DD (default: today, UTC).")
+@click.option("--date", "day", callback=_day, help="Collect only this day, YYYY-MM-DD.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Without --date: refresh this many recent UTC days, ending today.",
+)
 @top_option
 @author_option
+@db_option
+@concurrency_option
+@retry_budget_option
 @reports_errors
-def run(site: Path, day: str | None, top: int, author: str | None) -> None:
-    """Collect a day's papers and write its post and data file.
+def run(
+    site: Path,
+    day: str | None,
+    days: int,
+    top: int,
+    author: str | None,
+    db: Path | None,
+    concurrency: int,
+    retry_budget: float,
+) -> None:
+    """Collect recent days' papers and bring their posts and data files up to date.
 
-    Each file is reported as created, updated or unchanged; an unchanged file is not
-    rewritten. A day with no papers writes nothing.
+    Without --date, the last --days UTC days are fetched again, because listings and upvotes
+    keep changing for days. Each file is reported as created, updated or unchanged; an
+    unchanged file is not rewritten. A day with no papers writes nothing.
     """
-    from dailypapers.hub import HubClient
-    from dailypapers.pipeline import Options, run_day
+    from dailypapers.pipeline import Options, collect, recent_days, utc_now
 
-    day = day or dt.datetime.now(dt.UTC).date().isoformat()
-    result = run_day(site, day, HubClient(), Options(top=top, author=author))
-    _report(result)
+    wanted = [day] if day else recent_days(days, utc_now().date())
+    with _open_store(site, db) as store:
+        result = collect(
+            site,
+            wanted,
+            _hub_client(retry_budget),
+            store,
+            Options(top=top, author=author),
+            concurrency=concurrency,
+        )
+    for done in result.days:
+        _report(done)
+    _fail_if_any(result)
+
+
+@cli.command()
+@site_option
+@click.option("--since", required=True, callback=_day, help="First day, YYYY-MM-DD.")
+@click.option("--until", required=True, callback=_day, help="Last day, YYYY-MM-DD (inclusive).")
+@click.option("--refresh", is_flag=True, help="Fetch days already in the archive again.")
+@top_option
+@author_option
+@db_option
+@concurrency_option
+@retry_budget_option
+@reports_errors
+def backfill(
+    site: Path,
+    since: str,
+    until: str,
+    refresh: bool,
+    top: int,
+    author: str | None,
+    db: Path | None,
+    concurrency: int,
+    retry_budget: float,
+) -> None:
+    """Fetch a range of past days into the archive and write their posts.
+
+    Days already stored are skipped unless --refresh (their files are still checked), so
+    rerunning after an interruption completes the job. One failing day does not stop the
+    others; the exit status is non-zero if any day failed.
+    """
+    from dailypapers.pipeline import Options, collect, day_range
+
+    wanted = day_range(since, until)
+    with _open_store(site, db) as store, _progress(len(wanted)) as advance:
+        result = collect(
+            site,
+            wanted,
+            _hub_client(retry_budget),
+            store,
+            Options(top=top, author=author),
+            refresh=refresh,
+            concurrency=concurrency,
+            progress=advance,
+        )
+    written = sum(1 for done in result.days for f in done.files if f.status.value != "unchanged")
+    fetched = sum(1 for done in result.days if done.fetched)
+    click.echo(
+        f"{len(wanted)} days: {fetched} fetched, {len(result.days) - fetched} already stored, "
+        f"{len(result.failed)} failed; {written} files written"
+    )
+    _fail_if_any(result)
 
 
 def _report(result: Any) -> None:
@@ -102,6 +216,194 @@ def _report(result: Any) -> None:
         return
     for file in result.files:
         click.echo(f"{file.status.value:>9}  {file.path}")
+
+
+def _fail_if_any(result: Any) -> None:
+    for _, error in sorted(result.failed.items()):
+        click.echo(f"Error: {error}", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Any:
+    """A progress bar on a terminal; one plain line per day otherwise (logs, CI)."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label="Collecting", file=sys.stderr) as bar:
+            yield lambda day, outcome: bar.update(1)
+        return
+    count = 0
+
+    def line(day: str, outcome: Any) -> None:
+        nonlocal count
+        count += 1
+        state = "failed" if isinstance(outcome, Exception) else f"{len(outcome.papers)} papers"
+        click.echo(f"[{count}/{total}] {day}: {state}", err=True)
+
+    yield line
+
+
+@cli.command("import")
+@site_option
+@db_option
+@reports_errors
+def import_(site: Path, db: Path | None) -> None:
+    """Rebuild the archive from the site's _data/papers/daily-*.json files.
+
+    Reads both this tool's data files and the original crawler's, so a blog made by the
+    original migrates in one command. Run `dailypapers render` afterwards to rewrite posts.
+    """
+    from dailypapers.archive import import_site
+    from dailypapers.store import Store, resolve_db_path
+
+    with Store(resolve_db_path(site, db)) as store:
+        result = import_site(site, store)
+    for name, reason in sorted(result.skipped.items()):
+        click.echo(f"Warning: skipped {name}: {reason}", err=True)
+    click.echo(f"Imported {len(result.days)} days, {result.papers} listings into {store.path}")
+
+
+@cli.command()
+@site_option
+@click.option("--all", "all_days", is_flag=True, help="Every day in the archive.")
+@click.option("--date", "day", callback=_day, help="Only this day, YYYY-MM-DD.")
+@top_option
+@author_option
+@db_option
+@reports_errors
+def render(
+    site: Path, all_days: bool, day: str | None, top: int, author: str | None, db: Path | None
+) -> None:
+    """Rewrite posts and data files from the archive, with no network.
+
+    Use it after changing --top, --author or a template. Unchanged files are not rewritten.
+    """
+    from dailypapers.pipeline import Options, publish_day
+
+    if not all_days and not day:
+        raise click.UsageError("give --all or --date")
+    with _open_store(site, db) as store:
+        days = store.stored_days() if all_days else [day]
+        changed = 0
+        for each in days:
+            done = publish_day(site, store, each, Options(top=top, author=author))
+            for file in done.files:
+                if file.status.value != "unchanged":
+                    changed += 1
+                    click.echo(f"{file.status.value:>9}  {file.path}")
+    click.echo(f"{len(days)} days rendered, {changed} files written")
+
+
+@cli.command()
+@click.argument("query")
+@site_option
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most results.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@reports_errors
+def search(query: str, site: Path, db: Path | None, limit: int, as_json: bool) -> None:
+    """Find papers in the archive by words of their title, abstract, keywords or organization.
+
+    Every word must match; results are ranked by relevance (title matches weigh most).
+    """
+    with _open_store(site, db) as store:
+        hits = store.search(query, limit)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": hit.paper.id,
+                        "title": hit.paper.title,
+                        "upvotes": hit.paper.upvotes,
+                        "days": list(hit.days),
+                        "url": hit.paper.hf_url,
+                        "score": round(hit.score, 4),
+                    }
+                    for hit in hits
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not hits:
+        click.echo(f"No paper matches {query!r}.")
+    for hit in hits:
+        first = hit.days[0] if hit.days else "?"
+        click.echo(f"{first}  👍 {hit.paper.upvotes:<4} {hit.paper.title}  {hit.paper.hf_url}")
+
+
+@cli.command()
+@site_option
+@db_option
+@click.option("--month", help="A month, YYYY-MM.")
+@click.option("--week", help="An ISO week, YYYY-Www.")
+@click.option("--since", callback=_day, help="First day, YYYY-MM-DD (with --until).")
+@click.option("--until", callback=_day, help="Last day, YYYY-MM-DD (inclusive).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Length of lists.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_errors
+def stats(
+    site: Path,
+    db: Path | None,
+    month: str | None,
+    week: str | None,
+    since: str | None,
+    until: str | None,
+    top: int,
+    as_json: bool,
+) -> None:
+    """Figures for a month, a week or a range of days (default: the whole archive).
+
+    Paper count, total and average upvotes (each paper once, at its highest observed count),
+    top papers, organizations and keywords, and the biggest risers between observations.
+    """
+    from dailypapers.stats import Period, compute_stats, month_period, stats_json, week_period
+
+    chosen = [name for name, value in (("--month", month), ("--week", week), ("--since", since)) if value]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one of {', '.join(chosen)}")
+    if bool(since) != bool(until):
+        raise click.UsageError("--since and --until go together")
+    with _open_store(site, db) as store:
+        if month:
+            period = month_period(month)
+        elif week:
+            period = week_period(week)
+        elif since and until:
+            period = Period(f"{since}..{until}", since, until)
+        else:
+            stored = store.stored_days() or ["0001-01-01"]
+            period = Period("all", stored[0], stored[-1])
+        figures = stats_json(compute_stats(store, period), top)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    _print_stats(figures)
+
+
+def _print_stats(figures: dict[str, Any]) -> None:
+    click.echo(f"Period {figures['period']} ({figures['since']} .. {figures['until']})")
+    click.echo(
+        f"{figures['days']} days, {figures['paper_count']} papers, {figures['total_upvotes']:,} upvotes "
+        f"(average {figures['average_upvotes']:.2f})"
+    )
+    sections = (
+        ("Top papers", "top_papers", lambda p: f"👍 {p['upvotes']:<5} {p['title']}"),
+        (
+            "Top organizations",
+            "top_organizations",
+            lambda o: f"{o['papers']:>2} papers  👍 {o['upvotes']:<5} {o['name']}",
+        ),
+        ("Top keywords", "top_keywords", lambda k: f"{k['papers']:<3} {k['keyword']}"),
+        ("Biggest risers", "risers", lambda r: f"+{r['growth']:<4} ({r['from']} → {r['to']}) {r['title']}"),
+    )
+    for title, key, line in sections:
+        if figures[key]:
+            click.echo(f"\n{title}:")
+            for number, item in enumerate(figures[key], 1):
+                click.echo(f"{number:>3}. {line(item)}")
 
 
 @cli.command()

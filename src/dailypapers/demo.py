@@ -5,8 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from dailypapers.archive import open_store
 from dailypapers.hub import HubClient
-from dailypapers.pipeline import DayResult, Options, run_day
+from dailypapers.pipeline import DayResult, Options, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.write import write_file
 
@@ -61,6 +62,10 @@ def run_demo(site: Path, *, author: str | None = None) -> list[DayResult]:
     for relative, content in SCAFFOLD.items():
         if not (site / relative).exists():  # never overwrite a file the user may have edited
             write_file(site, relative, content)
-    with resources.as_file(SAMPLE_DAYS) as directory, ReplayHub(Path(directory)) as hub:
+    with (
+        resources.as_file(SAMPLE_DAYS) as directory,
+        ReplayHub(Path(directory)) as hub,
+        open_store(site) as store,
+    ):
         client = HubClient(hub.url, token=False)
-        return [run_day(site, day, client, Options(author=author)) for day in sample_days()]
+        return collect(site, sample_days(), client, store, Options(author=author)).days

@@ -103,6 +103,7 @@ class HubClient:
         self._client = client
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._header_cache: dict[str, str] | None = None
         self.requests = 0
 
     def _session(self) -> httpx2.Client:
@@ -114,11 +115,24 @@ class HubClient:
         return self._client
 
     def _headers(self) -> dict[str, str]:
-        from huggingface_hub.utils import build_hf_headers
+        """User agent and, when there is a token, its bearer header; computed once.
 
-        from dailypapers import __version__
+        Built here rather than with ``build_hf_headers``, which (unless telemetry is off)
+        asks the Hub for its list of AI agents: a request per process we do not want.
+        """
+        if self._header_cache is None:
+            import huggingface_hub
 
-        return build_hf_headers(token=self.token, library_name="dailypapers", library_version=__version__)
+            from dailypapers import __version__
+
+            token = self.token
+            if token is None or token is True:
+                token = huggingface_hub.get_token()  # HF_TOKEN, then the saved login
+            headers = {"user-agent": f"dailypapers/{__version__}; hf_hub/{huggingface_hub.__version__}"}
+            if isinstance(token, str) and token:
+                headers["authorization"] = f"Bearer {token}"
+            self._header_cache = headers
+        return self._header_cache
 
     def fetch_day(self, day: str) -> list[Any]:
         """Every raw entry listed for ``day`` (YYYY-MM-DD), in the Hub's order."""
@@ -170,11 +184,14 @@ class HubClient:
     def _try_once(self, day: str, url: str, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
         """One request: the page, or :class:`_Transient` (retry), or a final :class:`HubError`."""
         import httpx2
+        from huggingface_hub.errors import OfflineModeIsEnabled
 
         with self._lock:
             self.requests += 1
         try:
             response = self._session().get(url, params=params, headers=headers, timeout=self.timeout)
+        except OfflineModeIsEnabled:
+            raise HubUnavailable("HF_HUB_OFFLINE is set; unset it to reach the Hub", day=day) from None
         except httpx2.TimeoutException:
             raise _Transient(f"no answer within {self.timeout:g} s") from None
         except httpx2.TransportError as error:

@@ -1,20 +1,30 @@
-"""The pipeline: fetch a day, normalise, rank, render, write. :func:`run_day` runs the stages in order."""
+"""The pipeline: fetch, normalise, merge with the archive, store, render, write.
+
+:func:`run_day` runs the stages for one day in order; :func:`collect` runs it for many days
+with bounded concurrency (the ``run`` and ``backfill`` commands); :func:`publish_day`
+re-renders a day from the archive alone, with no network.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from dailypapers.errors import ConfigError, SiteError
+from dailypapers.errors import ConfigError, DailyPapersError
 from dailypapers.hub import HubClient
 from dailypapers.models import Paper, papers_from_entries, rank
-from dailypapers.render import daily_data, papers_from_data, render_daily, to_json
-from dailypapers.write import FileResult, site_path, write_file
+from dailypapers.render import daily_data, render_daily, to_json
+from dailypapers.store import Store
+from dailypapers.write import FileResult, write_file
 
 DEFAULT_TOP = 10
+NOW_ENV = "DAILYPAPERS_NOW"  # a fixed "now" (ISO 8601), for reproducible runs and tests
 
 
 def post_path(day: str) -> Path:
@@ -36,8 +46,31 @@ def parse_day(value: str) -> str:
     return day.isoformat()
 
 
+def day_range(since: str, until: str) -> list[str]:
+    start, end = dt.date.fromisoformat(parse_day(since)), dt.date.fromisoformat(parse_day(until))
+    if end < start:
+        raise ConfigError(f"--until {until} is before --since {since}")
+    return [(start + dt.timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+
+
+def recent_days(count: int, today: dt.date) -> list[str]:
+    """The last ``count`` UTC days ending with ``today``, oldest first."""
+    return [(today - dt.timedelta(days=n)).isoformat() for n in reversed(range(count))]
+
+
 def utc_now() -> dt.datetime:
+    fixed = os.environ.get(NOW_ENV)
+    if fixed:
+        try:
+            moment = dt.datetime.fromisoformat(fixed.replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 time") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return dt.datetime.now(dt.UTC)
+
+
+def timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -47,6 +80,7 @@ class DayResult:
     shown: list[Paper] = field(default_factory=list)  # the ranked top N in the post
     files: list[FileResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    fetched: bool = True  # False when the day came from the archive without a request
 
 
 @dataclass(frozen=True)
@@ -56,59 +90,131 @@ class Options:
     language: str = "ko"
 
 
-def load_stored(site: Path, day: str) -> tuple[list[Paper], str | None]:
-    """The papers and crawl time of ``day``'s data file, or nothing if there is none."""
-    path = site_path(site, data_path(day))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return papers_from_data(data), data.get("crawled_at")
-    except FileNotFoundError:
-        return [], None
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise SiteError(f"{day}: cannot read {data_path(day)} ({error}); delete or fix it") from None
-
-
 def merge_with_stored(fetched: list[Paper], stored: list[Paper]) -> tuple[list[Paper], list[str]]:
     """Never let a short answer shrink a day: keep stored papers the Hub did not list this time."""
-    if not stored:
-        return fetched, []
     fetched_ids = {paper.id for paper in fetched}
     missing = [paper for paper in stored if paper.id not in fetched_ids]
     if not missing:
         return fetched, []
     warning = (
         f"the Hub listed {len(fetched)} papers where {len(stored)} are stored; "
-        f"kept {len(missing)} stored papers it did not list"
+        f"kept the {len(missing)} stored papers it did not list"
     )
     return fetched + missing, [warning]
+
+
+def content_hash(day: str, papers: Sequence[Paper]) -> str:
+    body = to_json(daily_data(day, papers, crawled_at=""))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def store_day(
+    store: Store, day: str, entries: Sequence[Any], *, now: dt.datetime
+) -> tuple[list[Paper], list[str]]:
+    """Normalise a fetched day, merge it with what is stored, save it; return papers and warnings."""
+    fetched, warnings = papers_from_entries(entries)
+    papers, merge_warnings = merge_with_stored(fetched, store.day_papers(day))
+    if papers:
+        store.save_day(
+            day,
+            papers,
+            observed=fetched,
+            observed_at=timestamp(now),
+            content_hash=content_hash(day, papers),
+        )
+    return papers, warnings + merge_warnings
+
+
+def publish_day(site: Path, store: Store, day: str, options: Options = Options()) -> DayResult:
+    """Write ``day``'s data file and post from the archive; nothing for a day with no papers."""
+    papers = store.day_papers(day)
+    result = DayResult(day, papers, fetched=False)
+    if not papers:
+        return result
+    result.shown = rank(papers, options.top)
+    data = daily_data(day, papers, crawled_at=store.crawled_at(day) or "")
+    # Data first: if we die between the two writes, the next run re-renders the post from it.
+    result.files.append(write_file(site, data_path(day), to_json(data)))
+    post = render_daily(day, result.shown, author=options.author, language=options.language, site=site)
+    result.files.append(write_file(site, post_path(day), post))
+    return result
 
 
 def run_day(
     site: Path,
     day: str,
     hub: HubClient,
+    store: Store,
     options: Options = Options(),
     *,
     clock: Callable[[], dt.datetime] = utc_now,
 ) -> DayResult:
-    """Fetch ``day`` from the Hub and bring its post and data file up to date."""
+    """Fetch ``day`` from the Hub, update the archive and bring its post and data file up to date."""
     day = parse_day(day)
     entries = hub.fetch_day(day)
-    fetched, warnings = papers_from_entries(entries)
-    stored, crawled_at = load_stored(site, day)
-    papers, merge_warnings = merge_with_stored(fetched, stored)
-    result = DayResult(day, papers, warnings=warnings + merge_warnings)
-    if not papers:
+    _, warnings = store_day(store, day, entries, now=clock())
+    result = publish_day(site, store, day, options)
+    result.fetched = True
+    result.warnings = warnings
+    return result
+
+
+@dataclass
+class CollectResult:
+    days: list[DayResult] = field(default_factory=list)
+    failed: dict[str, DailyPapersError] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def collect(
+    site: Path,
+    days: Iterable[str],
+    hub: HubClient,
+    store: Store,
+    options: Options = Options(),
+    *,
+    refresh: bool = True,
+    concurrency: int = 8,
+    clock: Callable[[], dt.datetime] = utc_now,
+    progress: Callable[[str, DayResult | DailyPapersError], None] | None = None,
+) -> CollectResult:
+    """Fetch many days (at most ``concurrency`` requests at once) and publish each.
+
+    Days already in the archive are not fetched unless ``refresh``; their files are still
+    re-rendered, so a run interrupted between storing and writing is completed. Fetches run
+    in threads; storing and writing stay in this thread, in completion order (each day is
+    independent, so the outcome does not depend on that order). A failing day is recorded
+    and the others go on.
+    """
+    days = sorted(set(days))
+    result = CollectResult()
+    to_fetch = [day for day in days if refresh or not store.has_day(day)]
+    for day in days:
+        if day not in to_fetch:
+            done = publish_day(site, store, day, options)
+            result.days.append(done)
+            if progress:
+                progress(day, done)
+    if not to_fetch:
         return result
-    result.shown = rank(papers, options.top)
-    # The crawl time changes only with the content, so an unchanged day rewrites nothing.
-    data = daily_data(day, papers, crawled_at="")
-    stored_data = daily_data(day, stored, crawled_at="") if stored else None
-    if data != stored_data or crawled_at is None:
-        crawled_at = clock().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    data["crawled_at"] = crawled_at
-    # Data first: if we die between the two writes, the next run re-renders the post from it.
-    result.files.append(write_file(site, data_path(day), to_json(data)))
-    post = render_daily(day, result.shown, author=options.author, language=options.language, site=site)
-    result.files.append(write_file(site, post_path(day), post))
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch") as pool:
+        futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
+        for future in as_completed(futures):
+            day = futures[future]
+            try:
+                _, warnings = store_day(store, day, future.result(), now=clock())
+                done = publish_day(site, store, day, options)
+            except DailyPapersError as error:
+                result.failed[day] = error
+                if progress:
+                    progress(day, error)
+                continue
+            done.fetched, done.warnings = True, warnings
+            result.days.append(done)
+            if progress:
+                progress(day, done)
+    result.days.sort(key=lambda done: done.day)
     return result

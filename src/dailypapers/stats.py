@@ -1,0 +1,183 @@
+"""Statistics over a period of the archive: the figures behind ``stats`` and the summary posts.
+
+Definitions: a paper listed on several days of the period counts once, with the highest
+upvote count ever observed for it; the days of a period are the days with a listing in
+it; a listing belongs to the period of its date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from dailypapers.errors import ConfigError
+from dailypapers.models import Paper
+from dailypapers.store import Store, paper_from_row
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    label: str  # "2026-02", "2026-W07" or "2026-02-01..2026-02-14"
+    since: str
+    until: str  # inclusive
+
+
+def month_period(month: str) -> Period:
+    if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12:
+        raise ConfigError(f"{month!r} is not a month in the form YYYY-MM")
+    year, number = int(month[:4]), int(month[5:])
+    first = dt.date(year, number, 1)
+    after = dt.date(year + number // 12, number % 12 + 1, 1)
+    return Period(month, first.isoformat(), (after - dt.timedelta(days=1)).isoformat())
+
+
+def week_period(week: str) -> Period:
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", week)
+    try:
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
+    except ValueError:
+        monday = None
+    if monday is None:
+        raise ConfigError(f"{week!r} is not an ISO week in the form YYYY-Www")
+    return Period(week, monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
+
+
+def week_of(day: str) -> str:
+    year, week, _ = dt.date.fromisoformat(day).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class RankedPaper:
+    paper: Paper
+    upvotes: int  # the highest observed
+    first_day: str
+
+
+@dataclass(frozen=True, slots=True)
+class Riser:
+    paper: Paper
+    first: int
+    last: int
+
+    @property
+    def growth(self) -> int:
+        return self.last - self.first
+
+
+@dataclass
+class Stats:
+    period: Period
+    days: int = 0
+    papers: list[RankedPaper] = field(default_factory=list)  # all, best first
+    organizations: list[tuple[str, int, int]] = field(default_factory=list)  # name, papers, upvotes
+    keywords: list[tuple[str, int]] = field(default_factory=list)
+    risers: list[Riser] = field(default_factory=list)
+
+    @property
+    def paper_count(self) -> int:
+        return len(self.papers)
+
+    @property
+    def total_upvotes(self) -> int:
+        return sum(ranked.upvotes for ranked in self.papers)
+
+    @property
+    def average_upvotes(self) -> float:
+        return self.total_upvotes / self.paper_count if self.papers else 0.0
+
+
+def compute_stats(store: Store, period: Period) -> Stats:
+    db = store.db
+    bounds = (period.since, period.until)
+    days = db.execute(
+        "SELECT COUNT(DISTINCT day) FROM listings WHERE day BETWEEN ? AND ?", bounds
+    ).fetchone()[0]
+    rows = db.execute(
+        """
+        SELECT p.*, MIN(l.day) AS first_day,
+               MAX(p.upvotes, COALESCE((SELECT MAX(o.upvotes) FROM observations o
+                                        WHERE o.paper_id = p.id), 0)) AS best
+        FROM listings l JOIN papers p ON p.id = l.paper_id
+        WHERE l.day BETWEEN ? AND ?
+        GROUP BY p.id
+        ORDER BY best DESC, first_day, p.id
+        """,
+        bounds,
+    ).fetchall()
+    papers = [RankedPaper(paper_from_row(row), row["best"], row["first_day"]) for row in rows]
+    stats = Stats(period, days, papers)
+
+    organizations: dict[str, list[int]] = {}
+    keywords: Counter[str] = Counter()
+    for ranked in papers:
+        org = ranked.paper.organization
+        if org is not None and org.display_name:
+            tally = organizations.setdefault(org.display_name, [0, 0])
+            tally[0] += 1
+            tally[1] += ranked.upvotes
+        keywords.update(set(ranked.paper.ai_keywords))
+    stats.organizations = sorted(
+        ((name, count, upvotes) for name, (count, upvotes) in organizations.items()),
+        key=lambda item: (-item[1], -item[2], item[0]),
+    )
+    stats.keywords = sorted(keywords.items(), key=lambda item: (-item[1], item[0]))
+    stats.risers = _risers(store, papers)
+    return stats
+
+
+def _risers(store: Store, papers: list[RankedPaper]) -> list[Riser]:
+    """Papers whose upvotes grew between their first and last observation, most growth first."""
+    by_id = {ranked.paper.id: ranked.paper for ranked in papers}
+    if not by_id:
+        return []
+    marks = ",".join("?" * len(by_id))
+    rows = store.db.execute(
+        f"""
+        SELECT paper_id,
+               (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
+                ORDER BY observed_at LIMIT 1) AS first,
+               (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
+                ORDER BY observed_at DESC LIMIT 1) AS last
+        FROM observations o WHERE paper_id IN ({marks})
+        GROUP BY paper_id HAVING COUNT(*) > 1
+        """,
+        list(by_id),
+    ).fetchall()
+    risers = [Riser(by_id[row[0]], row[1], row[2]) for row in rows if row[2] > row[1]]
+    return sorted(risers, key=lambda r: (-r.growth, r.paper.id))
+
+
+def stats_json(stats: Stats, top: int = 10) -> dict[str, Any]:
+    def paper(ranked: RankedPaper) -> dict[str, Any]:
+        return {
+            "id": ranked.paper.id,
+            "title": ranked.paper.title,
+            "upvotes": ranked.upvotes,
+            "first_day": ranked.first_day,
+            "organization": ranked.paper.institution,
+            "url": ranked.paper.hf_url,
+        }
+
+    return {
+        "period": stats.period.label,
+        "since": stats.period.since,
+        "until": stats.period.until,
+        "days": stats.days,
+        "paper_count": stats.paper_count,
+        "total_upvotes": stats.total_upvotes,
+        "average_upvotes": round(stats.average_upvotes, 2),
+        "top_papers": [paper(ranked) for ranked in stats.papers[:top]],
+        "top_organizations": [
+            {"name": name, "papers": count, "upvotes": upvotes}
+            for name, count, upvotes in stats.organizations[:top]
+        ],
+        "top_keywords": [{"keyword": k, "papers": n} for k, n in stats.keywords[:top]],
+        "risers": [
+            {"id": r.paper.id, "title": r.paper.title, "from": r.first, "to": r.last, "growth": r.growth}
+            for r in stats.risers[:top]
+        ],
+    }

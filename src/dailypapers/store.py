@@ -1,0 +1,321 @@
+"""The archive: an embedded SQLite database of every day, paper and upvote observation.
+
+Default location ``SITE/.dailypapers/papers.db`` (Jekyll ignores dot-directories), or
+``--db PATH`` / ``DAILYPAPERS_DB``. The schema is versioned with ``PRAGMA user_version``
+and migrated forward on open. WAL mode lets readers work while a run writes; each day is
+saved in one transaction, so a crash leaves every day either complete or untouched.
+
+Tables:
+- ``papers``: one row per paper, the latest metadata and upvotes;
+- ``days``: one row per stored day, with the time of the fetch that last changed it;
+- ``listings``: which papers a day lists, in the Hub's order;
+- ``observations``: upvotes and comments of a paper each time it was fetched;
+- ``papers_fts``: full-text index (FTS5) over title, summary, keywords, organization.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dailypapers.errors import SiteError
+from dailypapers.models import Organization, Paper
+
+DB_ENV = "DAILYPAPERS_DB"
+DEFAULT_DB = Path(".dailypapers") / "papers.db"
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE papers (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        authors TEXT NOT NULL DEFAULT '[]',
+        org_name TEXT,
+        org_fullname TEXT,
+        upvotes INTEGER NOT NULL DEFAULT 0,
+        num_comments INTEGER NOT NULL DEFAULT 0,
+        github_repo TEXT,
+        github_stars INTEGER,
+        project_page TEXT,
+        ai_summary TEXT,
+        ai_keywords TEXT NOT NULL DEFAULT '[]',
+        published_at TEXT,
+        submitted_at TEXT
+    );
+    CREATE TABLE days (
+        day TEXT PRIMARY KEY,
+        crawled_at TEXT NOT NULL,
+        content_hash TEXT NOT NULL
+    );
+    CREATE TABLE listings (
+        day TEXT NOT NULL REFERENCES days(day) ON DELETE CASCADE,
+        paper_id TEXT NOT NULL REFERENCES papers(id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (day, paper_id)
+    );
+    CREATE INDEX listings_paper ON listings(paper_id);
+    CREATE TABLE observations (
+        paper_id TEXT NOT NULL REFERENCES papers(id),
+        observed_at TEXT NOT NULL,
+        upvotes INTEGER NOT NULL,
+        num_comments INTEGER NOT NULL,
+        PRIMARY KEY (paper_id, observed_at)
+    );
+    CREATE VIRTUAL TABLE papers_fts USING fts5(
+        id UNINDEXED, title, summary, keywords, organization, tokenize = 'unicode61'
+    );
+    """,
+)
+
+_PAPER_COLUMNS = (
+    "id, title, summary, authors, org_name, org_fullname, upvotes, num_comments, github_repo, "
+    "github_stars, project_page, ai_summary, ai_keywords, published_at, submitted_at"
+)
+
+
+def resolve_db_path(site: Path, db: Path | None = None) -> Path:
+    """``--db`` if given, else ``DAILYPAPERS_DB``, else ``SITE/.dailypapers/papers.db``."""
+    if db is not None:
+        return db
+    if os.environ.get(DB_ENV):
+        return Path(os.environ[DB_ENV])
+    return site / DEFAULT_DB
+
+
+def _paper_row(paper: Paper) -> tuple[Any, ...]:
+    org = paper.organization
+    return (
+        paper.id,
+        paper.title,
+        paper.summary,
+        json.dumps(list(paper.authors), ensure_ascii=False),
+        org.name if org else None,
+        org.fullname if org else None,
+        paper.upvotes,
+        paper.num_comments,
+        paper.github_repo,
+        paper.github_stars,
+        paper.project_page,
+        paper.ai_summary,
+        json.dumps(list(paper.ai_keywords), ensure_ascii=False),
+        paper.published_at,
+        paper.submitted_at,
+    )
+
+
+def paper_from_row(row: sqlite3.Row) -> Paper:
+    org = None
+    if row["org_name"] is not None or row["org_fullname"] is not None:
+        org = Organization(row["org_name"] or "", row["org_fullname"] or "")
+    return Paper(
+        id=row["id"],
+        title=row["title"],
+        summary=row["summary"],
+        authors=tuple(json.loads(row["authors"])),
+        organization=org,
+        upvotes=row["upvotes"],
+        num_comments=row["num_comments"],
+        github_repo=row["github_repo"],
+        github_stars=row["github_stars"],
+        project_page=row["project_page"],
+        ai_summary=row["ai_summary"],
+        ai_keywords=tuple(json.loads(row["ai_keywords"])),
+        published_at=row["published_at"],
+        submitted_at=row["submitted_at"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    paper: Paper
+    days: tuple[str, ...]
+    score: float
+
+
+class Store:
+    """A connection to the archive. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we open transactions ourselves, one per day.
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            raise SiteError(f"cannot open the archive {path}: {error}") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise SiteError(
+                f"the archive {self.path} has schema version {current}, newer than this "
+                f"dailypapers knows ({len(MIGRATIONS)}); upgrade dailypapers"
+            )
+        for version in range(current + 1, len(MIGRATIONS) + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[version - 1].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- days ---------------------------------------------------------------------------
+
+    def stored_days(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT day FROM days ORDER BY day")]
+
+    def has_day(self, day: str) -> bool:
+        return self.db.execute("SELECT 1 FROM days WHERE day = ?", (day,)).fetchone() is not None
+
+    def day_papers(self, day: str) -> list[Paper]:
+        """The papers listed on ``day``, in the Hub's order."""
+        rows = self.db.execute(
+            f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))} FROM listings l "
+            "JOIN papers p ON p.id = l.paper_id WHERE l.day = ? ORDER BY l.position",
+            (day,),
+        )
+        return [paper_from_row(row) for row in rows]
+
+    def crawled_at(self, day: str) -> str | None:
+        row = self.db.execute("SELECT crawled_at FROM days WHERE day = ?", (day,)).fetchone()
+        return row[0] if row else None
+
+    def save_day(
+        self,
+        day: str,
+        papers: Sequence[Paper],
+        *,
+        observed: Sequence[Paper],
+        observed_at: str,
+        content_hash: str,
+    ) -> None:
+        """Store ``day``'s listing (``papers``, Hub order) and one observation per ``observed`` paper.
+
+        ``crawled_at`` moves to ``observed_at`` only when ``content_hash`` changes, so output
+        rendered from the archive stays byte-identical while nothing changes.
+        """
+        with self.transaction() as db:
+            for paper in papers:
+                self._upsert_paper(paper)
+            db.executemany(
+                "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?)",
+                [(p.id, observed_at, p.upvotes, p.num_comments) for p in observed],
+            )
+            row = db.execute("SELECT content_hash FROM days WHERE day = ?", (day,)).fetchone()
+            if row is None:
+                db.execute("INSERT INTO days VALUES (?, ?, ?)", (day, observed_at, content_hash))
+            elif row[0] != content_hash:
+                db.execute(
+                    "UPDATE days SET crawled_at = ?, content_hash = ? WHERE day = ?",
+                    (observed_at, content_hash, day),
+                )
+            db.execute("DELETE FROM listings WHERE day = ?", (day,))
+            db.executemany(
+                "INSERT INTO listings VALUES (?, ?, ?)",
+                [(day, paper.id, position) for position, paper in enumerate(papers)],
+            )
+
+    def _upsert_paper(self, paper: Paper) -> None:
+        columns = _PAPER_COLUMNS.split(", ")
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+        self.db.execute(
+            f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}",
+            _paper_row(paper),
+        )
+        org = paper.organization
+        self.db.execute("DELETE FROM papers_fts WHERE id = ?", (paper.id,))
+        self.db.execute(
+            "INSERT INTO papers_fts (id, title, summary, keywords, organization) VALUES (?, ?, ?, ?, ?)",
+            (
+                paper.id,
+                paper.title,
+                paper.summary,
+                " ".join(paper.ai_keywords),
+                " ".join(filter(None, (org.name, org.fullname))) if org else "",
+            ),
+        )
+
+    # --- queries ------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Papers matching every word of ``query``, best first (FTS5 bm25; titles weigh most)."""
+        terms = [term.replace('"', '""') for term in query.split()]
+        if not terms:
+            return []
+        match = " ".join(f'"{term}"' for term in terms)
+        rows = self.db.execute(
+            f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))}, "
+            "bm25(papers_fts, 0, 10.0, 1.0, 5.0, 3.0) AS score, "
+            "(SELECT group_concat(day, ' ') FROM (SELECT day FROM listings WHERE paper_id = p.id "
+            "ORDER BY day)) AS days "
+            "FROM papers_fts f JOIN papers p ON p.id = f.id WHERE papers_fts MATCH ? "
+            "ORDER BY score, p.upvotes DESC, p.id LIMIT ?",
+            (match, limit),
+        )
+        return [
+            SearchHit(paper_from_row(row), tuple((row["days"] or "").split()), -row["score"]) for row in rows
+        ]
+
+    def observations(self, paper_id: str) -> list[tuple[str, int, int]]:
+        """A paper's upvote history: (time, upvotes, comments), oldest first."""
+        rows = self.db.execute(
+            "SELECT observed_at, upvotes, num_comments FROM observations "
+            "WHERE paper_id = ? ORDER BY observed_at",
+            (paper_id,),
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def dump(self) -> dict[str, Any]:
+        """The archive's content without wall-clock times, for comparing two archives."""
+        return {
+            "papers": [tuple(r) for r in self.db.execute(f"SELECT {_PAPER_COLUMNS} FROM papers ORDER BY id")],
+            "days": [tuple(r) for r in self.db.execute("SELECT day, content_hash FROM days ORDER BY day")],
+            "listings": [tuple(r) for r in self.db.execute("SELECT * FROM listings ORDER BY day, position")],
+            "observations": [
+                tuple(r)
+                for r in self.db.execute(
+                    "SELECT paper_id, upvotes, num_comments FROM observations ORDER BY paper_id, observed_at"
+                )
+            ],
+        }
+
+    def integrity_errors(self) -> list[str]:
+        rows = self.db.execute("PRAGMA integrity_check").fetchall()
+        return [row[0] for row in rows if row[0] != "ok"]
