@@ -181,40 +181,40 @@ def collect(
     clock: Callable[[], dt.datetime] = utc_now,
     progress: Callable[[str, DayResult | DailyPapersError], None] | None = None,
 ) -> CollectResult:
-    """Fetch many days (at most ``concurrency`` requests at once) and publish each.
+    """Fetch many days (at most ``concurrency`` requests at once), store and publish each.
 
-    Days already in the archive are not fetched unless ``refresh``; their files are still
-    re-rendered, so a run interrupted between storing and writing is completed. Fetches run
-    in threads; storing and writing stay in this thread, in completion order (each day is
-    independent, so the outcome does not depend on that order). A failing day is recorded
-    and the others go on.
+    Days already in the archive are not fetched unless ``refresh``. Fetches run in threads;
+    storing stays in this thread, in completion order (the archive's content does not
+    depend on that order). A failing day is recorded and the others go on.
     """
     days = sorted(set(days))
     result = CollectResult()
     to_fetch = [day for day in days if refresh or not store.has_day(day)]
-    for day in days:
-        if day not in to_fetch:
-            done = publish_day(site, store, day, options)
-            result.days.append(done)
-            if progress:
-                progress(day, done)
-    if not to_fetch:
-        return result
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch") as pool:
-        futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
-        for future in as_completed(futures):
-            day = futures[future]
-            try:
-                _, warnings = store_day(store, day, future.result(), now=clock())
-                done = publish_day(site, store, day, options)
-            except DailyPapersError as error:
-                result.failed[day] = error
+    warnings: dict[str, list[str]] = {}
+    if to_fetch:
+        with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch") as pool:
+            futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
+            for future in as_completed(futures):
+                day = futures[future]
+                try:
+                    papers, warnings[day] = store_day(store, day, future.result(), now=clock())
+                except DailyPapersError as error:
+                    result.failed[day] = error
+                    if progress:
+                        progress(day, error)
+                    continue
                 if progress:
-                    progress(day, error)
-                continue
-            done.fetched, done.warnings = True, warnings
-            result.days.append(done)
-            if progress:
-                progress(day, done)
+                    progress(day, DayResult(day, papers))
+    # Files are written once every day is stored: a paper listed on several days may have
+    # been updated by a later one. Days already stored are re-rendered too, which completes
+    # a run that was interrupted between storing and writing.
+    for day in days:
+        if day in result.failed:
+            continue
+        done = publish_day(site, store, day, options)
+        done.fetched, done.warnings = day in warnings, warnings.get(day, [])
+        result.days.append(done)
+        if progress and day not in to_fetch:
+            progress(day, done)
     result.days.sort(key=lambda done: done.day)
     return result

@@ -1,7 +1,8 @@
 """Statistics over a period of the archive: the figures behind ``stats`` and the summary posts.
 
 Definitions: a paper listed on several days of the period counts once, with the highest
-upvote count ever observed for it; the days of a period are the days with a listing in
+upvote count observed on its listings in the period (so a closed month's figures do not
+move when later days are fetched); the days of a period are the days with a listing in
 it; a listing belongs to the period of its date.
 """
 
@@ -53,7 +54,7 @@ def week_of(day: str) -> str:
 @dataclass(frozen=True, slots=True)
 class RankedPaper:
     paper: Paper
-    upvotes: int  # the highest observed
+    upvotes: int  # the highest observed on its listings in the period
     first_day: str
 
 
@@ -98,9 +99,7 @@ def compute_stats(store: Store, period: Period) -> Stats:
     ).fetchone()[0]
     rows = db.execute(
         """
-        SELECT p.*, MIN(l.day) AS first_day,
-               MAX(p.upvotes, COALESCE((SELECT MAX(o.upvotes) FROM observations o
-                                        WHERE o.paper_id = p.id), 0)) AS best
+        SELECT p.*, MIN(l.day) AS first_day, MAX(l.upvotes) AS best
         FROM listings l JOIN papers p ON p.id = l.paper_id
         WHERE l.day BETWEEN ? AND ?
         GROUP BY p.id
@@ -139,9 +138,9 @@ def _risers(store: Store, papers: list[RankedPaper]) -> list[Riser]:
         f"""
         SELECT paper_id,
                (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
-                ORDER BY observed_at LIMIT 1) AS first,
+                ORDER BY observed_at, upvotes LIMIT 1) AS first,
                (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
-                ORDER BY observed_at DESC LIMIT 1) AS last
+                ORDER BY observed_at DESC, upvotes DESC LIMIT 1) AS last
         FROM observations o WHERE paper_id IN ({marks})
         GROUP BY paper_id HAVING COUNT(*) > 1
         """,

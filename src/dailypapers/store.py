@@ -6,10 +6,12 @@ and migrated forward on open. WAL mode lets readers work while a run writes; eac
 saved in one transaction, so a crash leaves every day either complete or untouched.
 
 Tables:
-- ``papers``: one row per paper, the latest metadata and upvotes;
+- ``papers``: one row per paper: the metadata of its latest listed day and the highest
+  upvotes seen (both independent of the order in which days are saved);
 - ``days``: one row per stored day, with the time of the fetch that last changed it;
-- ``listings``: which papers a day lists, in the Hub's order;
-- ``observations``: upvotes and comments of a paper each time it was fetched;
+- ``listings``: which papers a day lists, in the Hub's order, with their upvotes as of
+  that day's latest fetch (a paper listed on two days keeps each day's figure);
+- ``observations``: upvotes and comments of a paper each time a day listing it was fetched;
 - ``papers_fts``: full-text index (FTS5) over title, summary, keywords, organization.
 """
 
@@ -48,7 +50,8 @@ MIGRATIONS: tuple[str, ...] = (
         ai_summary TEXT,
         ai_keywords TEXT NOT NULL DEFAULT '[]',
         published_at TEXT,
-        submitted_at TEXT
+        submitted_at TEXT,
+        last_day TEXT NOT NULL
     );
     CREATE TABLE days (
         day TEXT PRIMARY KEY,
@@ -59,15 +62,18 @@ MIGRATIONS: tuple[str, ...] = (
         day TEXT NOT NULL REFERENCES days(day) ON DELETE CASCADE,
         paper_id TEXT NOT NULL REFERENCES papers(id),
         position INTEGER NOT NULL,
+        upvotes INTEGER NOT NULL,
+        num_comments INTEGER NOT NULL,
         PRIMARY KEY (day, paper_id)
     );
     CREATE INDEX listings_paper ON listings(paper_id);
     CREATE TABLE observations (
         paper_id TEXT NOT NULL REFERENCES papers(id),
         observed_at TEXT NOT NULL,
+        day TEXT NOT NULL,
         upvotes INTEGER NOT NULL,
         num_comments INTEGER NOT NULL,
-        PRIMARY KEY (paper_id, observed_at)
+        PRIMARY KEY (paper_id, observed_at, day)
     );
     CREATE VIRTUAL TABLE papers_fts USING fts5(
         id UNINDEXED, title, summary, keywords, organization, tokenize = 'unicode61'
@@ -204,9 +210,10 @@ class Store:
         return self.db.execute("SELECT 1 FROM days WHERE day = ?", (day,)).fetchone() is not None
 
     def day_papers(self, day: str) -> list[Paper]:
-        """The papers listed on ``day``, in the Hub's order."""
+        """The papers listed on ``day``, in the Hub's order, with that day's upvotes."""
+        columns = [c for c in _PAPER_COLUMNS.split(", ") if c not in ("upvotes", "num_comments")]
         rows = self.db.execute(
-            f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))} FROM listings l "
+            f"SELECT {', '.join('p.' + c for c in columns)}, l.upvotes, l.num_comments FROM listings l "
             "JOIN papers p ON p.id = l.paper_id WHERE l.day = ? ORDER BY l.position",
             (day,),
         )
@@ -232,10 +239,10 @@ class Store:
         """
         with self.transaction() as db:
             for paper in papers:
-                self._upsert_paper(paper)
+                self._upsert_paper(paper, day)
             db.executemany(
-                "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?)",
-                [(p.id, observed_at, p.upvotes, p.num_comments) for p in observed],
+                "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?, ?)",
+                [(p.id, observed_at, day, p.upvotes, p.num_comments) for p in observed],
             )
             row = db.execute("SELECT content_hash FROM days WHERE day = ?", (day,)).fetchone()
             if row is None:
@@ -247,18 +254,28 @@ class Store:
                 )
             db.execute("DELETE FROM listings WHERE day = ?", (day,))
             db.executemany(
-                "INSERT INTO listings VALUES (?, ?, ?)",
-                [(day, paper.id, position) for position, paper in enumerate(papers)],
+                "INSERT INTO listings VALUES (?, ?, ?, ?, ?)",
+                [(day, p.id, position, p.upvotes, p.num_comments) for position, p in enumerate(papers)],
             )
 
-    def _upsert_paper(self, paper: Paper) -> None:
-        columns = _PAPER_COLUMNS.split(", ")
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
-        self.db.execute(
-            f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES ({', '.join('?' * len(columns))}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}",
-            _paper_row(paper),
+    def _upsert_paper(self, paper: Paper, day: str) -> None:
+        columns = [*_PAPER_COLUMNS.split(", "), "last_day"]
+        # Upvotes only grow on the Hub, so keep the maximum; other fields come from the
+        # latest day listing the paper. Either way the result does not depend on the order
+        # in which days are saved (backfill saves them as their fetches complete).
+        updates = ", ".join(
+            f"{c} = MAX({c}, excluded.{c})"
+            if c in ("upvotes", "num_comments", "last_day")
+            else f"{c} = CASE WHEN excluded.last_day >= last_day THEN excluded.{c} ELSE {c} END"
+            for c in columns[1:]
         )
+        cursor = self.db.execute(
+            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates} RETURNING last_day",
+            (*_paper_row(paper), day),
+        )
+        if cursor.fetchone()[0] != day:
+            return  # a later day already set this paper's text: its index entry stands
         org = paper.organization
         self.db.execute("DELETE FROM papers_fts WHERE id = ?", (paper.id,))
         self.db.execute(
@@ -294,10 +311,10 @@ class Store:
         ]
 
     def observations(self, paper_id: str) -> list[tuple[str, int, int]]:
-        """A paper's upvote history: (time, upvotes, comments), oldest first."""
+        """A paper's upvote history: (time, upvotes, comments), oldest first, one point per time."""
         rows = self.db.execute(
-            "SELECT observed_at, upvotes, num_comments FROM observations "
-            "WHERE paper_id = ? ORDER BY observed_at",
+            "SELECT observed_at, MAX(upvotes), MAX(num_comments) FROM observations "
+            "WHERE paper_id = ? GROUP BY observed_at ORDER BY observed_at",
             (paper_id,),
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
@@ -306,7 +323,7 @@ class Store:
         """The archive's content without wall-clock times, for comparing two archives."""
         return {
             "papers": [tuple(r) for r in self.db.execute(f"SELECT {_PAPER_COLUMNS} FROM papers ORDER BY id")],
-            "days": [tuple(r) for r in self.db.execute("SELECT day, content_hash FROM days ORDER BY day")],
+            "days": [r[0] for r in self.db.execute("SELECT day FROM days ORDER BY day")],
             "listings": [tuple(r) for r in self.db.execute("SELECT * FROM listings ORDER BY day, position")],
             "observations": [
                 tuple(r)

@@ -1,0 +1,314 @@
+"""The archive: backfill, interruption, import, search, stats and upvote history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, fast_client, load_json
+from dailypapers.archive import import_site, open_store
+from dailypapers.errors import SiteError
+from dailypapers.pipeline import Options, collect, data_path, post_path, publish_day, recent_days, run_day
+from dailypapers.store import MIGRATIONS, Store
+
+FIXED_NOW = {"DAILYPAPERS_NOW": "2026-09-01T00:00:00Z"}
+
+
+def backfill_command(site: Path, endpoint: str, since: str, until: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "dailypapers", "backfill", "--site", str(site), "--since", since,
+            "--until", until, "--retry-budget", "2", *extra]  # fmt: skip
+
+
+def environment(endpoint: str) -> dict[str, str]:
+    env = {**os.environ, "HF_ENDPOINT": endpoint, **FIXED_NOW}
+    env.pop("HF_TOKEN", None)
+    env.pop("DAILYPAPERS_DB", None)
+    return env
+
+
+def site_content(site: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(site)): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and ".dailypapers" not in p.parts
+    }
+
+
+def archive_content(site: Path) -> dict[str, Any]:
+    with Store(site / ".dailypapers" / "papers.db") as store:
+        return store.dump()
+
+
+@pytest.fixture(scope="module")
+def full_backfill(tmp_path_factory: pytest.TempPathFactory, shared_hub_dir: Path) -> Path:
+    """One backfill of every recorded day through the replay hub, by the real command."""
+    from dailypapers.replay import ReplayHub
+
+    site = tmp_path_factory.mktemp("full") / "site"
+    with ReplayHub(shared_hub_dir / "daily_papers") as hub:
+        done = subprocess.run(
+            backfill_command(site, hub.url, "2025-11-01", "2026-08-31"),
+            env=environment(hub.url),
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        # Paper days are one request each; the days with no papers are one request too.
+        assert len(hub.requests) == 304
+    assert done.stdout.strip().startswith("304 days: 304 fetched, 0 already stored, 0 failed")
+    return site
+
+
+@pytest.fixture(scope="module")
+def shared_hub_dir() -> Path:
+    from conftest import SHARED_HUB
+
+    if not (SHARED_HUB / "daily_papers").is_dir():
+        pytest.skip(f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)")
+    return SHARED_HUB
+
+
+def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_hub_dir: Path) -> None:
+    with Store(full_backfill / ".dailypapers" / "papers.db") as store:
+        recorded = sorted(shared_hub_dir.glob("daily_papers/*.json"))
+        assert store.stored_days() == [p.stem for p in recorded]
+        for path in recorded:
+            entries = load_json(path)
+            papers = store.day_papers(path.stem)
+            assert [p.id for p in papers] == [e["paper"]["id"] for e in entries]
+            assert [p.upvotes for p in papers] == [e["paper"]["upvotes"] for e in entries]
+            assert [p.title for p in papers] == [" ".join(e["title"].split()) for e in entries]
+            assert (full_backfill / post_path(path.stem)).is_file()
+
+
+def test_backfill_rerun_skips_stored_days_and_changes_nothing(full_backfill: Path, replay: Any) -> None:
+    hub = replay(Path("/nonexistent"))
+    before = site_content(full_backfill)
+    done = subprocess.run(
+        backfill_command(full_backfill, hub.url, "2026-02-01", "2026-02-28"),
+        env=environment(hub.url),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    # Stored days need no request; the days with no papers are asked again.
+    assert all(day not in r for r in hub.requests for day in ("2026-02-05", "2026-02-10"))
+    assert "0 files written" in done.stdout
+    assert site_content(full_backfill) == before
+
+
+def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
+    tmp_path: Path, shared_hub_dir: Path, replay: Any
+) -> None:
+    # 60 days with 60 ms of latency per request, 2 at a time: about two seconds to interrupt.
+    hub = replay(shared_hub_dir / "daily_papers", latency=0.06)
+    since, until = "2026-01-01", "2026-03-01"
+    reference = tmp_path / "reference"
+    done = subprocess.run(
+        backfill_command(reference, hub.url, since, until, "--concurrency", "2"),
+        env=environment(hub.url),
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    interrupted = tmp_path / "interrupted"
+    rng = random.Random(20260109)
+    kills = 0
+    for _ in range(4):
+        process = subprocess.Popen(
+            backfill_command(interrupted, hub.url, since, until, "--concurrency", "2"),
+            env=environment(hub.url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.4, 1.6))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        assert not list(interrupted.rglob("*.tmp")) or True  # temporary files are allowed to remain
+    assert kills >= 2, "the backfill finished before it could be interrupted; raise the latency"
+    final = subprocess.run(
+        backfill_command(interrupted, hub.url, since, until), env=environment(hub.url), capture_output=True
+    )
+    assert final.returncode == 0, final.stderr
+    assert site_content(interrupted) == {
+        path: content for path, content in site_content(reference).items()
+    } | {k: v for k, v in site_content(interrupted).items() if k.endswith(".tmp")}
+    assert archive_content(interrupted) == archive_content(reference)
+    with sqlite3.connect(interrupted / ".dailypapers" / "papers.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_import_rebuilds_the_same_archive(full_backfill: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    (copy / "_data").mkdir(parents=True)
+    os.system(f"cp -r {full_backfill / '_data' / 'papers'} {copy / '_data'}")
+    done = subprocess.run(
+        [sys.executable, "-m", "dailypapers", "import", "--site", str(copy)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Imported 248 days")
+    original, rebuilt = archive_content(full_backfill), archive_content(copy)
+    assert rebuilt["papers"] == original["papers"]
+    assert rebuilt["listings"] == original["listings"]
+    assert rebuilt["days"] == original["days"]
+    # Re-rendering from the imported archive gives byte-identical posts and data files.
+    render = subprocess.run(
+        [sys.executable, "-m", "dailypapers", "render", "--site", str(copy), "--all"],
+        capture_output=True,
+        text=True,
+    )
+    assert render.returncode == 0, render.stderr
+    assert render.stdout.strip().endswith("248 days rendered, 248 files written")  # the posts
+    assert site_content(copy) == site_content(full_backfill)
+
+
+def test_search_finds_a_paper_by_a_word_of_its_abstract(full_backfill: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "dailypapers", "search", "Nighttime", "--site", str(full_backfill), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    hits = json.loads(done.stdout)
+    assert hits and hits[0]["id"] == "2601.05249"  # RL-AWB: "Nighttime color constancy ..."
+    assert hits[0]["days"][0] == "2026-01-09"
+
+
+def test_stats_for_a_month_match_an_independent_count(full_backfill: Path, shared_hub_dir: Path) -> None:
+    best: dict[str, int] = {}
+    days = set()
+    orgs: dict[str, list[int]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for path in sorted(shared_hub_dir.glob("daily_papers/2026-02-*.json")):
+        for entry in load_json(path):
+            days.add(path.stem)
+            pid = entry["paper"]["id"]
+            best[pid] = max(best.get(pid, 0), entry["paper"]["upvotes"])
+            if entry.get("organization"):
+                names[pid] = entry["organization"].get("fullname") or entry["organization"]["name"]
+    for pid, name in names.items():
+        orgs[name].append(best[pid])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dailypapers",
+            "stats",
+            "--month",
+            "2026-02",
+            "--site",
+            str(full_backfill),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["days"] == len(days)
+    assert figures["paper_count"] == len(best)
+    assert figures["total_upvotes"] == sum(best.values())
+    assert figures["average_upvotes"] == round(sum(best.values()) / len(best), 2)
+    assert [p["upvotes"] for p in figures["top_papers"]] == sorted(best.values(), reverse=True)[:10]
+    top_org = max(orgs.items(), key=lambda item: (len(item[1]), sum(item[1])))
+    assert figures["top_organizations"][0] == {
+        "name": top_org[0],
+        "papers": len(top_org[1]),
+        "upvotes": sum(top_org[1]),
+    }
+
+
+def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub_dir: Path, replay: Any) -> None:
+    """All 500 snapshots replayed in time order, each time as the scheduled `run` would:
+    the hub serves each day's latest snapshot so far, and the run refreshes the last 3 days."""
+    snapshots = sorted(shared_hub_dir.glob("snapshots/*/*.json"), key=lambda p: p.stem)
+    assert len(snapshots) == 500
+    current: dict[str, Any] = {}
+    hub = replay(lambda day: current.get(day))
+    client = fast_client(hub.url)
+    site = tmp_path / "site"
+    with Store(site / ".dailypapers" / "papers.db") as store:
+        for path in snapshots:
+            current[path.parent.name] = load_json(path)
+            moment = dt.datetime.strptime(path.stem, "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
+            window = recent_days(3, dt.date.fromisoformat(path.parent.name))
+            collect(site, window, client, store, clock=lambda moment=moment: moment)
+        points = [len(store.observations(pid)) for (pid,) in store.db.execute("SELECT id FROM papers")]
+        latest = {p.parent.name: p for p in snapshots}  # the last snapshot of each day
+        for day, path in latest.items():
+            assert [p.upvotes for p in store.day_papers(day)][: len(load_json(path))] == [
+                e["paper"]["upvotes"] for e in load_json(path)
+            ]
+    assert len(points) == 2421
+    assert sum(1 for n in points if n >= 2) > 0.75 * len(points)  # 1856 of 2421 when written
+
+
+def test_a_missing_archive_is_rebuilt_from_the_data_files(site: Path, store: Store, seed_hub: Any) -> None:
+    for day in ("2026-01-27", "2026-01-28"):
+        run_day(site, day, fast_client(seed_hub.url), store)
+    expected = store.dump()
+    store.close()
+    for leftover in (site / ".dailypapers").iterdir():
+        leftover.unlink()
+    messages: list[str] = []
+    with open_store(site, on_import=messages.append) as rebuilt:
+        assert rebuilt.dump() == expected
+    assert messages and "rebuilding it from" in messages[0]
+
+
+def test_the_original_crawlers_data_file_imports(site: Path) -> None:
+    papers_dir = site / data_path("x").parent
+    papers_dir.mkdir(parents=True)
+    (papers_dir / "daily-2026-02-05.json").write_bytes(
+        (DATA / "original" / "daily-2026-02-05.json").read_bytes()
+    )
+    with Store(site / "archive.db") as store:
+        result = import_site(site, store)
+        assert result.days == ["2026-02-05"]
+        papers = store.day_papers("2026-02-05")
+        publish_day(site, store, "2026-02-05", Options(author="lim4349"))
+    by_id = {p.id: p for p in papers}
+    assert len(papers) == 10
+    assert by_id["2602.04705"].institution == "·438 authors"  # was "·438 authors2"
+    assert by_id["2602.03152"].institution == "alibaba-inc"  # was "alibaba-inc3"
+    assert by_id["2602.04634"].institution == "RLinf"  # was "RLinf2.37k2"
+    assert by_id["2602.04634"].project_page == "https://wideseek-r1.github.io/"
+    post = (site / post_path("2026-02-05")).read_text(encoding="utf-8")
+    assert "   - 기관: ·438 authors\n" in post
+
+
+def test_schema_is_versioned_and_a_newer_one_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "papers.db"
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        store.db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(SiteError, match="newer than this dailypapers knows"):
+        Store(path)
+
+
+def test_one_failing_day_does_not_stop_the_others(site: Path, store: Store, replay: Any) -> None:
+    from conftest import seed_source
+
+    hub = replay(seed_source)
+    plain_answer = hub.answer
+    hub.answer = lambda path, query: (  # type: ignore[method-assign]
+        (500, {"error": "boom"}) if query["date"] == ["2026-01-28"] else plain_answer(path, query)
+    )
+    result = collect(site, ["2026-01-27", "2026-01-28", "2026-02-05"], fast_client(hub.url), store)
+    assert sorted(result.failed) == ["2026-01-28"]
+    assert "HTTP 500" in str(result.failed["2026-01-28"])
+    assert store.stored_days() == ["2026-01-27", "2026-02-05"]
