@@ -1,0 +1,41 @@
+"""The project's own rules: every command has help and a README section; --help is light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dailypapers.cli import cli
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(cli.commands)
+
+
+def test_there_are_commands() -> None:
+    assert {"run", "backfill", "import", "render", "search", "stats", "demo", "replay"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_and_a_readme_section(name: str) -> None:
+    command = cli.commands[name]
+    assert command.help and len(command.help.strip()) > 20, f"{name} has no help text"
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert getattr(param, "help", None), f"{name} {param.opts} has no help"
+    assert f"\n### {name}\n" in README, f"the README has no section for `{name}`"
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; from dailypapers.cli import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('huggingface_hub', 'httpx2', 'jinja2', 'sqlite3') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
