@@ -137,15 +137,15 @@ def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait()
-        assert not list(interrupted.rglob("*.tmp")) or True  # temporary files are allowed to remain
     assert kills >= 2, "the backfill finished before it could be interrupted; raise the latency"
     final = subprocess.run(
         backfill_command(interrupted, hub.url, since, until), env=environment(hub.url), capture_output=True
     )
     assert final.returncode == 0, final.stderr
-    assert site_content(interrupted) == {
-        path: content for path, content in site_content(reference).items()
-    } | {k: v for k, v in site_content(interrupted).items() if k.endswith(".tmp")}
+    # A kill during a write may leave a hidden ".NAME.*.tmp" beside the file (Jekyll ignores
+    # dot-files); the files themselves must be complete and identical.
+    finished = {k: v for k, v in site_content(interrupted).items() if not Path(k).name.startswith(".")}
+    assert finished == site_content(reference)
     assert archive_content(interrupted) == archive_content(reference)
     with sqlite3.connect(interrupted / ".dailypapers" / "papers.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
