@@ -19,8 +19,9 @@ import pytest
 
 from conftest import DATA, fast_client, load_json
 from dailypapers.archive import import_site, open_store
+from dailypapers.config import Settings
 from dailypapers.errors import SiteError
-from dailypapers.pipeline import Options, collect, data_path, post_path, publish_day, recent_days, run_day
+from dailypapers.pipeline import collect, data_path, post_path, publish_day, recent_days, run_day
 from dailypapers.store import MIGRATIONS, Store
 
 FIXED_NOW = {"DAILYPAPERS_NOW": "2026-09-01T00:00:00Z"}
@@ -279,7 +280,7 @@ def test_the_original_crawlers_data_file_imports(site: Path) -> None:
         result = import_site(site, store)
         assert result.days == ["2026-02-05"]
         papers = store.day_papers("2026-02-05")
-        publish_day(site, store, "2026-02-05", Options(author="lim4349"))
+        publish_day(site, store, "2026-02-05", Settings(author="lim4349"))
     by_id = {p.id: p for p in papers}
     assert len(papers) == 10
     assert by_id["2602.04705"].institution == "·438 authors"  # was "·438 authors2"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, SEED_SNAPSHOTS, fast_client
+from dailypapers.config import Settings
 from dailypapers.escape import unescape_markdown
-from dailypapers.pipeline import Options, post_path, run_day
+from dailypapers.pipeline import post_path, run_day
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
 
@@ -27,7 +28,7 @@ FIXED_CLOCK = lambda: dt.datetime(2026, 2, 5, 14, 45, 48, tzinfo=dt.UTC)  # noqa
 
 @pytest.mark.parametrize("day", sorted(SEED_SNAPSHOTS))
 def test_seed_post_matches_golden_file(day: str, site: Path, seed_hub: ReplayHub, store: Store) -> None:
-    run_day(site, day, fast_client(seed_hub.url), store, Options(author="lim4349"))
+    run_day(site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"))
     written = (site / post_path(day)).read_text(encoding="utf-8")
     expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
     assert unescape_markdown(written) == expected
@@ -36,7 +37,7 @@ def test_seed_post_matches_golden_file(day: str, site: Path, seed_hub: ReplayHub
 def test_only_the_table_hazard_is_escaped(site: Path, seed_hub: ReplayHub, store: Store) -> None:
     """Of the five seeds, only 2026-01-09 (``||W||``) needs an escape; the rest are byte-identical."""
     for day in SEED_SNAPSHOTS:
-        run_day(site, day, fast_client(seed_hub.url), store, Options(author="lim4349"))
+        run_day(site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"))
         written = (site / post_path(day)).read_text(encoding="utf-8")
         expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
         if day == "2026-01-09":
@@ -61,7 +62,7 @@ def test_cli_reaches_the_hub_through_hf_endpoint(site: Path, seed_hub: ReplayHub
 
 def test_daily_data_file_matches_golden(site: Path, seed_hub: ReplayHub, store: Store) -> None:
     """The data file keeps the original keys and adds every field (regenerate: UPDATE_GOLDEN=1)."""
-    run_day(site, "2026-02-05", fast_client(seed_hub.url), store, Options(), clock=FIXED_CLOCK)
+    run_day(site, "2026-02-05", fast_client(seed_hub.url), store, Settings(), clock=FIXED_CLOCK)
     written = (site / "_data/papers/daily-2026-02-05.json").read_text(encoding="utf-8")
     golden = EXPECTED / "daily-2026-02-05.json"
     if os.environ.get("UPDATE_GOLDEN"):

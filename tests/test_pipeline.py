@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import SEED_SNAPSHOTS, fast_client, seed_source
-from dailypapers.pipeline import Options, data_path, post_path, recent_days, run_day
+from dailypapers.config import Settings
+from dailypapers.pipeline import data_path, post_path, recent_days, run_day
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
 
@@ -35,7 +36,7 @@ def site_files(site: Path) -> list[Path]:
 def test_a_day_longer_than_a_page_is_fully_collected(site: Path, store: Store, replay: Any) -> None:
     hub = replay(seed_source)
     client = fast_client(hub.url, page_size=3)
-    result = run_day(site, "2026-02-05", client, store, Options(top=10))
+    result = run_day(site, "2026-02-05", client, store, Settings())
     assert len(result.papers) == 10
     assert len(store.day_papers("2026-02-05")) == 10
     # 10 papers in pages of 3: 3 + 3 + 3 + 1, the short page ends it.

@@ -34,12 +34,19 @@ class ImportResult:
 
 
 def open_store(
-    site: Path, db: Path | None = None, *, on_import: Callable[[str], None] | None = None
+    site: Path,
+    db: Path | None = None,
+    *,
+    on_import: Callable[[str], None] | None = None,
+    scratch: bool = False,
 ) -> Store:
-    """Open the site's archive; if there is none yet but the site has data files, rebuild it first."""
+    """Open the site's archive; if there is none yet but the site has data files, rebuild it first.
+
+    With ``scratch``, open an in-memory copy instead (for dry runs): the file is not touched.
+    """
     path = resolve_db_path(site, db)
     existed = path.exists()
-    store = Store(path)
+    store = Store.scratch_copy(path) if scratch else Store(path)
     if not existed and any(site_data_files(site)):
         if on_import:
             on_import(f"no archive at {path}: rebuilding it from {site / data_path('*').parent}")

@@ -58,11 +58,30 @@ site_option = click.option(
     help="The Jekyll site directory (posts go to SITE/_posts, data to SITE/_data/papers).",
 )
 top_option = click.option(
-    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Papers shown in a post."
+    "--top", type=click.IntRange(1, 100), help="Papers shown in a daily post (setting daily.top, 10)."
 )
 author_option = click.option(
-    "--author", default=None, help="Value of the posts' `author:` line; left out when not set."
+    "--author", help="Value of the posts' `author:` line; left out when empty (setting author)."
 )
+language_option = click.option(
+    "--language",
+    type=click.Choice(["ko", "en", "ja", "zh"]),
+    help="Language of the posts (setting language, ko).",
+)
+
+
+def settings_options(command: F) -> F:
+    """--top, --author and --language: the settings every writing command takes."""
+    return top_option(author_option(language_option(command)))
+
+
+def _settings(site: Path, **flags: Any) -> Any:
+    """The site's settings with the given options on top (dotted setting name → value)."""
+    from dailypapers.config import load_settings
+
+    if flags.get("database") is not None:
+        flags["database"] = flags["database"].absolute()  # an option's path is relative to here
+    return load_settings(site, flags)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,34 +97,33 @@ db_option = click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The archive database (default: $DAILYPAPERS_DB, else SITE/.dailypapers/papers.db).",
+    help="The archive database (setting database; default SITE/.dailypapers/papers.db).",
 )
 retry_budget_option = click.option(
     "--retry-budget",
     type=click.FloatRange(min=0),
-    default=60.0,
-    show_default=True,
-    help="Seconds a day may spend retrying a failing Hub before it fails.",
+    help="Seconds a day may spend retrying a failing Hub before it fails (setting retry_budget, 60).",
 )
 concurrency_option = click.option(
-    "--concurrency",
-    type=click.IntRange(1, 64),
-    default=8,
-    show_default=True,
-    help="Days fetched at once.",
+    "--concurrency", type=click.IntRange(1, 64), help="Days fetched at once (setting concurrency, 8)."
 )
 
 
-def _hub_client(retry_budget: float) -> Any:
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Show what would be written (a diff for changed files); write nothing."
+)
+
+
+def _hub_client(settings: Any) -> Any:
     from dailypapers.hub import HubClient, RetryPolicy
 
-    return HubClient(retry=RetryPolicy(budget=retry_budget))
+    return HubClient(retry=RetryPolicy(budget=settings.retry_budget))
 
 
-def _open_store(site: Path, db: Path | None) -> Any:
+def _open_store(site: Path, settings: Any) -> Any:
     from dailypapers.archive import open_store
 
-    return open_store(site, db, on_import=lambda message: click.echo(message, err=True))
+    return open_store(site, settings.database, on_import=lambda message: click.echo(message, err=True))
 
 
 @cli.command()
@@ -113,26 +131,26 @@ def _open_store(site: Path, db: Path | None) -> Any:
 @click.option("--date", "day", callback=_day, help="Collect only this day, YYYY-MM-DD.")
 @click.option(
     "--days",
-    type=click.IntRange(min=1),
-    default=3,
-    show_default=True,
-    help="Without --date: refresh this many recent UTC days, ending today.",
+    type=click.IntRange(1, 60),
+    help="Without --date: refresh this many recent UTC days, ending today (setting run_days, 3).",
 )
-@top_option
-@author_option
+@settings_options
 @db_option
 @concurrency_option
 @retry_budget_option
+@dry_run_option
 @reports_errors
 def run(
     site: Path,
     day: str | None,
-    days: int,
-    top: int,
+    days: int | None,
+    top: int | None,
     author: str | None,
+    language: str | None,
     db: Path | None,
-    concurrency: int,
-    retry_budget: float,
+    concurrency: int | None,
+    retry_budget: float | None,
+    dry_run: bool,
 ) -> None:
     """Collect recent days' papers and bring their posts and data files up to date.
 
@@ -140,20 +158,31 @@ def run(
     keep changing for days. Each file is reported as created, updated or unchanged; an
     unchanged file is not rewritten. A day with no papers writes nothing.
     """
-    from dailypapers.pipeline import Options, collect, recent_days, utc_now
+    from dailypapers.pipeline import collect, recent_days, utc_now
 
-    wanted = [day] if day else recent_days(days, utc_now().date())
-    with _open_store(site, db) as store:
+    settings = _settings(
+        site,
+        run_days=days,
+        **{"daily.top": top},
+        author=author,
+        language=language,
+        database=db,
+        concurrency=concurrency,
+        retry_budget=retry_budget,
+    )
+    wanted = [day] if day else recent_days(settings.run_days, utc_now().date())
+    with _writing(site, settings, dry_run) as store:
         result = collect(
             site,
             wanted,
-            _hub_client(retry_budget),
+            _hub_client(settings),
             store,
-            Options(top=top, author=author),
-            concurrency=concurrency,
+            settings,
+            concurrency=settings.concurrency,
         )
     for done in result.days:
         _report(done)
+    _notify(settings, result, dry_run)
     _fail_if_any(result)
 
 
@@ -162,22 +191,24 @@ def run(
 @click.option("--since", required=True, callback=_day, help="First day, YYYY-MM-DD.")
 @click.option("--until", required=True, callback=_day, help="Last day, YYYY-MM-DD (inclusive).")
 @click.option("--refresh", is_flag=True, help="Fetch days already in the archive again.")
-@top_option
-@author_option
+@settings_options
 @db_option
 @concurrency_option
 @retry_budget_option
+@dry_run_option
 @reports_errors
 def backfill(
     site: Path,
     since: str,
     until: str,
     refresh: bool,
-    top: int,
+    top: int | None,
     author: str | None,
+    language: str | None,
     db: Path | None,
-    concurrency: int,
-    retry_budget: float,
+    concurrency: int | None,
+    retry_budget: float | None,
+    dry_run: bool,
 ) -> None:
     """Fetch a range of past days into the archive and write their posts.
 
@@ -185,37 +216,93 @@ def backfill(
     rerunning after an interruption completes the job. One failing day does not stop the
     others; the exit status is non-zero if any day failed.
     """
-    from dailypapers.pipeline import Options, collect, day_range
+    from dailypapers.pipeline import collect, day_range
 
+    settings = _settings(
+        site,
+        **{"daily.top": top},
+        author=author,
+        language=language,
+        database=db,
+        concurrency=concurrency,
+        retry_budget=retry_budget,
+    )
     wanted = day_range(since, until)
-    with _open_store(site, db) as store, _progress(len(wanted)) as advance:
+    with _writing(site, settings, dry_run) as store, _progress(len(wanted)) as advance:
         result = collect(
             site,
             wanted,
-            _hub_client(retry_budget),
+            _hub_client(settings),
             store,
-            Options(top=top, author=author),
+            settings,
             refresh=refresh,
-            concurrency=concurrency,
+            concurrency=settings.concurrency,
             progress=advance,
         )
+    if dry_run:
+        for done in result.days:
+            _report(done, quiet_unchanged=True)
     written = sum(1 for done in result.days for f in done.files if f.status.value != "unchanged")
     fetched = sum(1 for done in result.days if done.fetched)
+    verb = "would be written" if dry_run else "written"
     click.echo(
         f"{len(wanted)} days: {fetched} fetched, {len(result.days) - fetched} already stored, "
-        f"{len(result.failed)} failed; {written} files written"
+        f"{len(result.failed)} failed; {written} files {verb}"
     )
     _fail_if_any(result)
 
 
-def _report(result: Any) -> None:
+def _report(result: Any, *, quiet_unchanged: bool = False) -> None:
     for warning in result.warnings:
         click.echo(f"Warning: {result.day}: {warning}", err=True)
     if not result.papers:
         click.echo(f"{result.day}: the Hub lists no papers for this day; nothing written")
         return
     for file in result.files:
+        if not (quiet_unchanged and file.status.value == "unchanged"):
+            _show_file(file)
+
+
+def _show_file(file: Any) -> None:
+    """One line per file; in a dry run, "would create/update" and the diff of a changed file."""
+    if file.dry_run and file.status.value != "unchanged":
+        click.echo(f"would {file.status.value[:-1]}  {file.path}")
+        if file.diff:
+            click.echo(file.diff, nl=False)
+    else:
         click.echo(f"{file.status.value:>9}  {file.path}")
+
+
+@contextlib.contextmanager
+def _writing(site: Path, settings: Any, dry_run: bool) -> Any:
+    """The archive, opened for a writing command; in a dry run, a scratch copy of it and
+    no file written (write_file reports what it would do)."""
+    from dailypapers.write import dry_run as dry_run_mode
+
+    if not dry_run:
+        with _open_store(site, settings) as store:
+            yield store
+        return
+    from dailypapers.archive import open_store
+
+    with dry_run_mode(), open_store(site, settings.database, scratch=True) as store:
+        yield store
+
+
+def _notify(settings: Any, result: Any, dry_run: bool) -> None:
+    if not settings.notify_webhook or dry_run:
+        return
+    from dailypapers.errors import NotifyError
+    from dailypapers.notify import notify_run
+
+    # A failed message is a warning: the posts are written and the schedule must still commit.
+    try:
+        sent = notify_run(settings, result)
+    except NotifyError as error:
+        click.echo(f"Warning: {error}", err=True)
+        return
+    if sent:
+        click.echo(f"Notified {sent}", err=True)
 
 
 def _fail_if_any(result: Any) -> None:
@@ -246,8 +333,9 @@ def _progress(total: int) -> Any:
 @cli.command("import")
 @site_option
 @db_option
+@dry_run_option
 @reports_errors
-def import_(site: Path, db: Path | None) -> None:
+def import_(site: Path, db: Path | None, dry_run: bool) -> None:
     """Rebuild the archive from the site's _data/papers/daily-*.json files.
 
     Reads both this tool's data files and the original crawler's, so a blog made by the
@@ -256,42 +344,53 @@ def import_(site: Path, db: Path | None) -> None:
     from dailypapers.archive import import_site
     from dailypapers.store import Store, resolve_db_path
 
-    with Store(resolve_db_path(site, db)) as store:
+    path = resolve_db_path(site, _settings(site, database=db).database)
+    with Store.scratch_copy(path) if dry_run else Store(path) as store:
         result = import_site(site, store)
     for name, reason in sorted(result.skipped.items()):
         click.echo(f"Warning: skipped {name}: {reason}", err=True)
-    click.echo(f"Imported {len(result.days)} days, {result.papers} listings into {store.path}")
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {len(result.days)} days, {result.papers} listings into {path}")
 
 
 @cli.command()
 @site_option
 @click.option("--all", "all_days", is_flag=True, help="Every day in the archive.")
 @click.option("--date", "day", callback=_day, help="Only this day, YYYY-MM-DD.")
-@top_option
-@author_option
+@settings_options
 @db_option
+@dry_run_option
 @reports_errors
 def render(
-    site: Path, all_days: bool, day: str | None, top: int, author: str | None, db: Path | None
+    site: Path,
+    all_days: bool,
+    day: str | None,
+    top: int | None,
+    author: str | None,
+    language: str | None,
+    db: Path | None,
+    dry_run: bool,
 ) -> None:
     """Rewrite posts and data files from the archive, with no network.
 
-    Use it after changing --top, --author or a template. Unchanged files are not rewritten.
+    Use it after changing a setting or a template. Unchanged files are not rewritten.
     """
-    from dailypapers.pipeline import Options, publish_day
+    from dailypapers.pipeline import publish_day
 
     if not all_days and not day:
         raise click.UsageError("give --all or --date")
-    with _open_store(site, db) as store:
+    settings = _settings(site, **{"daily.top": top}, author=author, language=language, database=db)
+    with _writing(site, settings, dry_run) as store:
         days = store.stored_days() if all_days else [day]
         changed = 0
         for each in days:
-            done = publish_day(site, store, each, Options(top=top, author=author))
+            done = publish_day(site, store, each, settings)
             for file in done.files:
                 if file.status.value != "unchanged":
                     changed += 1
-                    click.echo(f"{file.status.value:>9}  {file.path}")
-    click.echo(f"{len(days)} days rendered, {changed} files written")
+                    _show_file(file)
+    verb = "would be written" if dry_run else "written"
+    click.echo(f"{len(days)} days rendered, {changed} files {verb}")
 
 
 @cli.command()
@@ -306,7 +405,7 @@ def search(query: str, site: Path, db: Path | None, limit: int, as_json: bool) -
 
     Every word must match; results are ranked by relevance (title matches weigh most).
     """
-    with _open_store(site, db) as store:
+    with _open_store(site, _settings(site, database=db)) as store:
         hits = store.search(query, limit)
     if as_json:
         click.echo(
@@ -366,7 +465,7 @@ def stats(
         raise click.UsageError(f"choose one of {', '.join(chosen)}")
     if bool(since) != bool(until):
         raise click.UsageError("--since and --until go together")
-    with _open_store(site, db) as store:
+    with _open_store(site, _settings(site, database=db)) as store:
         if month:
             period = month_period(month)
         elif week:

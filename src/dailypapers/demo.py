@@ -6,8 +6,9 @@ from importlib import resources
 from pathlib import Path
 
 from dailypapers.archive import open_store
+from dailypapers.config import Settings
 from dailypapers.hub import HubClient
-from dailypapers.pipeline import DayResult, Options, collect
+from dailypapers.pipeline import DayResult, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.write import write_file
 
@@ -68,4 +69,4 @@ def run_demo(site: Path, *, author: str | None = None) -> list[DayResult]:
         open_store(site) as store,
     ):
         client = HubClient(hub.url, token=False)
-        return collect(site, sample_days(), client, store, Options(author=author)).days
+        return collect(site, sample_days(), client, store, Settings(author=author)).days

@@ -10,7 +10,8 @@ one, the cause, and what to do.
     │   ├── HubHTTPError      the Hub refused the request (4xx other than 429)
     │   └── HubDataError      the Hub answered with something that is not a list of papers
     ├── SiteError             the site directory or a file in it cannot be used
-    └── ConfigError           a bad option or setting
+    ├── ConfigError           a bad option or setting
+    └── NotifyError           the webhook did not take the message (the posts are written)
 """
 
 from __future__ import annotations
@@ -48,3 +49,7 @@ class SiteError(DailyPapersError):
 
 class ConfigError(DailyPapersError):
     """An option or setting has a bad value."""
+
+
+class NotifyError(DailyPapersError):
+    """The notification webhook failed; the run's files are already written."""

@@ -19,9 +19,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from dailypapers.errors import HubDataError, HubHTTPError, HubUnavailable
+from dailypapers.errors import HubDataError, HubHTTPError, HubUnavailable, NotifyError
 
 if TYPE_CHECKING:
     import httpx2
@@ -30,6 +30,7 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 PAGE_SIZE = 100
 MAX_PAGES = 100  # 10,000 papers a day: far beyond any real day, stops a server that ignores `p`.
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,36 @@ class _Transient(Exception):
         self.reason = reason
         self.retry_after = retry_after
         self.data_error = data_error
+
+
+class _Exhausted(Exception):
+    def __init__(self, failure: _Transient, tries: int) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+        self.tries = tries
+
+
+def with_retries(attempt: Callable[[], T], policy: RetryPolicy, sleep: Callable[[float], None]) -> T:
+    """``attempt()``, tried again after each :class:`_Transient` failure with capped exponential
+    backoff (or the server's ``Retry-After``), until it succeeds, the tries run out or the
+    next wait would overrun the budget; then :class:`_Exhausted` with the last failure."""
+    deadline = time.monotonic() + policy.budget
+    for tries in range(1, policy.attempts + 1):
+        try:
+            return attempt()
+        except _Transient as transient:
+            failure = transient
+        if tries == policy.attempts:
+            break
+        wait = failure.retry_after
+        if wait is None:
+            wait = policy.backoff * 2 ** (tries - 1)
+            wait += wait * policy.jitter * random.random()
+        wait = min(wait, policy.max_wait)
+        if time.monotonic() + wait > deadline:
+            break
+        sleep(wait)
+    raise _Exhausted(failure, tries)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -151,35 +182,18 @@ class HubClient:
     def _get_page(self, day: str, page: int) -> list[Any]:
         url = f"{self.endpoint}/api/daily_papers"
         params = {"date": day, "p": page, "limit": self.page_size}
-        policy = self.retry
-        deadline = time.monotonic() + policy.budget
         headers = self._headers()
-        failure: _Transient | None = None
-        tries = 0
-        for attempt in range(policy.attempts):
-            tries += 1
-            try:
-                return self._try_once(day, url, params, headers)
-            except _Transient as transient:
-                failure = transient
-            if attempt == policy.attempts - 1:
-                break
-            wait = failure.retry_after
-            if wait is None:
-                wait = policy.backoff * 2**attempt
-                wait += wait * policy.jitter * random.random()
-            wait = min(wait, policy.max_wait)
-            if time.monotonic() + wait > deadline:
-                break
-            self._sleep(wait)
-        assert failure is not None
-        if failure.data_error is not None:
-            raise failure.data_error
-        raise HubUnavailable(
-            f"the Hub is unavailable: {failure.reason} after {tries} tries; "
-            "try again later (the next scheduled run will catch up)",
-            day=day,
-        )
+        try:
+            return with_retries(lambda: self._try_once(day, url, params, headers), self.retry, self._sleep)
+        except _Exhausted as exhausted:
+            failure = exhausted.failure
+            if failure.data_error is not None:
+                raise failure.data_error from None
+            raise HubUnavailable(
+                f"the Hub is unavailable: {failure.reason} after {exhausted.tries} tries; "
+                "try again later (the next scheduled run will catch up)",
+                day=day,
+            ) from None
 
     def _try_once(self, day: str, url: str, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
         """One request: the page, or :class:`_Transient` (retry), or a final :class:`HubError`."""
@@ -236,3 +250,38 @@ def _error_detail(response: httpx2.Response) -> str:
     except (ValueError, AttributeError):
         return ""
     return f": {str(message)[:120]}" if message else ""
+
+
+def post_json(
+    url: str,
+    payload: Any,
+    *,
+    timeout: float = 10.0,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """POST ``payload`` as JSON (a webhook), with the same timeout and retry rules as the Hub.
+
+    Errors never show the URL: a webhook URL is a secret.
+    """
+    import httpx2
+
+    def attempt() -> None:
+        try:
+            response = httpx2.post(url, json=payload, timeout=timeout)
+        except httpx2.TimeoutException:
+            raise _Transient(f"no answer within {timeout:g} s") from None
+        except httpx2.TransportError as error:
+            raise _Transient(f"network error ({type(error).__name__})") from None
+        status = response.status_code
+        if status in TRANSIENT_STATUS:
+            raise _Transient(_describe_status(status), _retry_after(response.headers.get("Retry-After")))
+        if status >= 400:
+            raise NotifyError(f"the webhook refused the message ({_describe_status(status)})")
+
+    try:
+        with_retries(attempt, retry or RetryPolicy(attempts=3, budget=30), sleep)
+    except _Exhausted as exhausted:
+        raise NotifyError(
+            f"the webhook did not take the message: {exhausted.failure.reason} after {exhausted.tries} tries"
+        ) from None

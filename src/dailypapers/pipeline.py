@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.errors import ConfigError, DailyPapersError
 from dailypapers.hub import HubClient
 from dailypapers.models import Paper, papers_from_entries, rank
-from dailypapers.render import daily_data, render_daily, to_json
+from dailypapers.render import daily_data, post_filename, render_daily, to_json
 from dailypapers.store import Store
 from dailypapers.write import FileResult, write_file
 
-DEFAULT_TOP = 10
 NOW_ENV = "DAILYPAPERS_NOW"  # a fixed "now" (ISO 8601), for reproducible runs and tests
 
 
-def post_path(day: str) -> Path:
-    return Path("_posts") / f"{day}-daily-papers.md"
+def post_path(day: str, settings: Settings | None = None) -> Path:
+    return post_filename("daily", dt.date.fromisoformat(day), settings or Settings())
 
 
 def data_path(day: str) -> Path:
@@ -83,13 +83,6 @@ class DayResult:
     fetched: bool = True  # False when the day came from the archive without a request
 
 
-@dataclass(frozen=True)
-class Options:
-    top: int = DEFAULT_TOP
-    author: str | None = None
-    language: str = "ko"
-
-
 def merge_with_stored(fetched: list[Paper], stored: list[Paper]) -> tuple[list[Paper], list[str]]:
     """Never let a short answer shrink a day: keep stored papers the Hub did not list this time."""
     fetched_ids = {paper.id for paper in fetched}
@@ -125,18 +118,18 @@ def store_day(
     return papers, warnings + merge_warnings
 
 
-def publish_day(site: Path, store: Store, day: str, options: Options = Options()) -> DayResult:
+def publish_day(site: Path, store: Store, day: str, settings: Settings = DEFAULT_SETTINGS) -> DayResult:
     """Write ``day``'s data file and post from the archive; nothing for a day with no papers."""
     papers = store.day_papers(day)
     result = DayResult(day, papers, fetched=False)
     if not papers:
         return result
-    result.shown = rank(papers, options.top)
+    result.shown = rank(papers, settings.daily.top)
     data = daily_data(day, papers, crawled_at=store.crawled_at(day) or "")
     # Data first: if we die between the two writes, the next run re-renders the post from it.
     result.files.append(write_file(site, data_path(day), to_json(data)))
-    post = render_daily(day, result.shown, author=options.author, language=options.language, site=site)
-    result.files.append(write_file(site, post_path(day), post))
+    post = render_daily(day, result.shown, settings, site=site)
+    result.files.append(write_file(site, post_path(day, settings), post))
     return result
 
 
@@ -145,7 +138,7 @@ def run_day(
     day: str,
     hub: HubClient,
     store: Store,
-    options: Options = Options(),
+    settings: Settings = DEFAULT_SETTINGS,
     *,
     clock: Callable[[], dt.datetime] = utc_now,
 ) -> DayResult:
@@ -153,7 +146,7 @@ def run_day(
     day = parse_day(day)
     entries = hub.fetch_day(day)
     _, warnings = store_day(store, day, entries, now=clock())
-    result = publish_day(site, store, day, options)
+    result = publish_day(site, store, day, settings)
     result.fetched = True
     result.warnings = warnings
     return result
@@ -174,7 +167,7 @@ def collect(
     days: Iterable[str],
     hub: HubClient,
     store: Store,
-    options: Options = Options(),
+    settings: Settings = DEFAULT_SETTINGS,
     *,
     refresh: bool = True,
     concurrency: int = 8,
@@ -211,7 +204,7 @@ def collect(
     for day in days:
         if day in result.failed:
             continue
-        done = publish_day(site, store, day, options)
+        done = publish_day(site, store, day, settings)
         done.fetched, done.warnings = day in warnings, warnings.get(day, [])
         result.days.append(done)
         if progress and day not in to_fetch:

@@ -8,6 +8,7 @@ through the ``md`` filter (see :mod:`dailypapers.escape`) and front-matter value
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -17,10 +18,10 @@ from typing import Any
 
 import jinja2
 
+from dailypapers.config import Settings, utc_offset
 from dailypapers.escape import escape_markdown, yaml_scalar
 from dailypapers.models import Organization, Paper, rank
 
-DEFAULT_LANGUAGE = "ko"
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
 
 
@@ -38,20 +39,67 @@ def environment(site: Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = escape_markdown
     env.filters["yaml"] = yaml_scalar
+    env.filters["yaml_list"] = yaml_list
+    env.filters["thousands"] = thousands
     return env
 
 
+def yaml_list(values: Sequence[str]) -> str:
+    """A YAML flow sequence, ``[Daily Papers, 일간]`` as the original posts have it."""
+    return "[" + ", ".join(yaml_scalar(value) for value in values) + "]"
+
+
+def thousands(number: int | float, decimals: int = 0) -> str:
+    """``12,345`` (every supported language groups digits by three with a comma)."""
+    return f"{number:,.{decimals}f}"
+
+
+def pattern_fields(date: dt.date) -> dict[str, str]:
+    """What file-name and permalink patterns may use for a post dated ``date``."""
+    year, week, _ = date.isocalendar()
+    return {
+        "date": date.isoformat(),
+        "year": f"{date.year:04d}",
+        "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}",
+        "week": f"{year:04d}-W{week:02d}",
+    }
+
+
+def post_filename(kind: str, date: dt.date, settings: Settings) -> Path:
+    """``_posts/<name>`` for the ``kind`` post dated ``date``."""
+    return Path("_posts") / settings.post(kind).filename.format(**pattern_fields(date))
+
+
+def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
+    """The front-matter lines after ``title:``, from the settings for ``kind``."""
+    post = settings.post(kind)
+    offset = utc_offset(date, post.time, settings.timezone)
+    lines = [
+        f"date: {date.isoformat()} {post.time}:00 {offset}",
+        f"categories: {yaml_list(post.categories)}",
+        f"tags: {yaml_list(post.tags)}",
+    ]
+    if settings.author:
+        lines.append(f"author: {yaml_scalar(settings.author)}")
+    if post.permalink:
+        lines.append(f"permalink: {yaml_scalar(post.permalink.format(**pattern_fields(date)))}")
+    return "".join(line + "\n" for line in lines)
+
+
 def render_daily(
-    day: str,
-    papers: Sequence[Paper],
-    *,
-    author: str | None = None,
-    language: str = DEFAULT_LANGUAGE,
-    site: Path | None = None,
+    day: str, papers: Sequence[Paper], settings: Settings | None = None, *, site: Path | None = None
 ) -> str:
     """The daily post for ``day`` listing ``papers`` in the given (ranked) order."""
-    template = environment(site).get_template(f"{language}/daily.md.j2")
-    return template.render(date=day, papers=list(papers), author=author)
+    settings = settings or Settings()
+    date = dt.date.fromisoformat(day)
+    template = environment(site).get_template(f"{settings.language}/daily.md.j2")
+    return template.render(
+        date=day,
+        day=date,
+        papers=list(papers),
+        front_matter=front_matter("daily", date, settings),
+    )
 
 
 # --- the daily data file ----------------------------------------------------------------

@@ -163,6 +163,22 @@ class Store:
         except sqlite3.DatabaseError as error:
             raise SiteError(f"cannot open the archive {path}: {error}") from None
 
+    @classmethod
+    def scratch_copy(cls, path: Path) -> Store:
+        """An in-memory copy of the archive at ``path`` (empty if there is none): a dry run
+        changes the copy as a real run would change the file, and the file stays as it was."""
+        store = cls(Path(":memory:"))
+        if path.exists():
+            try:
+                source = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+                with contextlib.closing(source):
+                    source.backup(store.db)
+                store._migrate()
+            except sqlite3.DatabaseError as error:
+                raise SiteError(f"cannot read the archive {path}: {error}") from None
+        store.path = path
+        return store
+
     def __enter__(self) -> Store:
         return self
 

@@ -1,11 +1,18 @@
-"""Writing files into the site: atomically, only when the content changes, never outside it."""
+"""Writing files into the site: atomically, only when the content changes, never outside it.
+
+Inside ``with dry_run():`` nothing is written: :func:`write_file` reports what it would do
+and, for a changed text file, the unified diff.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import difflib
 import enum
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +29,35 @@ class Status(enum.Enum):
 class FileResult:
     path: Path  # relative to the site
     status: Status
+    dry_run: bool = False  # True: nothing was written, status says what would have been
+    diff: str | None = None  # in a dry run: the unified diff of a changed text file
+
+
+_DRY_RUN = contextvars.ContextVar("dry_run", default=False)
+
+
+@contextlib.contextmanager
+def dry_run() -> Iterator[None]:
+    """Within this block (and this thread), :func:`write_file` writes nothing."""
+    token = _DRY_RUN.set(True)
+    try:
+        yield
+    finally:
+        _DRY_RUN.reset(token)
+
+
+def unified_diff(relative: str | Path, old: bytes | None, new: bytes) -> str | None:
+    """The diff between two versions of a text file; None for binary content."""
+    try:
+        before = old.decode("utf-8").splitlines(keepends=True) if old is not None else []
+        after = new.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return None
+    old_name = f"a/{relative}" if old is not None else "/dev/null"
+    lines = difflib.unified_diff(before, after, old_name, f"b/{relative}")
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def site_path(site: Path, relative: str | Path) -> Path:
@@ -49,7 +85,10 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
     except OSError as error:
         raise SiteError(f"cannot read {relative}: {error.strerror}") from None
     if existing == data:
-        return FileResult(Path(relative), Status.UNCHANGED)
+        return FileResult(Path(relative), Status.UNCHANGED, dry_run=_DRY_RUN.get())
+    status = Status.CREATED if existing is None else Status.UPDATED
+    if _DRY_RUN.get():
+        return FileResult(Path(relative), status, dry_run=True, diff=unified_diff(relative, existing, data))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -66,4 +105,4 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
             raise
     except OSError as error:
         raise SiteError(f"cannot write {relative}: {error.strerror or error}") from None
-    return FileResult(Path(relative), Status.CREATED if existing is None else Status.UPDATED)
+    return FileResult(Path(relative), status)

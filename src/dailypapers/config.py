@@ -1,0 +1,313 @@
+"""Settings: flag > environment > ``SITE/dailypapers.toml`` > default.
+
+Every setting has a dotted name (``author``, ``daily.top``, ``notify.webhook``...). In the
+file it is a key (sections for the dotted ones); in the environment it is
+``DAILYPAPERS_`` + the name in capitals with ``.`` as ``_`` (``DAILYPAPERS_DAILY_TOP``).
+Values are checked as they are read; a bad one raises :class:`ConfigError` naming where it
+came from. :data:`SETTINGS` is the single list the loader, ``init`` and the docs use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from dailypapers.errors import ConfigError
+
+CONFIG_FILE = "dailypapers.toml"
+ENV_PREFIX = "DAILYPAPERS_"
+LANGUAGES = ("ko", "en", "ja", "zh")
+POST_KINDS = ("daily", "weekly", "monthly")
+SUMMARY_KINDS = ("weekly", "monthly")
+
+# Categories follow the language unless set; the Korean ones are the original blog's.
+DEFAULT_CATEGORIES: dict[str, dict[str, tuple[str, ...]]] = {
+    language: {kind: ("Daily Papers", name) for kind, name in zip(POST_KINDS, names, strict=True)}
+    for language, names in {
+        "ko": ("일간", "주간", "월간"),
+        "en": ("Daily", "Weekly", "Monthly"),
+        "ja": ("日刊", "週刊", "月刊"),
+        "zh": ("每日", "每周", "每月"),
+    }.items()
+}
+DEFAULT_TAGS: dict[str, tuple[str, ...]] = {
+    "daily": ("huggingface", "papers", "daily", "ai"),
+    "weekly": ("huggingface", "papers", "weekly", "ai", "summary"),
+    "monthly": ("huggingface", "papers", "monthly", "ai", "summary"),
+}
+DEFAULT_FILENAMES = {
+    "daily": "{date}-daily-papers.md",
+    "weekly": "{date}-weekly-papers-summary.md",
+    "monthly": "{date}-monthly-papers-summary.md",
+}
+DEFAULT_TOPS = {"daily": 10, "weekly": 10, "monthly": 20}
+DEFAULT_TIMES = {"daily": "09:15", "weekly": "09:00", "monthly": "09:00"}
+PATTERN_FIELDS = ("date", "year", "month", "day", "week")
+
+
+@dataclass(frozen=True)
+class PostSettings:
+    """How one kind of post (daily, weekly, monthly) is written."""
+
+    top: int
+    time: str  # HH:MM in the site's time zone
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    filename: str  # pattern, see PATTERN_FIELDS
+    permalink: str | None = None  # pattern; no permalink line when unset (as in the seeds)
+
+
+@dataclass(frozen=True)
+class Settings:
+    author: str | None = None
+    language: str = "ko"
+    timezone: str = "Asia/Seoul"
+    daily: PostSettings = field(default_factory=lambda: default_post("daily", "ko"))
+    weekly: PostSettings = field(default_factory=lambda: default_post("weekly", "ko"))
+    monthly: PostSettings = field(default_factory=lambda: default_post("monthly", "ko"))
+    summaries: tuple[str, ...] = SUMMARY_KINDS
+    run_days: int = 3
+    concurrency: int = 8
+    retry_budget: float = 60.0
+    database: Path | None = None  # relative to the site; None: $DAILYPAPERS_DB or the default
+    notify_webhook: str | None = None
+    notify_format: str = "slack"
+    notify_top: int = 5
+
+    def post(self, kind: str) -> PostSettings:
+        return {"daily": self.daily, "weekly": self.weekly, "monthly": self.monthly}[kind]
+
+
+def default_post(kind: str, language: str) -> PostSettings:
+    return PostSettings(
+        top=DEFAULT_TOPS[kind],
+        time=DEFAULT_TIMES[kind],
+        categories=DEFAULT_CATEGORIES[language][kind],
+        tags=DEFAULT_TAGS[kind],
+        filename=DEFAULT_FILENAMES[kind],
+    )
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+# --- value checks: each takes the raw value (TOML value or environment string) -------------
+
+
+def _int(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _float(value: Any) -> float:
+    try:
+        number = float(value) if not isinstance(value, bool) else -1.0
+    except (TypeError, ValueError):
+        number = -1.0
+    if number < 0:
+        raise ValueError("expected a number of seconds, 0 or more")
+    return number
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return _text(value) or None
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return str(value)
+
+    return check
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):  # from the environment: comma-separated
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ValueError("expected a list of non-empty texts")
+    return tuple(value)
+
+
+def _summaries(value: Any) -> tuple[str, ...]:
+    kinds = _text_list(value) if value != "" else ()
+    unknown = [kind for kind in kinds if kind not in SUMMARY_KINDS]
+    if unknown:
+        raise ValueError(f"unknown summary {unknown[0]!r}; expected some of weekly, monthly")
+    return tuple(kind for kind in SUMMARY_KINDS if kind in kinds)
+
+
+def _time(value: Any) -> str:
+    try:
+        return dt.time.fromisoformat(_text(value)).strftime("%H:%M")
+    except ValueError:
+        raise ValueError("expected a time HH:MM") from None
+
+
+def _timezone(value: Any) -> str:
+    try:
+        zoneinfo.ZoneInfo(_text(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone such as Asia/Seoul or UTC") from None
+    return str(value)
+
+
+def _pattern(value: Any) -> str:
+    text = _text(value)
+    names = re.findall(r"{(\w*)}", text)
+    unknown = [name for name in names if name not in PATTERN_FIELDS]
+    if unknown or not names:
+        raise ValueError(f"expected a pattern using {{{'}, {'.join(PATTERN_FIELDS)}}}")
+    return text
+
+
+def _filename(value: Any) -> str:
+    text = _pattern(value)
+    if "/" in text or "\\" in text or not text.endswith((".md", ".markdown", ".html")):
+        raise ValueError("expected a file name (no directory) ending in .md, .markdown or .html")
+    return text
+
+
+def _path(value: Any) -> Path:
+    return Path(_text(value))
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # dotted
+    check: Callable[[Any], Any]
+    help: str
+    env_name: str | None = None  # when it differs from DAILYPAPERS_<NAME>
+
+    @property
+    def env(self) -> str:
+        return self.env_name or ENV_PREFIX + self.name.upper().replace(".", "_")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("author", _optional_text, "the posts' `author:` line; left out when empty"),
+    Setting("language", _choice(*LANGUAGES), "language of the posts: ko, en, ja or zh"),
+    Setting("timezone", _timezone, "time zone of the posts' `date:` lines"),
+    *(
+        setting
+        for kind in POST_KINDS
+        for setting in (
+            Setting(f"{kind}.top", _int(1, 100), f"papers listed in a {kind} post"),
+            Setting(f"{kind}.time", _time, f"time of day of a {kind} post's `date:` line"),
+            Setting(f"{kind}.categories", _text_list, f"categories of a {kind} post"),
+            Setting(f"{kind}.tags", _text_list, f"tags of a {kind} post"),
+            Setting(f"{kind}.filename", _filename, f"file name of a {kind} post under _posts"),
+            Setting(f"{kind}.permalink", _optional_text, f"permalink pattern of a {kind} post"),
+        )
+    ),
+    Setting("summaries", _summaries, "summary posts to write: weekly, monthly, both or none"),
+    Setting("run_days", _int(1, 60), "days `run` refreshes, ending today (UTC)"),
+    Setting("concurrency", _int(1, 64), "days fetched at once"),
+    Setting("retry_budget", _float, "seconds a day may spend retrying a failing Hub"),
+    Setting("database", _path, "the archive database (in the file: relative to the site)", "DAILYPAPERS_DB"),
+    Setting("notify.webhook", _optional_text, "Slack or Discord webhook URL for a message after `run`"),
+    Setting("notify.format", _choice("slack", "discord"), "webhook message format"),
+    Setting("notify.top", _int(1, 20), "papers in the notification"),
+)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+FIELD = {"notify.webhook": "notify_webhook", "notify.format": "notify_format", "notify.top": "notify_top"}
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The settings in a config file, flattened to dotted names; {} when there is no file."""
+    try:
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    flat = _flatten(table)
+    for name in flat:
+        if name not in BY_NAME:
+            close = [known for known in BY_NAME if known.split(".")[-1] == name.split(".")[-1]]
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"{path}: unknown setting {name!r}{hint}")
+    return flat
+
+
+def load_settings(
+    site: Path, flags: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """The settings for ``site``: ``flags`` (dotted name → value, None = not given) win over
+    the environment, which wins over ``SITE/dailypapers.toml``, which wins over defaults."""
+    environ = os.environ if environ is None else environ
+    path = site / CONFIG_FILE
+    chosen: dict[str, Any] = {}
+    sources = (
+        (read_file(path), str(path)),
+        ({s.name: environ[s.env] for s in SETTINGS if s.env in environ}, "environment"),
+        ({name: value for name, value in (flags or {}).items() if value is not None}, "option"),
+    )
+    for values, origin in sources:
+        for name, value in values.items():
+            setting = BY_NAME[name]
+            try:
+                chosen[name] = setting.check(value)
+            except ValueError as error:
+                where = f"${setting.env}" if origin == "environment" else origin
+                label = f"--{name.replace('.', '-')}" if origin == "option" else name
+                raise ConfigError(f"{where}: {label} = {value!r}: {error}") from None
+            if name == "database" and origin == str(path):
+                chosen[name] = site / chosen[name]
+    return build_settings(chosen)
+
+
+def build_settings(values: Mapping[str, Any]) -> Settings:
+    """Settings from checked values by dotted name; the rest are defaults for the language."""
+    language = values.get("language", "ko")
+    posts = {}
+    for kind in POST_KINDS:
+        post = default_post(kind, language)
+        changes = {
+            name.split(".", 1)[1]: value for name, value in values.items() if name.startswith(f"{kind}.")
+        }
+        posts[kind] = replace(post, **changes)
+    top_level = {
+        FIELD.get(name, name): value for name, value in values.items() if name.split(".")[0] not in POST_KINDS
+    }
+    return Settings(**top_level, **posts)
+
+
+def utc_offset(day: dt.date, time: str, timezone: str) -> str:
+    """``+0900``: the offset of ``timezone`` at ``time`` on ``day`` (follows daylight saving)."""
+    moment = dt.datetime.combine(day, dt.time.fromisoformat(time), zoneinfo.ZoneInfo(timezone))
+    return moment.strftime("%z")

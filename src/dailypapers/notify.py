@@ -1,0 +1,73 @@
+"""An optional message to a Slack or Discord webhook after a run that changed a post.
+
+Only a day whose post was created or updated is announced (the latest such day), so the
+twice-daily schedule does not repeat itself. Paper titles are third-party text: they are
+escaped for the chat's markup and Discord is told not to resolve mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from dailypapers.config import Settings
+from dailypapers.models import Paper, rank
+
+DISCORD_LIMIT = 2000  # characters in a Discord message
+
+
+def _slack_text(text: str) -> str:
+    # Slack's mrkdwn reserves only these three; links are <url|label>.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _discord_text(text: str) -> str:
+    return re.sub(r"([\\*_~`|\[\]()<>#@:-])", r"\\\1", text)
+
+
+def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, Any]:
+    """The webhook payload announcing ``day``'s top papers."""
+    top = rank(papers, settings.notify_top)
+    if settings.notify_format == "discord":
+        lines = [f"**Hugging Face Daily Papers - {day}**"]
+        lines += [
+            f"{n}. [{_discord_text(paper.title)}](<{paper.hf_url}>) - 👍 {paper.upvotes}"
+            for n, paper in enumerate(top, 1)
+        ]
+        content = "\n".join(lines)
+        if len(content) > DISCORD_LIMIT:
+            content = content[: DISCORD_LIMIT - 1] + "…"
+        return {"content": content, "allowed_mentions": {"parse": []}}
+    lines = [f"*Hugging Face Daily Papers - {day}*"]
+    lines += [
+        f"{n}. <{paper.hf_url}|{_slack_text(paper.title).replace('|', '¦')}> - 👍 {paper.upvotes}"
+        for n, paper in enumerate(top, 1)
+    ]
+    return {"text": "\n".join(lines)}
+
+
+def day_to_announce(result: Any) -> Any | None:
+    """The latest day of a collect result whose post was created or updated."""
+    changed = [
+        done
+        for done in result.days
+        if done.shown and any(f.status.value != "unchanged" and "_posts" in f.path.parts for f in done.files)
+    ]
+    return changed[-1] if changed else None
+
+
+def notify_run(settings: Settings, result: Any) -> str | None:
+    """Send the message for ``result`` if a post changed; returns what was announced, or None.
+
+    Raises :class:`~dailypapers.errors.NotifyError` when the webhook fails after retries.
+    """
+    from dailypapers.hub import post_json
+
+    if not settings.notify_webhook:
+        return None
+    done = day_to_announce(result)
+    if done is None:
+        return None
+    post_json(settings.notify_webhook, message(done.day, done.papers, settings))
+    return f"{settings.notify_format}: {done.day}"
