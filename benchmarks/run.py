@@ -1,11 +1,16 @@
 """Benchmarks of the dailypapers command against a local replay hub.
 
-    python benchmarks/run.py [--repeat 5] [--hub ../shared/hub] [--quick]
+    python benchmarks/run.py                      # every scenario, 5 runs each
+    python benchmarks/run.py --quick              # the first 10 days, one run each
+    python benchmarks/run.py --only "50 ms, concurrency 8" --repeat 9
+    python benchmarks/run.py --profile            # pyinstrument profile of the slowest scenario
 
-Each scenario runs the real command in a fresh process, several times; the table shows the
-median, min and max wall time, the peak RSS of the command and the requests it made. The
-replay hub adds a fixed latency per request, like a real network. Figures are machine
-dependent: compare runs made on the same machine.
+The replay hub runs in this process (threads); each measurement runs the real command in a
+fresh process of its own, so the two never share a GIL. The table shows the median, min and
+max wall time, the command's CPU time (user + system, median), the hub's CPU time over the
+same run, the command's peak RSS, the requests it made and the files it wrote. The code
+measured is this checkout's ``src/``. Figures are machine dependent: compare runs made on
+the same machine.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -23,26 +29,52 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from dailypapers.replay import ReplayHub
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+sys.path.insert(0, str(SRC))  # measure this checkout, installed or not
+
+from dailypapers.replay import ReplayHub  # noqa: E402
+
 DEFAULT_HUB = ROOT.parent / "shared" / "hub"
-# Runs a command and prints its peak RSS (KiB), so each measurement has its own figure.
+BUNDLED_DAYS = SRC / "dailypapers" / "sample_days"
+FIXED_NOW = "2026-08-22T12:00:00Z"
+# Runs a command, then prints its peak RSS (KiB) and CPU seconds (user + system), so each
+# measurement has its own figures.
 MEASURE = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n"
     "sys.exit(code)\n"
+)
+# The command's own time once Python and the CLI are loaded: what a query costs after start-up.
+IN_PROCESS = (
+    "import sys, time\n"
+    "from dailypapers.cli import cli\n"
+    "start = time.perf_counter()\n"
+    "try:\n"
+    "    cli.main(sys.argv[1:], prog_name='dailypapers', standalone_mode=False)\n"
+    "finally:\n"
+    "    print(f'\\nin-process {time.perf_counter() - start:.6f}', file=sys.stderr)\n"
 )
 
 
 @dataclass
 class Measurement:
     seconds: float
+    cpu_seconds: float
+    hub_cpu_seconds: float
     rss_mib: float
     requests: int
-    files_written: int
+    days_requested: int  # distinct dates asked for: equal to requests when each day costs one
+    written: list[str]  # files created or changed, relative to the site
+
+    @property
+    def files_written(self) -> int:
+        return len(self.written)
 
 
 def files_state(site: Path) -> dict[str, int]:
@@ -51,24 +83,39 @@ def files_state(site: Path) -> dict[str, int]:
     }
 
 
-def measure(args: list[str], hub: ReplayHub, site: Path | None) -> Measurement:
+def child_env(hub: ReplayHub) -> dict[str, str]:
+    env = {**os.environ, "HF_ENDPOINT": hub.url, "DAILYPAPERS_NOW": FIXED_NOW}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env.pop("HF_TOKEN", None)
+    return env
+
+
+def measure(args: list[str], hub: ReplayHub, site: Path | None, *, in_process: bool = False) -> Measurement:
     before = files_state(site) if site and site.exists() else {}
     requests = len(hub.requests)
-    env = {**os.environ, "HF_ENDPOINT": hub.url, "DAILYPAPERS_NOW": "2026-08-22T12:00:00Z"}
-    env.pop("HF_TOKEN", None)
+    runner = ["-c", IN_PROCESS] if in_process else ["-m", "dailypapers"]
+    # This process only waits for the command: its CPU time is the hub's threads'.
+    hub_cpu = time.process_time()
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", MEASURE, sys.executable, "-m", "dailypapers", *args],
-        env=env,
+        [sys.executable, "-c", MEASURE, sys.executable, *runner, *args],
+        env=child_env(hub),
         capture_output=True,
         text=True,
     )
     seconds = time.perf_counter() - start
+    hub_cpu = time.process_time() - hub_cpu
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed: {done.stderr}")
+    if in_process:
+        seconds = float(done.stderr.rsplit("in-process ", 1)[1])
     after = files_state(site) if site else {}
-    written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
-    return Measurement(seconds, int(done.stdout.split()[-1]) / 1024, len(hub.requests) - requests, written)
+    changed = [path for path, mtime in after.items() if before.get(path) != mtime]
+    written = sorted(str(Path(path).relative_to(site)) for path in changed) if site else []
+    asked = hub.requests[requests:]
+    dates = {parse_qs(urlsplit(target).query).get("date", [""])[0] for target in asked}
+    rss_kib, cpu = done.stdout.split()[-2:]
+    return Measurement(seconds, float(cpu), hub_cpu, int(rss_kib) / 1024, len(asked), len(dates), written)
 
 
 @dataclass
@@ -77,102 +124,178 @@ class Scenario:
     args: Callable[[Path], list[str]]
     prepare: Callable[[Path], None] | None = None  # called before each measurement
     latency: float = 0.0
-    ideal: str = ""
+    ideal: float | None = None  # seconds: the latency-bound floor
+    in_process: bool = False  # time the command after start-up, not the whole process
 
 
-def run_scenario(scenario: Scenario, hub_dir: Path, repeat: int) -> list[Measurement]:
+def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measurement]:
     results = []
-    with ReplayHub(hub_dir / "daily_papers", latency=scenario.latency) as hub:
+    with ReplayHub(days_dir, latency=scenario.latency) as hub:
         for _ in range(repeat):
             site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
             if scenario.prepare:
                 scenario.prepare(site)
-            results.append(measure(scenario.args(site), hub, site))
+            results.append(measure(scenario.args(site), hub, site, in_process=scenario.in_process))
             shutil.rmtree(site.parent, ignore_errors=True)
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--hub", type=Path, default=DEFAULT_HUB)
-    parser.add_argument("--quick", action="store_true", help="few days, one run: a smoke test")
-    parser.add_argument("--json", type=Path, help="also write the results as JSON")
-    options = parser.parse_args()
-    days = sorted(p.stem for p in (options.hub / "daily_papers").glob("*.json"))
-    if options.quick:
+def days_directory(hub: Path) -> Path:
+    """The directory of DATE.json files: ``HUB/daily_papers`` (a recorded hub) or ``HUB`` itself."""
+    return hub / "daily_papers" if (hub / "daily_papers").is_dir() else hub
+
+
+def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scenario], dict[str, Any]]:
+    days = sorted(p.stem for p in days_dir.glob("*.json"))
+    if not days:
+        raise SystemExit(f"no DATE.json files in {days_dir}")
+    if quick:
         days = days[:10]
     since, until = days[0], days[-1]
-    span = len(range((_date(until) - _date(since)).days + 1))
+    span = (dt.date.fromisoformat(until) - dt.date.fromisoformat(since)).days + 1
     backfill = ["backfill", "--since", since, "--until", until]
 
     def site_arg(site: Path) -> list[str]:
         return ["--site", str(site)]
 
+    template = work / "filled"
+
     def filled(site: Path) -> None:
-        with ReplayHub(options.hub / "daily_papers") as hub:
-            measure([*backfill, *site_arg(site)], hub, None)
+        """A site after a full backfill; made once, then copied (mtimes kept)."""
+        if not template.exists():
+            with ReplayHub(days_dir) as hub:
+                measure([*backfill, *site_arg(template)], hub, None)
+        shutil.copytree(template, site)
+
+    def emptied(site: Path) -> None:
+        """A filled site with every output file removed: only the archive is left."""
+        filled(site)
+        for child in site.iterdir():
+            if child.name != ".dailypapers":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
 
     scenarios = [
         Scenario("--help", lambda s: ["--help"]),
         Scenario("run one day, cold", lambda s: ["run", "--date", until, *site_arg(s)]),
-        Scenario(
-            "run one day, warm",
-            lambda s: ["run", "--date", until, *site_arg(s)],
-            prepare=lambda s: filled(s),
-        ),
+        Scenario("run one day, warm", lambda s: ["run", "--date", until, *site_arg(s)], prepare=filled),
     ]
     for latency in (0.0, 0.05):
         for concurrency in (1, 4, 8):
-            ideal = span * latency / concurrency
             scenarios.append(
                 Scenario(
                     f"backfill {span} days, {latency * 1000:.0f} ms, concurrency {concurrency}",
                     lambda s, c=concurrency: [*backfill, "--concurrency", str(c), *site_arg(s)],
                     latency=latency,
-                    ideal=f"{ideal:.2f} s" if latency else "",
+                    ideal=span * latency / concurrency if latency else None,
                 )
             )
-    rerender = Scenario("render --all (every post)", lambda s: ["render", "--all", *site_arg(s)])
-    rerender.prepare = lambda s: (filled(s), shutil.rmtree(s / "_posts"))  # type: ignore[assignment,func-returns-value]
+    query = ["search", "reinforcement learning"]
     scenarios += [
-        rerender,
+        Scenario("render --all (every file)", lambda s: ["render", "--all", *site_arg(s)], prepare=emptied),
         Scenario(
             "render --all, nothing changed", lambda s: ["render", "--all", *site_arg(s)], prepare=filled
         ),
-        Scenario("search", lambda s: ["search", "reinforcement learning", *site_arg(s)], prepare=filled),
+        Scenario("search", lambda s: [*query, *site_arg(s)], prepare=filled),
+        Scenario(
+            "search, after start-up (in-process)",
+            lambda s: [*query, *site_arg(s)],
+            prepare=filled,
+            in_process=True,
+        ),
     ]
-    repeat = 1 if options.quick else options.repeat
-    rows = []
+    meta = {"days_dir": str(days_dir), "days_with_papers": len(days), "span_days": span, "since": since}
+    meta["until"] = until
+    return scenarios, meta
+
+
+def summarise(scenario: Scenario, results: list[Measurement]) -> dict[str, Any]:
+    times = [r.seconds for r in results]
+    return {
+        "scenario": scenario.name,
+        "runs": len(results),
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+        "cpu_s": statistics.median(r.cpu_seconds for r in results),
+        "hub_cpu_s": statistics.median(r.hub_cpu_seconds for r in results),
+        "peak_rss_mib": max(r.rss_mib for r in results),
+        "requests": results[-1].requests,
+        "days_requested": results[-1].days_requested,
+        "files_written": results[-1].files_written,
+        "written": results[-1].written,
+        "ideal_s": scenario.ideal,
+    }
+
+
+def print_row(row: dict[str, Any]) -> None:
+    ideal = f"{row['ideal_s']:.2f} s ({row['median_s'] / row['ideal_s']:.2f}x)" if row["ideal_s"] else ""
     print(
-        f"{'scenario':<46} {'median':>8} {'min':>8} {'max':>8} "
-        f"{'RSS MiB':>8} {'requests':>8} {'written':>8} ideal"
+        f"{row['scenario']:<40} {row['median_s']:>8.3f} {row['min_s']:>8.3f} {row['max_s']:>8.3f} "
+        f"{row['cpu_s']:>7.2f} {row['hub_cpu_s']:>7.2f} {row['peak_rss_mib']:>7.1f} "
+        f"{row['requests']:>8} {row['files_written']:>7} {ideal}",
+        flush=True,
     )
-    for scenario in scenarios:
-        results = run_scenario(scenario, options.hub, repeat)
-        times = [r.seconds for r in results]
-        row = {
-            "scenario": scenario.name,
-            "median_s": statistics.median(times),
-            "min_s": min(times),
-            "max_s": max(times),
-            "peak_rss_mib": max(r.rss_mib for r in results),
-            "requests": results[-1].requests,
-            "files_written": results[-1].files_written,
-            "ideal": scenario.ideal,
-        }
-        rows.append(row)
-        print(
-            f"{row['scenario']:<46} {row['median_s']:>8.3f} {row['min_s']:>8.3f} {row['max_s']:>8.3f} "
-            f"{row['peak_rss_mib']:>8.1f} {row['requests']:>8} {row['files_written']:>8} {row['ideal']}",
-            flush=True,
+
+
+def profile(scenario: Scenario, days_dir: Path) -> None:
+    """Run ``scenario`` once under pyinstrument (in the command's process) and print the profile."""
+    with ReplayHub(days_dir, latency=scenario.latency) as hub:
+        site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
+        command = [sys.executable, "-m", "pyinstrument", "--no-color", "-i", "0.0005", "-m", "dailypapers"]
+        done = subprocess.run(
+            [*command, *scenario.args(site)], env=child_env(hub), capture_output=True, text=True
         )
+        shutil.rmtree(site.parent, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"profiling failed (pip install pyinstrument?): {done.stderr[-2000:]}")
+    print(f"pyinstrument profile of: {scenario.name} ({len(hub.requests)} requests)\n")
+    print(done.stdout[done.stdout.find("\n  _ ") :] if "\n  _ " in done.stdout else done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per scenario (default 5)")
+    parser.add_argument(
+        "--hub",
+        type=Path,
+        help=f"recorded hub (HUB/daily_papers/DATE.json) or a directory of DATE.json files; "
+        f"default {DEFAULT_HUB}, else the days bundled in the package",
+    )
+    parser.add_argument("--quick", action="store_true", help="the first 10 days, one run each")
+    parser.add_argument("--only", action="append", default=[], help="scenarios whose name contains this")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the 50 ms, concurrency 8 backfill instead"
+    )
+    options = parser.parse_args()
+    hub = options.hub or (DEFAULT_HUB if DEFAULT_HUB.is_dir() else BUNDLED_DAYS)
+    if options.hub is None and hub == BUNDLED_DAYS:
+        print(f"{DEFAULT_HUB} is missing: using the {BUNDLED_DAYS.name} bundled in the package\n")
+    days_dir = days_directory(hub)
+    with tempfile.TemporaryDirectory(prefix="bench-work-") as work:
+        scenarios, meta = build_scenarios(days_dir, options.quick, Path(work))
+        if options.profile:
+            profile(next(s for s in scenarios if "50 ms, concurrency 8" in s.name), days_dir)
+            return
+        if options.only:
+            scenarios = [s for s in scenarios if any(part in s.name for part in options.only)]
+        repeat = 1 if options.quick else options.repeat
+        print(
+            f"{meta['span_days']} days {meta['since']} .. {meta['until']} ({meta['days_with_papers']} "
+            f"with papers) from {days_dir}; {repeat} run(s) each; {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}\n"
+        )
+        print(
+            f"{'scenario':<40} {'median':>8} {'min':>8} {'max':>8} {'CPU s':>7} {'hub CPU':>7} "
+            f"{'RSS MiB':>7} {'requests':>8} {'written':>7} ideal"
+        )
+        rows = []
+        for scenario in scenarios:
+            rows.append(summarise(scenario, run_scenario(scenario, days_dir, repeat)))
+            print_row(rows[-1])
     if options.json:
-        options.json.write_text(json.dumps(rows, indent=2) + "\n")
-
-
-def _date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
+        meta.update(repeat=repeat, cpus=os.cpu_count(), python=platform.python_version())
+        options.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -83,6 +85,51 @@ def fast_client(url: str, **kwargs: Any) -> HubClient:
 @pytest.fixture
 def shared_hub() -> Path:
     """The full recorded corpus beside the clone; tests that need it skip without it."""
+    if not (SHARED_HUB / "daily_papers").is_dir():
+        pytest.skip(f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)")
+    return SHARED_HUB
+
+
+# --- the whole recorded corpus, backfilled once per session --------------------------------
+
+FIXED_NOW = {"DAILYPAPERS_NOW": "2026-09-01T00:00:00Z"}
+
+
+def backfill_command(site: Path, endpoint: str, since: str, until: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "dailypapers", "backfill", "--site", str(site), "--since", since,
+            "--until", until, "--retry-budget", "2", *extra]  # fmt: skip
+
+
+def environment(endpoint: str) -> dict[str, str]:
+    env = {**os.environ, "HF_ENDPOINT": endpoint, **FIXED_NOW}
+    env.pop("HF_TOKEN", None)
+    env.pop("DAILYPAPERS_DB", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def full_backfill(tmp_path_factory: pytest.TempPathFactory, shared_hub_dir: Path) -> Path:
+    """One backfill of every recorded day through the replay hub, by the real command.
+
+    Shared by the test modules: they only read the site, or check that a rerun changes nothing.
+    """
+    site = tmp_path_factory.mktemp("full") / "site"
+    with ReplayHub(shared_hub_dir / "daily_papers") as hub:
+        done = subprocess.run(
+            backfill_command(site, hub.url, "2025-11-01", "2026-08-31"),
+            env=environment(hub.url),
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        # Paper days are one request each; the days with no papers are one request too.
+        assert len(hub.requests) == 304
+    assert done.stdout.strip().startswith("304 days: 304 fetched, 0 already stored, 0 failed")
+    return site
+
+
+@pytest.fixture(scope="session")
+def shared_hub_dir() -> Path:
     if not (SHARED_HUB / "daily_papers").is_dir():
         pytest.skip(f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)")
     return SHARED_HUB

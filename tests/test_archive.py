@@ -17,26 +17,13 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, fast_client, load_json
+from conftest import DATA, backfill_command, environment, fast_client, load_json
 from dailypapers.archive import import_site, open_store
 from dailypapers.config import Settings
 from dailypapers.errors import SiteError
 from dailypapers.pipeline import collect, data_path, post_path, publish_day, recent_days, run_day
 from dailypapers.store import MIGRATIONS, Store
-
-FIXED_NOW = {"DAILYPAPERS_NOW": "2026-09-01T00:00:00Z"}
-
-
-def backfill_command(site: Path, endpoint: str, since: str, until: str, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "dailypapers", "backfill", "--site", str(site), "--since", since,
-            "--until", until, "--retry-budget", "2", *extra]  # fmt: skip
-
-
-def environment(endpoint: str) -> dict[str, str]:
-    env = {**os.environ, "HF_ENDPOINT": endpoint, **FIXED_NOW}
-    env.pop("HF_TOKEN", None)
-    env.pop("DAILYPAPERS_DB", None)
-    return env
+from dailypapers.summary import labels_of
 
 
 def site_content(site: Path) -> dict[str, bytes]:
@@ -50,35 +37,6 @@ def site_content(site: Path) -> dict[str, bytes]:
 def archive_content(site: Path) -> dict[str, Any]:
     with Store(site / ".dailypapers" / "papers.db") as store:
         return store.dump()
-
-
-@pytest.fixture(scope="module")
-def full_backfill(tmp_path_factory: pytest.TempPathFactory, shared_hub_dir: Path) -> Path:
-    """One backfill of every recorded day through the replay hub, by the real command."""
-    from dailypapers.replay import ReplayHub
-
-    site = tmp_path_factory.mktemp("full") / "site"
-    with ReplayHub(shared_hub_dir / "daily_papers") as hub:
-        done = subprocess.run(
-            backfill_command(site, hub.url, "2025-11-01", "2026-08-31"),
-            env=environment(hub.url),
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
-        # Paper days are one request each; the days with no papers are one request too.
-        assert len(hub.requests) == 304
-    assert done.stdout.strip().startswith("304 days: 304 fetched, 0 already stored, 0 failed")
-    return site
-
-
-@pytest.fixture(scope="module")
-def shared_hub_dir() -> Path:
-    from conftest import SHARED_HUB
-
-    if not (SHARED_HUB / "daily_papers").is_dir():
-        pytest.skip(f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)")
-    return SHARED_HUB
 
 
 def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_hub_dir: Path) -> None:
@@ -172,7 +130,9 @@ def test_import_rebuilds_the_same_archive(full_backfill: Path, tmp_path: Path) -
         text=True,
     )
     assert render.returncode == 0, render.stderr
-    assert render.stdout.strip().endswith("248 days rendered, 248 files written")  # the posts
+    # The posts, and the charts and posts of the weeks and months (their data files were copied).
+    periods = len(labels_of("weekly", original["days"])) + len(labels_of("monthly", original["days"]))
+    assert render.stdout.strip().endswith(f"248 days rendered, {248 + 2 * periods} files written")
     assert site_content(copy) == site_content(full_backfill)
 
 
@@ -246,7 +206,8 @@ def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub_dir:
             current[path.parent.name] = load_json(path)
             moment = dt.datetime.strptime(path.stem, "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
             window = recent_days(3, dt.date.fromisoformat(path.parent.name))
-            collect(site, window, client, store, clock=lambda moment=moment: moment)
+            # No summaries: 500 runs would redraw their charts 1,500 times (test_summary has them).
+            collect(site, window, client, store, Settings(summaries=()), clock=lambda moment=moment: moment)
         points = [len(store.observations(pid)) for (pid,) in store.db.execute("SELECT id FROM papers")]
         latest = {p.parent.name: p for p in snapshots}  # the last snapshot of each day
         for day, path in latest.items():

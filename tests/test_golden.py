@@ -68,3 +68,16 @@ def test_daily_data_file_matches_golden(site: Path, seed_hub: ReplayHub, store: 
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(written, encoding="utf-8")
     assert written == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "zh"])
+def test_language_post_matches_golden(language: str, site: Path, seed_hub: ReplayHub, store: Store) -> None:
+    """Each language's daily post for one seed day (regenerate: UPDATE_GOLDEN=1)."""
+    settings = Settings(language=language, author="lim4349")
+    run_day(site, "2026-02-05", fast_client(seed_hub.url), store, settings)
+    written = (site / post_path("2026-02-05")).read_text(encoding="utf-8")
+    golden = EXPECTED / language / "2026-02-05-daily-papers.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(written, encoding="utf-8")
+    assert written == golden.read_text(encoding="utf-8")

@@ -70,12 +70,19 @@ def test_running_twice_leaves_every_file_untouched(site: Path, seed_hub: ReplayH
     first = cli("run", "--site", str(site), "--date", "2026-02-10", endpoint=seed_hub.url)
     assert first.returncode == 0, first.stderr
     assert first.stdout.split() == [
-        "created", "_data/papers/daily-2026-02-10.json", "created", "_posts/2026-02-10-daily-papers.md"
+        "created", "_data/papers/daily-2026-02-10.json", "created", "_posts/2026-02-10-daily-papers.md",
+        # the day's week and month summaries: chart, data file, post
+        "created", "assets/img/dailypapers/weekly-2026-W07.svg",
+        "created", "_data/papers/weekly-2026-W07.json",
+        "created", "_posts/2026-02-09-weekly-papers-summary.md",
+        "created", "assets/img/dailypapers/monthly-2026-02.svg",
+        "created", "_data/papers/monthly-2026-02.json",
+        "created", "_posts/2026-02-01-monthly-papers-summary.md",
     ]  # fmt: skip
     before = snapshot(site_files(site))
     second = cli("run", "--site", str(site), "--date", "2026-02-10", endpoint=seed_hub.url)
     assert second.returncode == 0, second.stderr
-    assert second.stdout.split().count("unchanged") == 2
+    assert second.stdout.split().count("unchanged") == 8
     assert snapshot(site_files(site)) == before
 
 

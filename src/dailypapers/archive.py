@@ -16,9 +16,10 @@ from typing import Any
 
 from dailypapers.errors import SiteError
 from dailypapers.models import Organization, Paper, collapse_whitespace, is_safe_id
-from dailypapers.pipeline import content_hash, data_path
-from dailypapers.render import papers_from_data
 from dailypapers.store import Store, resolve_db_path
+
+# pipeline and render (Jinja2, charts) are imported only where needed: `search` and `stats`
+# open the archive, and importing them cost 55 ms, more than the search itself.
 
 DATA_GLOB = "daily-*.json"
 _AUTHORS = re.compile(r"·\s*(\d+)\s*authors?")
@@ -49,17 +50,21 @@ def open_store(
     store = Store.scratch_copy(path) if scratch else Store(path)
     if not existed and any(site_data_files(site)):
         if on_import:
-            on_import(f"no archive at {path}: rebuilding it from {site / data_path('*').parent}")
+            on_import(f"no archive at {path}: rebuilding it from {site_data_files(site)[0].parent}")
         import_site(site, store)
     return store
 
 
 def site_data_files(site: Path) -> list[Path]:
+    from dailypapers.pipeline import data_path
+
     return sorted((site / data_path("x").parent).glob(DATA_GLOB))
 
 
 def import_site(site: Path, store: Store) -> ImportResult:
     """Load every ``_data/papers/daily-*.json`` of ``site`` into ``store`` (one transaction per day)."""
+    from dailypapers.pipeline import content_hash
+
     result = ImportResult()
     for path in site_data_files(site):
         try:
@@ -82,6 +87,8 @@ def import_site(site: Path, store: Store) -> ImportResult:
 
 def read_data_file(data: dict[str, Any]) -> tuple[str, list[Paper], str]:
     """(day, papers in Hub order, crawl time) from either data file format."""
+    from dailypapers.render import papers_from_data
+
     day = str(data["date"])
     crawled_at = _utc(str(data.get("crawled_at") or f"{day}T00:00:00Z"))
     records = data.get("papers") or []

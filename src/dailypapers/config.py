@@ -15,7 +15,7 @@ import re
 import tomllib
 import zoneinfo
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +69,10 @@ class Settings:
     author: str | None = None
     language: str = "ko"
     timezone: str = "Asia/Seoul"
-    daily: PostSettings = field(default_factory=lambda: default_post("daily", "ko"))
-    weekly: PostSettings = field(default_factory=lambda: default_post("weekly", "ko"))
-    monthly: PostSettings = field(default_factory=lambda: default_post("monthly", "ko"))
+    # None: the defaults for the language (categories are in the post's language)
+    daily: PostSettings = None  # type: ignore[assignment]
+    weekly: PostSettings = None  # type: ignore[assignment]
+    monthly: PostSettings = None  # type: ignore[assignment]
     summaries: tuple[str, ...] = SUMMARY_KINDS
     run_days: int = 3
     concurrency: int = 8
@@ -80,6 +81,11 @@ class Settings:
     notify_webhook: str | None = None
     notify_format: str = "slack"
     notify_top: int = 5
+
+    def __post_init__(self) -> None:
+        for kind in POST_KINDS:
+            if getattr(self, kind) is None:
+                object.__setattr__(self, kind, default_post(kind, self.language))
 
     def post(self, kind: str) -> PostSettings:
         return {"daily": self.daily, "weekly": self.weekly, "monthly": self.monthly}[kind]

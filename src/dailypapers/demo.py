@@ -15,8 +15,8 @@ from dailypapers.write import write_file
 SAMPLE_DAYS = resources.files("dailypapers") / "sample_days"
 
 _CONFIG = """\
-# A minimal Jekyll site made by `dailypapers demo`. Build it with `jekyll build` or `jekyll serve`.
-title: Hugging Face Daily Papers (demo)
+# A minimal Jekyll site made by dailypapers. Build it with `jekyll build` or `jekyll serve`.
+title: Hugging Face Daily Papers
 markdown: kramdown
 future: true
 """
@@ -36,7 +36,7 @@ _LAYOUT = """\
 _INDEX = """\
 ---
 layout: default
-title: Hugging Face Daily Papers (demo)
+title: Hugging Face Daily Papers
 ---
 <h1>{{ site.title }}</h1>
 <ul>

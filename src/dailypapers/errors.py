@@ -10,6 +10,7 @@ one, the cause, and what to do.
     │   ├── HubHTTPError      the Hub refused the request (4xx other than 429)
     │   └── HubDataError      the Hub answered with something that is not a list of papers
     ├── SiteError             the site directory or a file in it cannot be used
+    │   └── SiteLocked        another run kept the site locked longer than we wait
     ├── ConfigError           a bad option or setting
     └── NotifyError           the webhook did not take the message (the posts are written)
 """
@@ -45,6 +46,10 @@ class HubDataError(HubError):
 
 class SiteError(DailyPapersError):
     """The site directory, or a file in it, cannot be read or written."""
+
+
+class SiteLocked(SiteError):
+    """Another dailypapers run held the site's lock for longer than we were willing to wait."""
 
 
 class ConfigError(DailyPapersError):

@@ -2,21 +2,29 @@ r"""Escaping of third-party text for Jekyll posts (Liquid, then kramdown) and YA
 
 A reader must see exactly the text the Hub has, and no paper may inject markup. Jekyll runs
 Liquid over a post before kramdown, so both must be defused; escapes are added only where
-a character would otherwise be read as syntax, so plain text stays byte-identical.
+a character would otherwise be read as syntax, so plain text stays byte-identical. Checked
+against a real Jekyll 4.3 build (kramdown 2.4 with Jekyll's default ``input: GFM``) by
+``tests/test_jekyll.py``.
 
 Inline text (title, organization, abstract, ...) always sits after other text on its line,
-so block syntax that needs the start of a line (headers, lists, quotes) cannot trigger once
-line breaks are collapsed. What remains is span syntax:
+so block syntax that needs the start of a line (headers, lists, quotes, definitions) cannot
+trigger once line breaks are collapsed. What remains is span syntax:
 
-- ``*`` ``_`` (emphasis), `````` ` ````` (code), ``[`` ``]`` (links, images, footnotes),
-  ``<`` (HTML, autolinks), ``|`` (table rows: any line with a pipe) get a backslash;
-- ``~`` next to another ``~`` (GFM strikethrough) becomes ``&#126;``, as GFM has no ``\~``;
+- ``*`` ``_`` (emphasis), `````` ` ````` (code spans: LaTeX quotes ````x''`` too), ``[``
+  (links, images, footnotes), ``<`` (HTML, autolinks) and ``|`` (kramdown takes any line
+  with an unescaped pipe for a table row) get a backslash;
+- ``~`` next to another ``~`` (GFM strikethrough) becomes ``&#126;``, which also holds
+  under kramdown's own parser, where ``\~`` is no escape;
 - ``$`` next to another ``$`` (``$$`` opens kramdown math) gets a backslash;
-- a backslash before a character kramdown would unescape gets a backslash, and a
-  backslash at the very end becomes ``&#92;`` (``\\`` at the end of a line is a line break);
-- ``{`` before ``{`` or ``%`` (Liquid) becomes ``&#123;``; before ``:`` (kramdown attribute
-  lists and extensions) it gets a backslash;
+- a backslash before a character kramdown would unescape (``\!``, ``\{``, ``\(``...) gets a
+  backslash, and a backslash at the very end becomes ``&#92;`` (it would escape the closing
+  ``**`` of a title, and ``\`` or ``\\`` before a line end is a line break);
+- ``{`` before ``{`` or ``%`` (Liquid reads those even after a backslash) becomes
+  ``&#123;``; before ``:`` (kramdown attribute lists and extensions) it gets a backslash;
 - ``&`` that would start a character reference becomes ``&amp;``.
+
+kramdown's typographic substitutions (curly quotes, dashes, ellipsis, guillemets) are left
+alone: they change how a character looks, not what the text says.
 
 :func:`unescape_markdown` undoes exactly these escapes; tests use it to compare with the
 seed posts, which were written without escaping.
@@ -30,79 +38,76 @@ import re
 
 from dailypapers.models import collapse_whitespace
 
-# kramdown's escapable characters (parser/kramdown/escaped_chars.rb).
-KRAMDOWN_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-")
-_ALWAYS = frozenset("*_`[]<|")
+# The characters a backslash escapes in kramdown's GFM parser, Jekyll's default input
+# (ESCAPED_CHARS_GFM in kramdown-parser-gfm: kramdown's own set plus "~").
+KRAMDOWN_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
+_ALWAYS = frozenset("*_`[<|")
 _CHAR_REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_SPECIAL = re.compile("[" + re.escape("".join(sorted(_ALWAYS | set("\\$~{&")))) + "]")
 
 
 def escape_markdown(text: str) -> str:
     """Make ``text`` show verbatim as inline Markdown in a Jekyll post (whitespace collapsed)."""
     text = collapse_whitespace(text)
-    out: list[str] = []
-    last = len(text) - 1
-    for i, char in enumerate(text):
-        following = text[i + 1] if i < last else ""
+
+    # Only characters that can be syntax are visited (a loop over every character was the
+    # hottest spot of a backfill); each is decided by its neighbours in the unescaped text.
+    def replace(match: re.Match[str]) -> str:
+        char, i = match.group(), match.start()
+        following = text[i + 1 : i + 2]
         previous = text[i - 1] if i else ""
         if char in _ALWAYS:
-            out.append("\\" + char)
-        elif char == "\\":
+            return "\\" + char
+        if char == "\\":
             if not following:
-                out.append("&#92;")
-            elif following in KRAMDOWN_ESCAPABLE:
-                out.append("\\\\")
-            else:
-                out.append(char)
-        elif char == "$":
-            out.append("\\$" if "$" in (previous, following) else "$")
-        elif char == "~":
-            out.append("&#126;" if "~" in (previous, following) else "~")
-        elif char == "{":
+                return "&#92;"
+            return "\\\\" if following in KRAMDOWN_ESCAPABLE else char
+        if char == "$":
+            return "\\$" if "$" in (previous, following) else "$"
+        if char == "~":
+            return "&#126;" if "~" in (previous, following) else "~"
+        if char == "{":
             if following in ("{", "%"):
-                out.append("&#123;")
-            elif following == ":":
-                out.append("\\{")
-            else:
-                out.append("{")
-        elif char == "&" and _CHAR_REFERENCE.match(text, i):
-            out.append("&amp;")
-        else:
-            out.append(char)
-    return "".join(out)
+                return "&#123;"
+            return "\\{" if following == ":" else "{"
+        if char == "&" and _CHAR_REFERENCE.match(text, i):
+            return "&amp;"
+        return char
+
+    return _SPECIAL.sub(replace, text)
 
 
 _UNESCAPE = re.compile(
-    r"\\(["
-    + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE)))
-    + r"])|"
-    + _CHAR_REFERENCE.pattern
-    + r"|\{% raw %\}|\{% endraw %\}"
+    r"\\([" + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE))) + r"])|" + _CHAR_REFERENCE.pattern
 )
 
 
 def unescape_markdown(text: str) -> str:
-    """Undo :func:`escape_markdown` (and Liquid raw tags): backslash escapes, character references."""
+    """Undo :func:`escape_markdown`: backslash escapes and character references."""
 
     def replace(match: re.Match[str]) -> str:
         if match.group(1) is not None:
             return match.group(1)
-        if match.group(2) is not None:
-            return html.unescape(match.group(0))
-        return ""
+        return html.unescape(match.group(0))
 
     return _UNESCAPE.sub(replace, text)
 
 
 _YAML_PLAIN = re.compile(r"[^\W\d_][\w .\-]*")
 _YAML_RESERVED = frozenset({"yes", "no", "true", "false", "null", "on", "off", "y", "n"})
+# JSON leaves these raw, but YAML forbids them in a document (DEL, C1 controls, surrogates,
+# U+FFFE/U+FFFF) or, as YAML 1.1 line breaks (NEL, U+2028, U+2029), folds them to a space;
+# a byte order mark inside a scalar is also best escaped.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
 def yaml_scalar(value: str) -> str:
     """A YAML scalar for ``value``: plain when unambiguous, else a double-quoted string.
 
-    JSON string syntax is valid YAML double-quoted syntax, so ``json.dumps`` gives a
-    correct quoting for any text, control characters included.
+    JSON string syntax is valid YAML double-quoted syntax, so ``json.dumps`` quotes any
+    text; the few characters JSON leaves raw but YAML does not accept get ``\\u`` escapes.
     """
     if _YAML_PLAIN.fullmatch(value) and value == value.strip() and value.lower() not in _YAML_RESERVED:
         return value
-    return json.dumps(value, ensure_ascii=False)
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)

@@ -7,6 +7,7 @@ behaves like the rest of the Hub ecosystem. We parse the JSON ourselves instead 
 entry aborts the whole page, and the call has neither a timeout nor retries. Here every
 request has a timeout, and transient failures (timeouts, connection errors, 429, 5xx) are
 retried with capped exponential backoff that honours ``Retry-After``, within a total budget.
+A ``Retry-After`` pauses every fetch thread of the client, not only the one that was told.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import email.utils
 import json
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +32,7 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 PAGE_SIZE = 100
 MAX_PAGES = 100  # 10,000 papers a day: far beyond any real day, stops a server that ignores `p`.
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_BEARER = re.compile(r"Bearer\s+[^\s'\")]+", re.IGNORECASE)
 T = TypeVar("T")
 
 
@@ -57,18 +60,66 @@ class _Transient(Exception):
 
 
 class _Exhausted(Exception):
-    def __init__(self, failure: _Transient, tries: int) -> None:
+    def __init__(self, failure: _Transient, tries: int, asked_wait: float | None = None) -> None:
         super().__init__(failure.reason)
         self.failure = failure
         self.tries = tries
+        self.asked_wait = asked_wait  # a Retry-After that would overrun the budget
+
+    def describe(self) -> str:
+        """``HTTP 503 after 6 tries``, and the wait the server asked for if that is why we stop."""
+        if self.tries:
+            text = f"{self.failure.reason} after {self.tries} {'try' if self.tries == 1 else 'tries'}"
+        else:  # stopped by a pause another thread was told to make
+            text = f"{self.failure.reason} on another request"
+        if self.asked_wait is not None:
+            text += f", and it asks to wait {self.asked_wait:.0f} s (Retry-After), beyond the retry budget"
+        return text
 
 
-def with_retries(attempt: Callable[[], T], policy: RetryPolicy, sleep: Callable[[float], None]) -> T:
+class _Pause:
+    """A wait shared by every thread of a client: when a ``Retry-After`` tells one fetch to
+    wait, the others wait too, since a rate limit is per client and hammering during it
+    only prolongs it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until = 0.0  # time.monotonic() before which no request is sent
+        self.reason = ""
+
+    def extend(self, seconds: float, reason: str) -> None:
+        with self._lock:
+            until = time.monotonic() + seconds
+            if until > self._until:
+                self._until, self.reason = until, reason
+
+    def left(self) -> float:
+        with self._lock:
+            return self._until - time.monotonic()
+
+
+def with_retries(
+    attempt: Callable[[], T],
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    pause: _Pause | None = None,
+) -> T:
     """``attempt()``, tried again after each :class:`_Transient` failure with capped exponential
     backoff (or the server's ``Retry-After``), until it succeeds, the tries run out or the
-    next wait would overrun the budget; then :class:`_Exhausted` with the last failure."""
+    next wait would overrun the budget; then :class:`_Exhausted` with the last failure.
+
+    ``Retry-After`` is obeyed as given (``max_wait`` caps only our own backoff) as long as it
+    fits in the budget; with a shared ``pause``, every caller waits it out before its next try.
+    """
     deadline = time.monotonic() + policy.budget
-    for tries in range(1, policy.attempts + 1):
+    failure: _Transient | None = None
+    tries = 0
+    while tries < policy.attempts:
+        if pause is not None and (left := pause.left()) > 0:
+            if time.monotonic() + left > deadline:
+                raise _Exhausted(failure or _Transient(pause.reason), tries, asked_wait=left)
+            sleep(left)
+        tries += 1
         try:
             return attempt()
         except _Transient as transient:
@@ -76,13 +127,19 @@ def with_retries(attempt: Callable[[], T], policy: RetryPolicy, sleep: Callable[
         if tries == policy.attempts:
             break
         wait = failure.retry_after
-        if wait is None:
+        if wait is not None:
+            if time.monotonic() + wait > deadline:
+                raise _Exhausted(failure, tries, asked_wait=wait)
+            if pause is not None:
+                pause.extend(wait, failure.reason)
+                continue  # the wait happens at the top of the loop, with the other threads
+        else:
             wait = policy.backoff * 2 ** (tries - 1)
-            wait += wait * policy.jitter * random.random()
-        wait = min(wait, policy.max_wait)
-        if time.monotonic() + wait > deadline:
-            break
+            wait = min(wait + wait * policy.jitter * random.random(), policy.max_wait)
+            if time.monotonic() + wait > deadline:
+                break
         sleep(wait)
+    assert failure is not None
     raise _Exhausted(failure, tries)
 
 
@@ -135,6 +192,7 @@ class HubClient:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._header_cache: dict[str, str] | None = None
+        self._pause = _Pause()
         self.requests = 0
 
     def _session(self) -> httpx2.Client:
@@ -183,17 +241,33 @@ class HubClient:
         url = f"{self.endpoint}/api/daily_papers"
         params = {"date": day, "p": page, "limit": self.page_size}
         headers = self._headers()
+        attempt = lambda: self._try_once(day, url, params, headers)  # noqa: E731
         try:
-            return with_retries(lambda: self._try_once(day, url, params, headers), self.retry, self._sleep)
+            return with_retries(attempt, self.retry, self._sleep, self._pause)
         except _Exhausted as exhausted:
-            failure = exhausted.failure
-            if failure.data_error is not None:
-                raise failure.data_error from None
-            raise HubUnavailable(
-                f"the Hub is unavailable: {failure.reason} after {exhausted.tries} tries; "
-                "try again later (the next scheduled run will catch up)",
+            raise self._failed(day, exhausted) from None
+
+    @staticmethod
+    def _failed(day: str, exhausted: _Exhausted) -> HubDataError | HubUnavailable:
+        """The one-line error of a request that kept failing: date, cause and status, what to do."""
+        if exhausted.failure.data_error is not None:
+            return HubDataError(
+                f"{exhausted.describe()}; check HF_ENDPOINT, or try again later",
                 day=day,
-            ) from None
+            )
+        return HubUnavailable(
+            f"the Hub is unavailable: {exhausted.describe()}; "
+            "try again later (the next scheduled run will catch up)",
+            day=day,
+        )
+
+    def ping(self, day: str) -> None:
+        """One request for ``day``'s first paper, without retrying; :class:`HubError` if it fails."""
+        params = {"date": day, "p": 0, "limit": 1}
+        try:
+            self._try_once(day, f"{self.endpoint}/api/daily_papers", params, self._headers())
+        except _Transient as failure:
+            raise self._failed(day, _Exhausted(failure, 1)) from None
 
     def _try_once(self, day: str, url: str, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
         """One request: the page, or :class:`_Transient` (retry), or a final :class:`HubError`."""
@@ -216,15 +290,34 @@ class HubClient:
                 return self._parse(day, response.content)
             except HubDataError as error:
                 # A truncated or garbled body is usually a hiccup: retry it like a 5xx.
-                raise _Transient(str(error), data_error=error) from None
+                reason = str(error).removeprefix(f"{day}: ") + " (HTTP 200)"
+                raise _Transient(reason, data_error=error) from None
         if status in TRANSIENT_STATUS:
             raise _Transient(_describe_status(status), _retry_after(response.headers.get("Retry-After")))
         raise HubHTTPError(
-            f"the Hub refused the request ({_describe_status(status)}{_error_detail(response)}); "
-            "check the date and HF_ENDPOINT",
+            f"the Hub refused the request ({_describe_status(status)}{self._error_detail(response)}); "
+            + _what_to_do(status),
             day=day,
             status=status,
         )
+
+    def _error_detail(self, response: httpx2.Response) -> str:
+        """The Hub's own error message, if it sent one (``{"error": "..."}``), cut short.
+
+        A server or proxy may quote the credentials it refused: they are masked before the
+        message can reach a terminal or a log.
+        """
+        try:
+            message = response.json().get("error")
+        except (ValueError, AttributeError):
+            return ""
+        if not message:
+            return ""
+        text = _BEARER.sub("Bearer ***", str(message))
+        token = self._headers().get("authorization", "").removeprefix("Bearer ")
+        if token:
+            text = text.replace(token, "***")
+        return f": {text[:120]}"
 
     @staticmethod
     def _parse(day: str, body: bytes) -> list[Any]:
@@ -233,9 +326,7 @@ class HubClient:
         except (UnicodeDecodeError, json.JSONDecodeError):
             start = body[:40].decode("utf-8", "replace").strip()
             kind = "an HTML page" if start.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
-            raise HubDataError(
-                f"the Hub answered with {kind}, not a list of papers; check HF_ENDPOINT", day=day
-            ) from None
+            raise HubDataError(f"the Hub answered with {kind}, not a list of papers", day=day) from None
         if not isinstance(data, list):
             raise HubDataError(
                 f"the Hub answered with a JSON {type(data).__name__}, not a list of papers", day=day
@@ -243,13 +334,10 @@ class HubClient:
         return data
 
 
-def _error_detail(response: httpx2.Response) -> str:
-    """The Hub's own error message, if it sent one (``{"error": "..."}``), cut short."""
-    try:
-        message = response.json().get("error")
-    except (ValueError, AttributeError):
-        return ""
-    return f": {str(message)[:120]}" if message else ""
+def _what_to_do(status: int) -> str:
+    if status in (401, 403):
+        return "check HF_TOKEN (daily papers need no login: unset it to go anonymous) and HF_ENDPOINT"
+    return "check the date and HF_ENDPOINT"
 
 
 def post_json(
@@ -282,6 +370,4 @@ def post_json(
     try:
         with_retries(attempt, retry or RetryPolicy(attempts=3, budget=30), sleep)
     except _Exhausted as exhausted:
-        raise NotifyError(
-            f"the webhook did not take the message: {exhausted.failure.reason} after {exhausted.tries} tries"
-        ) from None
+        raise NotifyError(f"the webhook did not take the message: {exhausted.describe()}") from None

@@ -22,6 +22,7 @@ from dailypapers.hub import HubClient
 from dailypapers.models import Paper, papers_from_entries, rank
 from dailypapers.render import daily_data, post_filename, render_daily, to_json
 from dailypapers.store import Store
+from dailypapers.summary import publish_summaries
 from dailypapers.write import FileResult, write_file
 
 NOW_ENV = "DAILYPAPERS_NOW"  # a fixed "now" (ISO 8601), for reproducible runs and tests
@@ -156,6 +157,7 @@ def run_day(
 class CollectResult:
     days: list[DayResult] = field(default_factory=list)
     failed: dict[str, DailyPapersError] = field(default_factory=dict)
+    summaries: list[FileResult] = field(default_factory=list)  # weekly and monthly posts
 
     @property
     def ok(self) -> bool:
@@ -210,4 +212,6 @@ def collect(
         if progress and day not in to_fetch:
             progress(day, done)
     result.days.sort(key=lambda done: done.day)
+    # Last, once the days are written: the weeks and months of the days asked for.
+    result.summaries = publish_summaries(site, store, days, settings)
     return result

@@ -4,22 +4,147 @@ Tests, demos and benchmarks point ``HF_ENDPOINT`` (or ``HubClient(endpoint=...)`
 and drive the real client over real HTTP on 127.0.0.1; nothing is mocked. Days come from a
 directory of ``DATE.json`` files (the shape of ``shared/hub/daily_papers``) or from any
 function ``date -> entries``. Paging follows the API: ``p`` (page, from 0) and ``limit``.
+
+With a :class:`FaultPlan` it also misbehaves the way a real Hub (or the proxies in front of
+it) does: rate limits, outages, slow or cut answers, garbage bodies and malformed entries,
+chosen per request, per day, or at random from a fixed seed.
 """
 
 from __future__ import annotations
 
+import copy
+import enum
 import json
+import random
 import re
+import socket
+import struct
 import threading
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from dailypapers.errors import ConfigError
+
 DEFAULT_LIMIT = 50
 Source = Callable[[str], "list[Any] | None"]
+
+
+class Fault(enum.Enum):
+    """One way of answering badly. The value is the name used by ``dailypapers replay --fault``."""
+
+    RATE_LIMITED = "429"  # 429 with Retry-After: FaultPlan.retry_after
+    RATE_LIMITED_BARE = "429-bare"  # 429 without Retry-After
+    SERVER_ERROR = "500"
+    BAD_GATEWAY = "502"
+    UNAVAILABLE = "503"
+    SLOW = "slow"  # the right answer, after FaultPlan.slow_seconds (more than the client waits)
+    RESET = "reset"  # headers and half the body, then a TCP reset
+    TRUNCATED = "truncated"  # 200 with the JSON cut in half (and a Content-Length to match)
+    HTML = "html"  # 200 with an HTML page, as a captive portal or CDN error page sends
+    EMPTY = "empty"  # 200 with an empty list, even for a day that has papers
+    BAD_ENTRIES = "bad-entries"  # the first entries damaged, see BAD_ENTRY_MUTATIONS
+    UNAUTHORIZED = "401"  # refuses the token, and echoes it back in the error message
+    FORBIDDEN = "403"  # likewise
+
+
+# What a client should retry; random faults are drawn from these by default.
+TRANSIENT_FAULTS: tuple[Fault, ...] = (
+    Fault.RATE_LIMITED,
+    Fault.RATE_LIMITED_BARE,
+    Fault.SERVER_ERROR,
+    Fault.BAD_GATEWAY,
+    Fault.UNAVAILABLE,
+    Fault.SLOW,
+    Fault.RESET,
+    Fault.TRUNCATED,
+    Fault.HTML,
+)
+_STATUS = {
+    Fault.RATE_LIMITED: 429,
+    Fault.RATE_LIMITED_BARE: 429,
+    Fault.SERVER_ERROR: 500,
+    Fault.BAD_GATEWAY: 502,
+    Fault.UNAVAILABLE: 503,
+}
+HTML_PAGE = (
+    b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
+    b"<body><h1>We'll be right back</h1></body></html>\n"
+)
+
+
+def _paper(entry: dict[str, Any]) -> dict[str, Any]:
+    inner = entry.get("paper")
+    return inner if isinstance(inner, dict) else entry.setdefault("paper", {})
+
+
+def _upvotes_as_text(entry: dict[str, Any]) -> None:
+    _paper(entry)["upvotes"] = str(_paper(entry).get("upvotes", 0))
+
+
+def _organization_null(entry: dict[str, Any]) -> None:
+    entry["organization"] = None
+    _paper(entry).pop("organization", None)
+
+
+# Applied in order to the first entries of a page answered with Fault.BAD_ENTRIES: entry i
+# gets mutation i. The first REPAIRED_MUTATIONS keep a clear meaning (the client repairs or
+# tolerates them); the others leave no usable id and must be skipped.
+BAD_ENTRY_MUTATIONS: tuple[tuple[str, Callable[[dict[str, Any]], None]], ...] = (
+    ("upvotes as a string", _upvotes_as_text),
+    ("organization null", _organization_null),
+    ("authors missing", lambda entry: _paper(entry).pop("authors", None)),
+    ("no id", lambda entry: _paper(entry).pop("id", None)),
+    ("id with a slash", lambda entry: _paper(entry).update(id="2601.00001/extra")),
+    ("id with ..", lambda entry: _paper(entry).update(id="../2601.00001")),
+)
+REPAIRED_MUTATIONS = 3  # how many of BAD_ENTRY_MUTATIONS leave a usable entry
+
+
+def damage_entries(entries: Sequence[Any]) -> list[Any]:
+    """A copy of ``entries`` with BAD_ENTRY_MUTATIONS applied to the first ones."""
+    damaged = copy.deepcopy(list(entries))
+    for entry, (_, mutate) in zip(damaged, BAD_ENTRY_MUTATIONS, strict=False):
+        if isinstance(entry, dict):
+            mutate(entry)
+    return damaged
+
+
+@dataclass
+class FaultPlan:
+    """Which requests fail and how; the first rule that matches a request decides.
+
+    1. ``requests``: by arrival index (0 is the first request the hub gets);
+    2. ``days``: by the ``date`` asked; a :class:`Fault` applies to every request for that
+       day, a sequence to its first requests in turn (``None``: answer normally);
+    3. ``rate``: that fraction of the other requests fail with a fault drawn from ``kinds``.
+       Draws depend only on ``seed``, the request and how many times it was asked before, not
+       on thread timing, so a run with concurrent fetches sees the same faults every time.
+    """
+
+    requests: Mapping[int, Fault] = field(default_factory=dict)
+    days: Mapping[str, Fault | Sequence[Fault | None]] = field(default_factory=dict)
+    rate: float = 0.0
+    seed: int = 0
+    kinds: Sequence[Fault] = TRANSIENT_FAULTS
+    retry_after: str = "1"  # the Retry-After header of Fault.RATE_LIMITED (seconds or an HTTP date)
+    slow_seconds: float = 2.0
+
+
+def random_faults(rate: float, seed: int, names: str = "") -> FaultPlan:
+    """The plan of ``dailypapers replay --fail-rate R --seed S [--faults 429,503,...]``."""
+    kinds = [name.strip() for name in names.split(",") if name.strip()]
+    known = {fault.value: fault for fault in Fault}
+    unknown = [name for name in kinds if name not in known]
+    if unknown:
+        raise ConfigError(f"unknown fault {unknown[0]!r}; choose from {', '.join(known)}")
+    chosen = tuple(known[name] for name in kinds) or TRANSIENT_FAULTS
+    return FaultPlan(rate=rate, seed=seed, kinds=chosen)
 
 
 def directory_source(directory: Path) -> Source:
@@ -36,13 +161,25 @@ class ReplayHub:
     """A threaded HTTP server on 127.0.0.1 replaying recorded days. Use it as a context manager.
 
     ``latency`` adds that many seconds to every request; ``requests`` records each request's
-    path and query, for tests that count them.
+    path and query, for tests that count them, and ``faults`` each fault served, as
+    ``(request index, fault)``.
     """
 
-    def __init__(self, source: Source | Path, *, latency: float = 0.0, port: int = 0) -> None:
+    def __init__(
+        self,
+        source: Source | Path,
+        *,
+        latency: float = 0.0,
+        port: int = 0,
+        faults: FaultPlan | None = None,
+    ) -> None:
         self.source = directory_source(source) if isinstance(source, Path) else source
         self.latency = latency
+        self.plan = faults or FaultPlan()
         self.requests: list[str] = []
+        self.faults: list[tuple[int, Fault]] = []
+        self._asked: Counter[str] = Counter()  # path -> times asked, for seeded draws
+        self._day_count: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
@@ -61,7 +198,8 @@ class ReplayHub:
         self.stop()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stop() waits for it, and tests stop a hub each.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def serve_forever(self) -> None:
@@ -92,6 +230,38 @@ class ReplayHub:
         entries = self.source(day) or []
         return 200, entries[page * limit : (page + 1) * limit]
 
+    def _record(self, target: str, query: dict[str, list[str]]) -> Fault | None:
+        """Log the request and pick its fault, if any (under the lock: threads share counters)."""
+        plan = self.plan
+        day = query.get("date", [""])[0]
+        with self._lock:
+            index = len(self.requests)
+            self.requests.append(target)
+            asked = self._asked[target]
+            self._asked[target] += 1
+            nth_of_day = self._day_count[day]
+            self._day_count[day] += 1
+            fault = plan.requests.get(index)
+            if fault is None and day in plan.days:
+                rule = plan.days[day]
+                if isinstance(rule, Fault):
+                    fault = rule
+                elif nth_of_day < len(rule):
+                    fault = rule[nth_of_day]
+            elif fault is None and plan.rate > 0:
+                draw = random.Random(f"{plan.seed}|{target}|{asked}")
+                if draw.random() < plan.rate:
+                    fault = draw.choice(list(plan.kinds))
+            if fault is not None:
+                self.faults.append((index, fault))
+        return fault
+
+    def _answer_safely(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+        try:
+            return self.answer(path, query)
+        except Exception as error:  # a broken source is a server error, not a dropped connection
+            return 500, {"error": f"replay source failed: {type(error).__name__}: {error}"}
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         hub = self
 
@@ -101,20 +271,65 @@ class ReplayHub:
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
-                with hub._lock:
-                    hub.requests.append(self.path)
+                query = parse_qs(parts.query)
+                fault = hub._record(self.path, query)
                 if hub.latency:
                     time.sleep(hub.latency)
-                status, body = hub.answer(parts.path, parse_qs(parts.query))
-                self.send_json(status, body)
+                try:
+                    self.serve(fault, parts.path, query)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (a timeout): nothing to do
 
-            def send_json(self, status: int, body: Any) -> None:
+            def serve(self, fault: Fault | None, path: str, query: dict[str, list[str]]) -> None:
+                if fault in _STATUS:
+                    headers = {"Retry-After": hub.plan.retry_after} if fault is Fault.RATE_LIMITED else {}
+                    self.send(_STATUS[fault], json.dumps({"error": "try again later"}).encode(), headers)
+                    return
+                if fault in (Fault.UNAUTHORIZED, Fault.FORBIDDEN):
+                    # A careless server (or proxy) quoting the credentials it refused.
+                    sent = self.headers.get("Authorization", "no Authorization header")
+                    body = {"error": f"Invalid credentials in Authorization header ({sent})"}
+                    self.send(int(fault.value), json.dumps(body).encode())
+                    return
+                if fault is Fault.HTML:
+                    self.send(200, HTML_PAGE, {"Content-Type": "text/html; charset=utf-8"})
+                    return
+                if fault is Fault.SLOW:
+                    time.sleep(hub.plan.slow_seconds)
+                status, body = hub._answer_safely(path, query)
+                if status == 200 and isinstance(body, list):
+                    if fault is Fault.EMPTY:
+                        body = []
+                    elif fault is Fault.BAD_ENTRIES:
+                        body = damage_entries(body)
                 data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                if fault is Fault.TRUNCATED:
+                    self.send(status, data[: len(data) // 2])
+                elif fault is Fault.RESET:
+                    self.reset_after(status, data)
+                else:
+                    self.send(status, data)
+
+            def send(self, status: int, data: bytes, headers: Mapping[str, str] | None = None) -> None:
+                self.send_response(status)
+                headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def reset_after(self, status: int, data: bytes) -> None:
+                """Promise the whole body, send half of it, then reset the connection."""
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                self.wfile.write(data[: len(data) // 2])
+                # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
                 pass

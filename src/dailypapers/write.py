@@ -11,6 +11,7 @@ import contextvars
 import difflib
 import enum
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class FileResult:
     diff: str | None = None  # in a dry run: the unified diff of a changed text file
 
 
+NO_DIFF_SUFFIXES = frozenset({".svg", ".png"})
 _DRY_RUN = contextvars.ContextVar("dry_run", default=False)
 
 
@@ -47,7 +49,10 @@ def dry_run() -> Iterator[None]:
 
 
 def unified_diff(relative: str | Path, old: bytes | None, new: bytes) -> str | None:
-    """The diff between two versions of a text file; None for binary content."""
+    """The diff between two versions of a text file; None for binary content and charts
+    (an SVG's diff is thousands of lines of path data that tell a reader nothing)."""
+    if Path(relative).suffix in NO_DIFF_SUFFIXES:
+        return None
     try:
         before = old.decode("utf-8").splitlines(keepends=True) if old is not None else []
         after = new.decode("utf-8").splitlines(keepends=True)
@@ -106,3 +111,35 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
     except OSError as error:
         raise SiteError(f"cannot write {relative}: {error.strerror or error}") from None
     return FileResult(Path(relative), status)
+
+
+# What write_file's mkstemp names look like: ".NAME.XXXXXXXX.tmp". Only these are ever removed.
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+# Never searched: version control, our archive, Jekyll's output and dependency trees.
+_SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor"})
+
+
+def stale_temp_files(site: Path, older_than: float) -> list[Path]:
+    """Temporary files of :func:`write_file` in ``site`` last modified before ``older_than``
+    (a ``time.time()``): what a run killed in the middle of a write leaves behind."""
+    found = []
+    for directory, dirs, files in os.walk(site):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
+        for name in sorted(files):
+            path = Path(directory) / name
+            if _TEMP_NAME.fullmatch(name):
+                with contextlib.suppress(FileNotFoundError):
+                    if path.stat().st_mtime < older_than:
+                        found.append(path)
+    return found
+
+
+def remove_stale_temp_files(site: Path, older_than: float) -> list[Path]:
+    """Delete :func:`stale_temp_files`. Call it holding the site lock: a file that is older than
+    the run and not being written by it belongs to a run that died (the rename never came)."""
+    removed = []
+    for path in stale_temp_files(site, older_than):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed

@@ -1,0 +1,28 @@
+"""The ``dailypapers`` command: parse options, call the library, print one line per result.
+
+Every :class:`~dailypapers.errors.DailyPapersError` becomes one line on stderr and exit
+code 1; bad usage exits with 2 (click's convention). No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import click
+
+from dailypapers import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dailypapers")
+def cli() -> None:
+    """Publish the Hugging Face Daily Papers as daily digest posts for a Jekyll blog.
+
+    The Hub is reached at HF_ENDPOINT (default https://huggingface.co) with HF_TOKEN if set.
+    """
+
+
+def main() -> None:
+    cli(prog_name="dailypapers")
+
+
+# The commands register themselves on `cli` when their modules are imported.
+from dailypapers.cli import archive, publish, site  # noqa: E402,F401

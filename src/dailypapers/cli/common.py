@@ -1,0 +1,200 @@
+"""What the commands share: options, settings, the archive, and how results are printed."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from dailypapers.errors import DailyPapersError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn library errors into one line on stderr and exit status 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DailyPapersError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; files already written are complete.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_day_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from dailypapers.pipeline import parse_day
+
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except DailyPapersError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+site_option = click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The Jekyll site directory (posts go to SITE/_posts, data to SITE/_data/papers).",
+)
+top_option = click.option(
+    "--top", type=click.IntRange(1, 100), help="Papers shown in a daily post (setting daily.top, 10)."
+)
+author_option = click.option(
+    "--author", help="Value of the posts' `author:` line; left out when empty (setting author)."
+)
+language_option = click.option(
+    "--language",
+    type=click.Choice(["ko", "en", "ja", "zh"]),
+    help="Language of the posts (setting language, ko).",
+)
+
+
+def settings_options(command: F) -> F:
+    """--top, --author and --language: the settings every writing command takes."""
+    return top_option(author_option(language_option(command)))
+
+
+def load_settings(site: Path, **flags: Any) -> Any:
+    """The site's settings with the given options on top (dotted setting name → value)."""
+    from dailypapers import config
+
+    if flags.get("database") is not None:
+        flags["database"] = flags["database"].absolute()  # an option's path is relative to here
+    return config.load_settings(site, flags)
+
+
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The archive database (setting database; default SITE/.dailypapers/papers.db).",
+)
+retry_budget_option = click.option(
+    "--retry-budget",
+    type=click.FloatRange(min=0),
+    help="Seconds a day may spend retrying a failing Hub before it fails (setting retry_budget, 60).",
+)
+concurrency_option = click.option(
+    "--concurrency", type=click.IntRange(1, 64), help="Days fetched at once (setting concurrency, 8)."
+)
+
+
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Show what would be written (a diff for changed files); write nothing."
+)
+
+
+def hub_client(settings: Any) -> Any:
+    from dailypapers.hub import HubClient, RetryPolicy
+
+    return HubClient(retry=RetryPolicy(budget=settings.retry_budget))
+
+
+def open_store(site: Path, settings: Any) -> Any:
+    from dailypapers.archive import open_store
+
+    return open_store(site, settings.database, on_import=lambda message: click.echo(message, err=True))
+
+
+def report_day(result: Any, *, quiet_unchanged: bool = False) -> None:
+    for warning in result.warnings:
+        click.echo(f"Warning: {result.day}: {warning}", err=True)
+    if not result.papers:
+        click.echo(f"{result.day}: the Hub lists no papers for this day; nothing written")
+        return
+    for file in result.files:
+        if not (quiet_unchanged and file.status.value == "unchanged"):
+            show_file(file)
+
+
+def show_file(file: Any) -> None:
+    """One line per file; in a dry run, "would create/update" and the diff of a changed file."""
+    if file.dry_run and file.status.value != "unchanged":
+        click.echo(f"would {file.status.value[:-1]}  {file.path}")
+        if file.diff:
+            click.echo(file.diff, nl=False)
+    else:
+        click.echo(f"{file.status.value:>9}  {file.path}")
+
+
+@contextlib.contextmanager
+def writing(site: Path, settings: Any, dry_run: bool) -> Any:
+    """The archive, opened for a writing command; in a dry run, a scratch copy of it and
+    no file written (write_file reports what it would do)."""
+    from dailypapers.write import dry_run as dry_run_mode
+
+    if not dry_run:
+        with locked(site), open_store(site, settings) as store:
+            yield store
+        return
+    from dailypapers import archive
+
+    with dry_run_mode(), archive.open_store(site, settings.database, scratch=True) as store:
+        yield store
+
+
+def locked(site: Path, dry_run: bool = False) -> Any:
+    """The site lock every writing command holds (a dry run writes nothing: no lock)."""
+    from dailypapers.lock import writing_site
+
+    return contextlib.nullcontext() if dry_run else writing_site(site, on_message=note)
+
+
+def note(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def notify(settings: Any, result: Any, dry_run: bool) -> None:
+    if not settings.notify_webhook or dry_run:
+        return
+    from dailypapers.errors import NotifyError
+    from dailypapers.notify import notify_run
+
+    # A failed message is a warning: the posts are written and the schedule must still commit.
+    try:
+        sent = notify_run(settings, result)
+    except NotifyError as error:
+        click.echo(f"Warning: {error}", err=True)
+        return
+    if sent:
+        click.echo(f"Notified {sent}", err=True)
+
+
+def fail_if_any(result: Any) -> None:
+    for _, error in sorted(result.failed.items()):
+        click.echo(f"Error: {error}", err=True)
+    if result.failed:
+        sys.exit(1)
+
+
+@contextlib.contextmanager
+def progress(total: int) -> Any:
+    """A progress bar on a terminal; one plain line per day otherwise (logs, CI)."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label="Collecting", file=sys.stderr) as bar:
+            yield lambda day, outcome: bar.update(1)
+        return
+    count = 0
+
+    def line(day: str, outcome: Any) -> None:
+        nonlocal count
+        count += 1
+        state = "failed" if isinstance(outcome, Exception) else f"{len(outcome.papers)} papers"
+        click.echo(f"[{count}/{total}] {day}: {state}", err=True)
+
+    yield line

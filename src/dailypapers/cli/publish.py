@@ -1,0 +1,229 @@
+"""Commands that fetch and write: run, backfill, import, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dailypapers.cli import cli
+from dailypapers.cli.common import (
+    concurrency_option,
+    db_option,
+    dry_run_option,
+    fail_if_any,
+    hub_client,
+    load_settings,
+    locked,
+    notify,
+    parse_day_option,
+    progress,
+    report_day,
+    reports_errors,
+    retry_budget_option,
+    settings_options,
+    show_file,
+    site_option,
+    writing,
+)
+
+
+@cli.command()
+@site_option
+@click.option("--date", "day", callback=parse_day_option, help="Collect only this day, YYYY-MM-DD.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 60),
+    help="Without --date: refresh this many recent UTC days, ending today (setting run_days, 3).",
+)
+@settings_options
+@db_option
+@concurrency_option
+@retry_budget_option
+@dry_run_option
+@reports_errors
+def run(
+    site: Path,
+    day: str | None,
+    days: int | None,
+    top: int | None,
+    author: str | None,
+    language: str | None,
+    db: Path | None,
+    concurrency: int | None,
+    retry_budget: float | None,
+    dry_run: bool,
+) -> None:
+    """Collect recent days' papers and bring their posts and data files up to date.
+
+    Without --date, the last --days UTC days are fetched again, because listings and upvotes
+    keep changing for days. Each file is reported as created, updated or unchanged; an
+    unchanged file is not rewritten. A day with no papers writes nothing.
+    """
+    from dailypapers.pipeline import collect, recent_days, utc_now
+
+    settings = load_settings(
+        site,
+        run_days=days,
+        **{"daily.top": top},
+        author=author,
+        language=language,
+        database=db,
+        concurrency=concurrency,
+        retry_budget=retry_budget,
+    )
+    wanted = [day] if day else recent_days(settings.run_days, utc_now().date())
+    with writing(site, settings, dry_run) as store:
+        result = collect(
+            site,
+            wanted,
+            hub_client(settings),
+            store,
+            settings,
+            concurrency=settings.concurrency,
+        )
+    for done in result.days:
+        report_day(done)
+    for file in result.summaries:
+        show_file(file)
+    notify(settings, result, dry_run)
+    fail_if_any(result)
+
+
+@cli.command()
+@site_option
+@click.option("--since", required=True, callback=parse_day_option, help="First day, YYYY-MM-DD.")
+@click.option("--until", required=True, callback=parse_day_option, help="Last day, YYYY-MM-DD (inclusive).")
+@click.option("--refresh", is_flag=True, help="Fetch days already in the archive again.")
+@settings_options
+@db_option
+@concurrency_option
+@retry_budget_option
+@dry_run_option
+@reports_errors
+def backfill(
+    site: Path,
+    since: str,
+    until: str,
+    refresh: bool,
+    top: int | None,
+    author: str | None,
+    language: str | None,
+    db: Path | None,
+    concurrency: int | None,
+    retry_budget: float | None,
+    dry_run: bool,
+) -> None:
+    """Fetch a range of past days into the archive and write their posts.
+
+    Days already stored are skipped unless --refresh (their files are still checked), so
+    rerunning after an interruption completes the job. One failing day does not stop the
+    others; the exit status is non-zero if any day failed.
+    """
+    from dailypapers.pipeline import collect, day_range
+
+    settings = load_settings(
+        site,
+        **{"daily.top": top},
+        author=author,
+        language=language,
+        database=db,
+        concurrency=concurrency,
+        retry_budget=retry_budget,
+    )
+    wanted = day_range(since, until)
+    with writing(site, settings, dry_run) as store, progress(len(wanted)) as advance:
+        result = collect(
+            site,
+            wanted,
+            hub_client(settings),
+            store,
+            settings,
+            refresh=refresh,
+            concurrency=settings.concurrency,
+            progress=advance,
+        )
+    if dry_run:
+        for done in result.days:
+            report_day(done, quiet_unchanged=True)
+    changed = [f for f in result.summaries if f.status.value != "unchanged"]
+    for file in changed if dry_run else []:
+        show_file(file)
+    written = len(changed) + sum(1 for d in result.days for f in d.files if f.status.value != "unchanged")
+    fetched = sum(1 for done in result.days if done.fetched)
+    verb = "would be written" if dry_run else "written"
+    click.echo(
+        f"{len(wanted)} days: {fetched} fetched, {len(result.days) - fetched} already stored, "
+        f"{len(result.failed)} failed; {written} files {verb}"
+    )
+    fail_if_any(result)
+
+
+@cli.command("import")
+@site_option
+@db_option
+@dry_run_option
+@reports_errors
+def import_(site: Path, db: Path | None, dry_run: bool) -> None:
+    """Rebuild the archive from the site's _data/papers/daily-*.json files.
+
+    Reads both this tool's data files and the original crawler's, so a blog made by the
+    original migrates in one command. Run `dailypapers render` afterwards to rewrite posts.
+    """
+    from dailypapers.archive import import_site
+    from dailypapers.store import Store, resolve_db_path
+
+    path = resolve_db_path(site, load_settings(site, database=db).database)
+    with locked(site, dry_run), Store.scratch_copy(path) if dry_run else Store(path) as store:
+        result = import_site(site, store)
+    for name, reason in sorted(result.skipped.items()):
+        click.echo(f"Warning: skipped {name}: {reason}", err=True)
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {len(result.days)} days, {result.papers} listings into {path}")
+
+
+@cli.command()
+@site_option
+@click.option("--all", "all_days", is_flag=True, help="Every day in the archive.")
+@click.option("--date", "day", callback=parse_day_option, help="Only this day, YYYY-MM-DD.")
+@settings_options
+@db_option
+@dry_run_option
+@reports_errors
+def render(
+    site: Path,
+    all_days: bool,
+    day: str | None,
+    top: int | None,
+    author: str | None,
+    language: str | None,
+    db: Path | None,
+    dry_run: bool,
+) -> None:
+    """Rewrite posts and data files from the archive, with no network.
+
+    Use it after changing a setting or a template. Unchanged files are not rewritten.
+    """
+    if not all_days and not day:
+        raise click.UsageError("give --all or --date")
+    settings = load_settings(site, **{"daily.top": top}, author=author, language=language, database=db)
+    with writing(site, settings, dry_run) as store:
+        days = store.stored_days() if all_days else [day]
+        changed = 0
+        for file in _rendered(site, store, days, settings):
+            if file.status.value != "unchanged":
+                changed += 1
+                show_file(file)
+    verb = "would be written" if dry_run else "written"
+    click.echo(f"{len(days)} days rendered, {changed} files {verb}")
+
+
+def _rendered(site: Path, store: Any, days: list[str], settings: Any) -> Any:
+    """The files of each day, as they are written, then those of the days' weeks and months."""
+    from dailypapers.pipeline import publish_day
+    from dailypapers.summary import publish_summaries
+
+    for day in days:
+        yield from publish_day(site, store, day, settings).files
+    yield from publish_summaries(site, store, days, settings)

@@ -1,0 +1,114 @@
+"""Commands that set up and check a site, and the local hub: init, demo, doctor, replay."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from dailypapers.cli import cli
+from dailypapers.cli.common import (
+    author_option,
+    db_option,
+    report_day,
+    reports_errors,
+    show_file,
+    site_option,
+)
+
+
+@cli.command()
+@click.option(
+    "--site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-site"),
+    show_default=True,
+    help="Where to write the demo site.",
+)
+@author_option
+@reports_errors
+def demo(site: Path, author: str | None) -> None:
+    """Run the whole pipeline offline on sample days bundled with the package.
+
+    Starts a replay hub on 127.0.0.1 that serves the bundled recordings, collects every
+    bundled day from it and writes a small Jekyll site you can build with `jekyll build`.
+    """
+    from dailypapers.demo import run_demo
+
+    for result in run_demo(site, author=author):
+        report_day(result)
+    click.echo(f"Demo site written to {site}. Build it with: cd {site} && jekyll serve")
+
+
+@cli.command()
+@click.argument("site", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option(
+    "--package",
+    default="dailypapers",
+    show_default=True,
+    help="What the workflow installs with pip (a version, a git URL, a path).",
+)
+@click.option("--ignore-db", is_flag=True, help="Add the archive to .gitignore instead of committing it.")
+@reports_errors
+def init(site: Path, package: str, ignore_db: bool) -> None:
+    """Set up SITE (default: here) for dailypapers: settings file and daily GitHub workflow.
+
+    Writes dailypapers.toml with every setting commented out, .github/workflows/dailypapers.yml
+    (runs at 00:15 and 14:00 UTC and on demand, commits and pushes what changed) and, if SITE
+    is not a Jekyll site yet, a minimal one. Existing files are never overwritten.
+    """
+    from dailypapers.init import init_site
+
+    result = init_site(site, package=package, ignore_db=ignore_db)
+    for file in result.files:
+        show_file(file)
+    for path in result.kept:
+        click.echo(f"     kept  {path} (exists)")
+    click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", type=int, default=8089, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--latency", type=float, default=0.0, help="Seconds added to every request.")
+@click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, help="Fraction of requests to fail.")
+@click.option("--seed", type=int, default=0, help="Same seed, same failed requests.")
+@click.option("--faults", default="", help="Faults to draw from, e.g. 429,503,reset.")
+@reports_errors
+def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: int, faults: str) -> None:
+    """Serve recorded days (DIRECTORY/DATE.json) as a local Hub, for tests and demos.
+
+    Point the tool at it with HF_ENDPOINT=http://127.0.0.1:PORT. Stop with Ctrl-C. With
+    --fail-rate it misbehaves like a flaky Hub (429, 5xx, slow, cut or garbled answers).
+    """
+    from dailypapers.replay import ReplayHub, random_faults
+
+    plan = random_faults(fail_rate, seed, faults)
+    hub = ReplayHub(directory, latency=latency, port=port, faults=plan)
+    click.echo(f"Replaying {directory} at {hub.url} (Ctrl-C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):
+        hub.serve_forever()
+
+
+@cli.command()
+@site_option
+@db_option
+@reports_errors
+def doctor(site: Path, db: Path | None) -> None:
+    """Check the site, its archive, its posts and the Hub, and say what to fix.
+
+    Checks that SITE is a Jekyll site, the archive's integrity, that every data file has its
+    post and the reverse, that posts match what `render` writes, leftover temporary files,
+    whether a run is writing now, that the Hub answers, and whether HF_TOKEN is set (never
+    shown). Exits with status 1 if a check fails.
+    """
+    from dailypapers.doctor import Level, diagnose
+
+    findings = diagnose(site, {"database": db.absolute() if db else None})
+    for finding in findings:
+        click.echo(finding.line())
+    failed = sum(finding.level is Level.FAIL for finding in findings)
+    click.echo(f"{failed} check(s) failed" if failed else "Everything looks fine")
+    sys.exit(1 if failed else 0)

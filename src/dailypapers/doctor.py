@@ -1,0 +1,267 @@
+"""``dailypapers doctor``: check a site, its archive, its posts and the Hub; say what to fix.
+
+Every check returns :class:`Finding` objects (ok, warn or fail, and a fix). "fail" is
+something broken that the next scheduled run will not repair by itself (a corrupt archive,
+a data file with no post, a Hub that cannot be reached); "warn" is worth a look. Nothing
+is written: the archive is read through an in-memory copy and posts are rendered in a dry
+run. No check ever prints a token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dailypapers.errors import DailyPapersError
+
+HUB_TIMEOUT = 5.0
+SHOWN = 5  # days named in a finding before "and N more"
+
+
+class Level(enum.Enum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "FAIL"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Level
+    check: str
+    message: str
+    fix: str = ""
+
+    def line(self) -> str:
+        text = f"{self.level.value:<4}  {self.check}: {self.message}"
+        return text + (f"\n      fix: {self.fix}" if self.fix else "")
+
+
+def _days(days: Iterable[str]) -> str:
+    days = sorted(days)
+    more = f" and {len(days) - SHOWN} more" if len(days) > SHOWN else ""
+    return ", ".join(days[:SHOWN]) + more
+
+
+def diagnose(site: Path, flags: Mapping[str, Any] | None = None) -> list[Finding]:
+    """Every check, in order; ``flags`` are settings given on the command line."""
+    if not site.is_dir():
+        return [Finding(Level.FAIL, "site", f"{site} is not a directory", "pass the blog with --site DIR")]
+    findings = [_check_jekyll(site)]
+    try:
+        from dailypapers.config import load_settings
+
+        settings = load_settings(site, flags or {})
+    except DailyPapersError as error:
+        findings.append(Finding(Level.FAIL, "settings", str(error), "fix the setting it names"))
+        settings = None
+    if settings is not None:
+        findings += _check_archive_and_posts(site, settings)
+    findings += [_check_temp_files(site), _check_lock(site)]
+    findings += check_hub()
+    return findings
+
+
+def _check_jekyll(site: Path) -> Finding:
+    if (site / "_config.yml").is_file():
+        return Finding(Level.OK, "site", f"{site} is a Jekyll site (_config.yml)")
+    return Finding(
+        Level.WARN,
+        "site",
+        f"{site} has no _config.yml, so it does not look like a Jekyll site",
+        "run dailypapers in the blog's directory or pass it with --site",
+    )
+
+
+def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
+    from dailypapers.archive import site_data_files
+    from dailypapers.store import Store, resolve_db_path
+
+    path = resolve_db_path(site, settings.database)
+    data_days, unreadable = _data_days(site_data_files(site))
+    findings = []
+    if unreadable:
+        findings.append(
+            Finding(
+                Level.FAIL,
+                "data files",
+                f"{len(unreadable)} cannot be read: {_days(unreadable)}",
+                "delete them and run `dailypapers render --all` to write them again from the archive",
+            )
+        )
+    if not path.exists():
+        hint = "any command rebuilds it from the data files" if data_days else "`dailypapers run` creates it"
+        findings.append(Finding(Level.WARN, "archive", f"there is no archive at {path}", hint))
+        return findings + _check_pairs(site, settings, data_days, stored=set(), differing={})
+    try:
+        with Store.scratch_copy(path) as store:
+            errors = store.integrity_errors()
+            stored = set(store.stored_days())
+            differing = {} if errors else _render_differences(site, store, settings, sorted(stored))
+    except (DailyPapersError, sqlite3.DatabaseError) as error:
+        errors, stored, differing = [str(error)], set(), {}
+    if errors:
+        findings.append(
+            Finding(
+                Level.FAIL,
+                "archive",
+                f"{path} is damaged: {errors[0]}",
+                f"move it aside and run `dailypapers import --site {site}` to rebuild it from the data files",
+            )
+        )
+        return findings
+    findings.append(Finding(Level.OK, "archive", f"{path}: {len(stored)} days, integrity ok"))
+    return findings + _check_pairs(site, settings, data_days, stored, differing)
+
+
+def _data_days(files: list[Path]) -> tuple[set[str], list[str]]:
+    days, unreadable = set(), []
+    for path in files:
+        day = path.stem.removeprefix("daily-")
+        try:
+            json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            unreadable.append(path.name)
+            continue
+        days.add(day)
+    return days, unreadable
+
+
+def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) -> dict[str, str]:
+    """Stored days whose post or data file is missing or differs from what `render` writes."""
+    from dailypapers.pipeline import publish_day
+    from dailypapers.write import Status, dry_run
+
+    differing = {}
+    with dry_run():
+        for day in days:
+            for file in publish_day(site, store, day, settings).files:
+                if file.status is not Status.UNCHANGED:
+                    differing[day] = "missing" if file.status is Status.CREATED else "differs"
+    return differing
+
+
+def _check_pairs(
+    site: Path, settings: Any, data_days: set[str], stored: set[str], differing: dict[str, str]
+) -> list[Finding]:
+    from dailypapers.pipeline import post_path
+
+    post_days = set()
+    for post in (site / "_posts").glob("*"):
+        try:
+            day = dt.date.fromisoformat(post.name[:10]).isoformat()
+        except ValueError:
+            continue
+        if post_path(day, settings).name == post.name:
+            post_days.add(day)
+    findings = []
+    without_post = data_days - post_days
+    if without_post:
+        in_archive = without_post <= stored
+        findings.append(
+            Finding(
+                Level.FAIL,
+                "posts",
+                f"{len(without_post)} data files have no post: {_days(without_post)}",
+                "`dailypapers render --all` writes them"
+                if in_archive
+                else "`dailypapers import`, then `dailypapers render --all`",
+            )
+        )
+    without_data = post_days - data_days
+    if without_data:
+        findings.append(
+            Finding(
+                Level.WARN,
+                "posts",
+                f"{len(without_data)} daily posts have no data file: {_days(without_data)}",
+                "`dailypapers render --all` writes those in the archive; "
+                "`dailypapers backfill --since D --until D` fetches the others",
+            )
+        )
+    changed = {day for day, how in differing.items() if how == "differs"} & post_days
+    if changed:
+        findings.append(
+            Finding(
+                Level.WARN,
+                "posts",
+                f"{len(changed)} posts differ from what `render` writes now: {_days(changed)}",
+                "`dailypapers render --all` rewrites them (after a template or setting change, "
+                "or if they were edited by hand and should not be)",
+            )
+        )
+    not_stored = data_days - stored
+    if stored and not_stored:
+        findings.append(
+            Finding(
+                Level.WARN,
+                "archive",
+                f"{len(not_stored)} data files are not in the archive: {_days(not_stored)}",
+                "`dailypapers import` adds them",
+            )
+        )
+    if not findings:
+        findings.append(Finding(Level.OK, "posts", f"{len(post_days)} daily posts match their data files"))
+    return findings
+
+
+def _check_temp_files(site: Path) -> Finding:
+    from dailypapers.write import stale_temp_files
+
+    leftovers = stale_temp_files(site, older_than=time.time())
+    if not leftovers:
+        return Finding(Level.OK, "temporary files", "none left over")
+    names = ", ".join(str(path.relative_to(site)) for path in leftovers[:SHOWN])
+    return Finding(
+        Level.WARN,
+        "temporary files",
+        f"{len(leftovers)} left by an interrupted write: {names}",
+        "the next run, backfill, render or import removes them (they are hidden from Jekyll meanwhile)",
+    )
+
+
+def _check_lock(site: Path) -> Finding:
+    from dailypapers.lock import lock_holder
+
+    holder = lock_holder(site)
+    if holder is None:
+        return Finding(Level.OK, "lock", "no run is writing to the site")
+    return Finding(
+        Level.WARN,
+        "lock",
+        f"a dailypapers run ({holder}) is writing to the site right now",
+        "wait for it to finish; other writing commands wait for it too",
+    )
+
+
+def check_hub(environ: Mapping[str, str] = os.environ) -> list[Finding]:
+    """One request to the Hub, and whether a token is set (never what it is)."""
+    from dailypapers.hub import HubClient, RetryPolicy
+
+    client = HubClient(timeout=HUB_TIMEOUT, retry=RetryPolicy(attempts=1))
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    started = time.monotonic()
+    try:
+        client.ping(today)
+    except DailyPapersError as error:
+        reached = Finding(
+            Level.FAIL,
+            "hub",
+            f"{client.endpoint}: {str(error).removeprefix(f'{today}: ')}",
+            "check the network and HF_ENDPOINT (and HF_TOKEN if it says 401 or 403)",
+        )
+    else:
+        elapsed = (time.monotonic() - started) * 1000
+        reached = Finding(Level.OK, "hub", f"{client.endpoint} answered in {elapsed:.0f} ms")
+    if environ.get("HF_TOKEN"):
+        token = "HF_TOKEN is set and sent (its value is never shown)"
+    else:
+        token = "HF_TOKEN is not set: requests are anonymous (enough for daily papers) or use a saved login"
+    return [reached, Finding(Level.OK, "token", token)]

@@ -1,0 +1,335 @@
+"""Does a built post show every paper's Hub text exactly, and nothing the template did not put there?
+
+Shared by the Markdown-level tests (markdown-it-py standing in for kramdown) and the real
+Jekyll build. The check needs no knowledge of the template: the same papers are rendered a
+second time with each Hub text replaced by a plain marker (the *placeholder* post). A correct
+post has exactly the placeholder's elements and attributes in the same order, and the element
+that holds a marker in the placeholder holds the Hub text in the real post, with the same
+template text around it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import lxml.html
+from hypothesis import strategies as st
+from lxml import etree
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from dailypapers import render
+from dailypapers.config import Settings
+from dailypapers.models import Organization, Paper, collapse_whitespace, papers_from_entries, rank
+
+# Hub entries (the shape of GET /api/daily_papers) that each put one hazard, or several, in
+# the title, the organization and the abstract. Two extra keys, which the models ignore:
+# "_hazard" names the case; "_raw" says what the unescaped text does to a real Jekyll build:
+# "breaks" (wrong text or extra elements), "fatal" (Liquid stops the build) or "harmless"
+# (plain text, or syntax kramdown leaves alone where the template puts it).
+HAZARDS = Path(__file__).parent / "data" / "hazards" / "entries.json"
+# What a backslash escapes in Jekyll's kramdown (ESCAPED_CHARS_GFM, kramdown-parser-gfm 1.1),
+# written out here rather than imported, so the stand-in does not share escape.py's mistakes.
+KRAMDOWN_GFM_ESCAPES = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")
+
+# kramdown's typographic output (smart quotes, dashes, ellipsis, guillemets), mapped back to
+# the ASCII a paper would have typed; applied to both sides, so a paper typing "—" also matches.
+_TYPOGRAPHY = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "—": "---", "–": "--", "…": "...", "«": "<<", "»": ">>"}
+)
+
+
+def normalise(text: str) -> str:
+    return collapse_whitespace(text.translate(_TYPOGRAPHY))
+
+
+def hazard_cases() -> list[dict[str, Any]]:
+    """The hazard fixtures: Hub entries, each with a ``_hazard`` name (ignored by the models)."""
+    return json.loads(HAZARDS.read_text(encoding="utf-8"))
+
+
+def hazard_papers(cases: Sequence[dict[str, Any]]) -> list[Paper]:
+    papers, warnings = papers_from_entries(list(cases))
+    assert not warnings and len(papers) == len(cases), warnings
+    return papers
+
+
+# --- placeholders -------------------------------------------------------------------------
+
+
+def _marker(field: str, index: int) -> str:
+    # Letters and digits only: no Markdown, Liquid or typographic meaning anywhere.
+    return f"Zq{field}{index}qZ"
+
+
+def placeholders(papers: Sequence[Paper]) -> tuple[list[Paper], dict[str, str]]:
+    """The papers with every shown Hub text replaced by a marker, and marker -> Hub text.
+
+    The shape stays: a paper without a summary or organization gets no marker for it.
+    """
+    fake: list[Paper] = []
+    texts: dict[str, str] = {}
+    for index, paper in enumerate(papers):
+        title, summary, org = (_marker(field, index) for field in ("T", "S", "O"))
+        texts[title] = paper.title
+        if paper.summary:
+            texts[summary] = paper.summary
+        named = paper.organization is not None and paper.organization.display_name
+        if named:
+            texts[org] = paper.organization.display_name
+        # Authors stay: without an organization, templates show their count instead.
+        fake.append(
+            dataclasses.replace(
+                paper,
+                title=title,
+                summary=summary if paper.summary else "",
+                organization=Organization(org, org) if named else paper.organization,
+            )
+        )
+    return fake, texts
+
+
+# --- checking built HTML -------------------------------------------------------------------
+
+
+def _elements(root: etree._Element) -> list[etree._Element]:
+    # Comments and processing instructions count: a paper must not add those either.
+    return list(root.iter())
+
+
+def _signature(node: etree._Element) -> tuple[str, tuple[tuple[str, str], ...]]:
+    tag = node.tag if isinstance(node.tag, str) else type(node).__name__
+    return tag, tuple(sorted(node.attrib.items())) if isinstance(node.tag, str) else ()
+
+
+_MARKER = re.compile(r"Zq[TSO]\d+qZ")
+
+
+def _holders(root: etree._Element) -> dict[str, list[tuple[int, etree._Element]]]:
+    """Marker -> the innermost elements showing it, with their place in document order.
+
+    A marker has no markup inside, so it sits in its holder's own text (the element's text
+    or the tail of one of its children), never split across elements.
+    """
+    found: dict[str, list[tuple[int, etree._Element]]] = {}
+    for position, node in enumerate(_elements(root)):
+        if isinstance(node.tag, str):
+            own = (node.text or "") + "".join(child.tail or "" for child in node)
+            for marker in set(_MARKER.findall(own)):
+                found.setdefault(marker, []).append((position, node))
+    return found
+
+
+_PAPER_LINK = re.compile(r"https://(huggingface\.co|arxiv\.org)/")
+
+
+def check_post(
+    real: etree._Element, placeholder: etree._Element, papers: Sequence[Paper], texts: dict[str, str]
+) -> list[str]:
+    """Every way ``real`` differs from what the template makes of ``papers``; empty when faithful."""
+    expected = [_signature(node) for node in _elements(placeholder)]
+    found = [_signature(node) for node in _elements(real)]
+    if found != expected:
+        first = next(
+            (i for i, pair in enumerate(zip(found, expected, strict=False)) if pair[0] != pair[1]),
+            min(len(found), len(expected)),
+        )
+        return [
+            f"elements differ from the template's at #{first}: "
+            f"{found[first : first + 3]} instead of {expected[first : first + 3]}"
+        ]
+    failures = []
+    nodes = _elements(real)
+    holders_of = _holders(placeholder)
+    for marker, text in texts.items():
+        holders = holders_of.get(marker, [])
+        if not holders:
+            failures.append(f"the template shows no {marker}")
+        for position, holder in holders:
+            around = holder.text_content()
+            want = normalise(around.replace(marker, collapse_whitespace(text)))
+            got = normalise(nodes[position].text_content())
+            if got != want:
+                failures.append(f"{marker}: shows {got!r}, Hub text {want!r}")
+    hrefs = [href for href in real.xpath(".//a/@href") if _PAPER_LINK.match(href)]
+    links = [url for paper in papers for url in (paper.hf_url, paper.arxiv_url) if url]
+    if hrefs != links:
+        failures.append(f"links {hrefs} instead of {links}")
+    return failures
+
+
+def liquid_starts(markdown: str) -> int:
+    # Liquid reads the raw file before kramdown: every "{{" or "{%" is a tag, escaped or not.
+    return len(re.findall(r"\{[{%]", markdown))
+
+
+# --- rendering posts ----------------------------------------------------------------------
+
+
+def render_post(day: str, papers: Sequence[Paper], settings: Settings | None = None) -> str:
+    """A daily post through the real render path (all ``papers``, ranked)."""
+    return render.render_daily(day, rank(papers), settings)
+
+
+@contextmanager
+def escaping_off() -> Iterator[None]:
+    """Render with an identity ``md`` filter, as the original system did (for proof tests).
+
+    Jinja binds filters when it compiles a template, so this swaps in a fresh environment.
+    """
+    original = render.environment
+
+    def unescaped(site: Path | None = None) -> Any:
+        env = original(site).overlay(cache_size=0)
+        env.filters = {**env.filters, "md": lambda text: text}
+        return env
+
+    render.environment = unescaped  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        render.environment = original
+
+
+def body(post: str) -> str:
+    """A post without its front matter."""
+    match = re.match(r"---\n.*?\n---\n", post, re.DOTALL)
+    assert match, "the post has no front matter"
+    return post[match.end() :]
+
+
+# --- markdown-it-py as a fast stand-in for kramdown ------------------------------------------
+
+
+def _kramdown_rules(md: MarkdownIt) -> None:
+    """Teach markdown-it where kramdown differs, so the stand-in errs on kramdown's side.
+
+    - A backslash escapes only kramdown's characters (CommonMark escapes all ASCII
+      punctuation): elsewhere it stays, as ``\\%`` does in kramdown.
+    - ``$$`` (math), ``{:`` (attribute lists, extensions) and ``|`` (any line with a pipe is
+      a table row) are kramdown syntax; reaching them unescaped yields an element here.
+    """
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        src, pos = state.src, state.pos
+        char, following = src[pos], src[pos + 1 : pos + 2]
+        if char == "\\" and following and following not in KRAMDOWN_GFM_ESCAPES and following != "\n":
+            if not silent:
+                state.push("text", "", 0).content = "\\"
+            state.pos += 1
+            return True
+        syntax = {"$": following == "$", "{": following == ":", "|": True}.get(char, False)
+        if not syntax:
+            return False
+        if not silent:
+            state.push("html_inline", "", 0).content = "<kramdown-syntax></kramdown-syntax>"
+            state.push("text", "", 0).content = char
+        state.pos += 1
+        return True
+
+    md.inline.ruler.before("escape", "kramdown", rule)
+
+
+# markdown-it's own "text" rule swallows "|" as inert text; stop there too so the rule above runs.
+_TEXT = re.compile(r"[^\n!#$%&*+\-:<=>@\[\\\]^_`{|}~]+")
+
+
+def _text(state: StateInline, silent: bool) -> bool:
+    match = _TEXT.match(state.src, state.pos, state.posMax)
+    if not match:
+        return False
+    if not silent:
+        state.pending += match.group()
+    state.pos = match.end()
+    return True
+
+
+@functools.cache
+def markdown_it() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.inline.ruler.at("text", _text)
+    _kramdown_rules(md)
+    return md
+
+
+def parse_fragment(html: str) -> etree._Element:
+    return lxml.html.fragment_fromstring(html, create_parent="main")
+
+
+def markdown_failures(papers: Sequence[Paper], settings: Settings | None = None) -> list[str]:
+    """:func:`check_post` for a post rendered by markdown-it, plus Liquid tags the papers added."""
+    fake, texts = placeholders(papers)
+    post, template = render_post("2030-01-01", papers, settings), render_post("2030-01-01", fake, settings)
+    md = markdown_it()
+    failures = check_post(
+        parse_fragment(md.render(body(post))), parse_fragment(md.render(body(template))), rank(papers), texts
+    )
+    if liquid_starts(post) != liquid_starts(template):
+        failures.append(f"{liquid_starts(post) - liquid_starts(template)} Liquid tag starts from paper text")
+    return failures
+
+
+# --- Hub-like text for property tests -------------------------------------------------------
+
+# Pieces of syntax, so that short random strings hit the hazards and their combinations often.
+SYNTAX = [
+    "{{", "{%", "%}", "}}", "{:", "{::", "{", "}", "$$", "$", "\\", "\\\\", "`", "``", "''", "|", "||",
+    "<", ">", "</", "<s>", "<think>", "<b>", "<!--", "-->", "<http://a.b>", "&", "&amp;", "&#123;",
+    "&#x41;", ";", "*", "**", "_", "__", "~", "~~", "[", "]", "(", ")", "![", "[^1]", "[a](b)", "#",
+    "-", "--", "---", "...", "<<", ">>", "'", '"', ":", "=", "+", "!", "^", " ", "  ", "\n", "\t",
+    "\r\n", "  \n", "\\\n", "a", "x1", "한국", "😀", "\u00a0", "\u2028",
+    # LaTeX in abstracts: a backslash before punctuation, which kramdown may take for an escape
+    *("\\" + char for char in "!{}()[]*_~|#$`<>+-=.:'\"%&^"),
+]  # fmt: skip
+# Any character but the C0/C1 controls other than whitespace (no HTML page can show them:
+# a parser drops or replaces them) and lone surrogates (not encodable in a UTF-8 file).
+CHARACTERS = st.characters(exclude_categories=("Cs", "Cc")) | st.sampled_from("\t\n\r")
+
+
+def hub_text() -> st.SearchStrategy[str]:
+    piece = st.sampled_from(SYNTAX) | st.text(CHARACTERS, min_size=1, max_size=4)
+    return st.lists(piece, max_size=14).map("".join)
+
+
+def hub_papers(count: int) -> st.SearchStrategy[list[Paper]]:
+    """Papers with random titles, abstracts and organization names (titles never blank)."""
+    paper = st.tuples(hub_text().filter(collapse_whitespace), hub_text(), hub_text())
+    return st.lists(paper, min_size=1, max_size=count).map(
+        lambda fields: [
+            Paper(
+                id=f"2601.{index:05d}",
+                title=collapse_whitespace(title),
+                summary=summary.strip(),
+                organization=Organization("org", org) if collapse_whitespace(org) else None,
+            )
+            for index, (title, summary, org) in enumerate(fields)
+        ]
+    )
+
+
+def drawn(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
+    """``count`` values of ``strategy``, the same on every run (for the Jekyll build)."""
+    values: list[Any] = []
+
+    @hypothesis.settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        phases=[hypothesis.Phase.generate],
+        suppress_health_check=list(hypothesis.HealthCheck),
+        deadline=None,
+    )
+    @hypothesis.given(strategy)
+    def collect(value: Any) -> None:
+        values.append(value)
+
+    collect()
+    return values

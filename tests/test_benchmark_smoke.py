@@ -1,0 +1,58 @@
+"""The benchmark harness on a few bundled days, so that it cannot rot: counts, not times."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "src" / "dailypapers" / "sample_days"
+# Three bundled days spanning ten calendar days: seven of them have no papers, and each of
+# those costs one request too.
+DAYS = ("2026-01-27", "2026-01-28", "2026-02-05")
+SPAN = 10
+
+
+def test_backfill_scenario_makes_one_request_per_day_and_writes_each_days_files(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    for day in DAYS:
+        shutil.copy(BUNDLED / f"{day}.json", hub)
+    results = tmp_path / "results.json"
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--quick",
+            "--hub",
+            str(hub),
+            "--only",
+            "days, 0 ms, concurrency 8",
+            "--json",
+            str(results),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr
+    report = json.loads(results.read_text())
+    assert report["meta"]["span_days"] == SPAN
+    [row] = report["rows"]
+    assert row["scenario"] == f"backfill {SPAN} days, 0 ms, concurrency 8"
+    assert row["requests"] == SPAN  # one request per day, days without papers included
+    assert row["days_requested"] == SPAN
+    written = set(row["written"])
+    assert row["files_written"] == len(written)
+    for day in DAYS:
+        assert f"_posts/{day}-daily-papers.md" in written
+        assert f"_data/papers/daily-{day}.json" in written
+    # Nothing for the days without papers.
+    dailies = {name for name in written if name.startswith("_data/papers/daily-")}
+    assert len(dailies) == len(DAYS)
+    assert len([name for name in written if name.endswith("-daily-papers.md")]) == len(DAYS)

@@ -1,0 +1,359 @@
+"""Settings: precedence, validation, and one test per setting showing its effect."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import seed_source
+from dailypapers.cli import cli
+from dailypapers.config import SETTINGS, Settings, load_settings
+from dailypapers.errors import ConfigError
+from dailypapers.replay import ReplayHub
+
+DAY = "2026-02-05"  # a seed day: 10+ papers
+
+
+def invoke(site: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(cli, [*args, "--site", str(site)], env=env, catch_exceptions=False)
+    return result
+
+
+@pytest.fixture
+def hub_env(monkeypatch: pytest.MonkeyPatch, seed_hub: ReplayHub) -> ReplayHub:
+    monkeypatch.setenv("HF_ENDPOINT", seed_hub.url)
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    for setting in SETTINGS:
+        monkeypatch.delenv(setting.env, raising=False)
+    return seed_hub
+
+
+def configure(site: Path, text: str) -> None:
+    (site / "dailypapers.toml").write_text(text, encoding="utf-8")
+
+
+def run_seed_day(site: Path, *args: str) -> str:
+    result = invoke(site, "run", "--date", DAY, *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def daily_post(site: Path, name: str = f"{DAY}-daily-papers.md") -> str:
+    return (site / "_posts" / name).read_text(encoding="utf-8")
+
+
+# --- precedence and validation --------------------------------------------------------------
+
+
+def test_flag_beats_environment_beats_file_beats_default(site: Path) -> None:
+    assert load_settings(site, environ={}).author is None
+    configure(site, 'author = "file"\n')
+    assert load_settings(site, environ={}).author == "file"
+    assert load_settings(site, environ={"DAILYPAPERS_AUTHOR": "env"}).author == "env"
+    flags = {"author": "flag"}
+    assert load_settings(site, flags, environ={"DAILYPAPERS_AUTHOR": "env"}).author == "flag"
+    assert load_settings(site, {"author": None}, environ={}).author == "file"  # None: not given
+
+
+def test_empty_config_is_the_defaults(site: Path) -> None:
+    configure(site, "# nothing set\n")
+    assert load_settings(site, environ={}) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("autor = 'x'\n", "unknown setting 'autor'"),
+        ("[daily]\ncount = 3\n", "unknown setting 'daily.count'"),
+        ("top = 3\n", "unknown setting 'top' (did you mean 'daily.top'?)"),
+        ("[daily]\ntop = 0\n", "daily.top = 0: expected a whole number from 1 to 100"),
+        ("[daily]\ntop = '10'\n", None),  # a numeric string is clear enough: accepted
+        ("language = 'fr'\n", "language = 'fr': expected one of ko, en, ja, zh"),
+        ("timezone = 'Mars/Olympus'\n", "expected an IANA time zone"),
+        ("[daily]\ntime = '25:00'\n", "expected a time HH:MM"),
+        ("[daily]\nfilename = '../{date}.md'\n", "expected a file name (no directory)"),
+        ("[daily]\nfilename = 'papers.md'\n", "expected a pattern using"),
+        ("summaries = ['daily']\n", "unknown summary 'daily'"),
+        ("author = \n", "dailypapers.toml: "),
+    ],
+)
+def test_bad_settings_are_named_with_their_source(site: Path, text: str, message: str | None) -> None:
+    configure(site, text)
+    if message is None:
+        assert load_settings(site, environ={}).daily.top == 10
+        return
+    with pytest.raises(ConfigError, match=".*".join(map(_re_escape, message.split("*")))):
+        load_settings(site, environ={})
+
+
+def _re_escape(text: str) -> str:
+    import re
+
+    return re.escape(text)
+
+
+def test_bad_environment_value_names_the_variable(site: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\$DAILYPAPERS_CONCURRENCY: concurrency = 'many'"):
+        load_settings(site, environ={"DAILYPAPERS_CONCURRENCY": "many"})
+
+
+def test_cli_reports_a_bad_setting_in_one_line(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, "[daily]\ntop = -1\n")
+    result = invoke(site, "run", "--date", DAY)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
+    assert "daily.top = -1" in result.output
+    assert hub_env.requests == []  # nothing fetched with bad settings
+
+
+# --- one test per setting -------------------------------------------------------------------
+
+EFFECTS: dict[str, Callable[..., None]] = {}
+
+
+def effect(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def register(test: Callable[..., None]) -> Callable[..., None]:
+        for name in names:
+            EFFECTS[name] = test
+        return test
+
+    return register
+
+
+@effect("author")
+def test_author(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, 'author = "someone"\n')
+    run_seed_day(site)
+    assert "\nauthor: someone\n" in daily_post(site)
+    run_seed_day(site, "--author", "")  # an empty option clears it
+    assert "author:" not in daily_post(site)
+
+
+@effect("language")
+def test_language(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, 'language = "ja"\n')
+    run_seed_day(site)
+    post = daily_post(site)
+    assert post.startswith("---\ntitle: Hugging Face Daily Papers - 2026年2月5日\n")
+    assert "categories: [Daily Papers, 日刊]" in post
+
+
+@effect("timezone")
+def test_timezone(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, 'timezone = "America/New_York"\n')
+    run_seed_day(site)
+    assert f"\ndate: {DAY} 09:15:00 -0500\n" in daily_post(site)  # EST in February
+
+
+@effect("daily.top")
+def test_daily_top(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, "[daily]\ntop = 3\n")
+    run_seed_day(site)
+    post = daily_post(site)
+    assert "\n3. **" in post and "\n4. **" not in post
+    run_seed_day(site, "--top", "5")
+    assert "\n5. **" in daily_post(site)
+
+
+@effect("daily.time")
+def test_daily_time(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, "[daily]\ntime = '07:30'\n")
+    run_seed_day(site)
+    assert f"\ndate: {DAY} 07:30:00 +0900\n" in daily_post(site)
+
+
+@effect("daily.categories", "daily.tags")
+def test_daily_categories_and_tags(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, "[daily]\ncategories = ['Papers', 'AI: daily']\ntags = ['ml']\n")
+    run_seed_day(site)
+    post = daily_post(site)
+    assert '\ncategories: [Papers, "AI: daily"]\n' in post
+    assert "\ntags: [ml]\n" in post
+
+
+@effect("daily.filename")
+def test_daily_filename(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, "[daily]\nfilename = '{date}-hf-{year}{month}{day}.md'\n")
+    output = run_seed_day(site)
+    assert f"_posts/{DAY}-hf-20260205.md" in output
+    assert daily_post(site, f"{DAY}-hf-20260205.md").startswith("---\n")
+
+
+@effect("daily.permalink")
+def test_daily_permalink(site: Path, hub_env: ReplayHub) -> None:
+    assert "permalink:" not in (run_seed_day(site) and daily_post(site))
+    configure(site, "[daily]\npermalink = '/papers/{year}/{month}/{day}/'\n")
+    run_seed_day(site)
+    assert '\npermalink: "/papers/2026/02/05/"\n' in daily_post(site)
+
+
+@effect("run_days")
+def test_run_days(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-10T12:00:00Z")
+    configure(site, "run_days = 2\n")
+    assert invoke(site, "run").exit_code == 0
+    assert sorted(path.split("date=")[1][:10] for path in hub_env.requests) == ["2026-02-09", "2026-02-10"]
+
+
+class CountingHub(ReplayHub):
+    """Records the most requests it was answering at once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.busy = self.most_busy = 0
+        self.guard = threading.Lock()
+
+    def answer(self, path: str, query: dict[str, list[str]]) -> Any:
+        import time
+
+        with self.guard:
+            self.busy += 1
+            self.most_busy = max(self.most_busy, self.busy)
+        time.sleep(0.05)
+        with self.guard:
+            self.busy -= 1
+        return super().answer(path, query)
+
+
+@effect("concurrency")
+def test_concurrency(site: Path, monkeypatch: pytest.MonkeyPatch, hub_env: ReplayHub) -> None:
+    for setting, expected in (("1", 1), ("4", 4)):
+        with CountingHub(seed_source) as hub:
+            monkeypatch.setenv("HF_ENDPOINT", hub.url)
+            configure(site, f"concurrency = {setting}\n")
+            args = ("backfill", "--since", "2026-01-27", "--until", "2026-01-30", "--refresh")
+            assert invoke(site, *args).exit_code == 0
+            assert hub.most_busy <= expected
+            if expected == 1:
+                assert hub.most_busy == 1
+    assert hub.most_busy > 1  # four at once did overlap
+
+
+@effect("retry_budget")
+def test_retry_budget(site: Path, monkeypatch: pytest.MonkeyPatch, replay: Callable[..., ReplayHub]) -> None:
+    failing = replay(seed_source)
+    failing.answer = lambda path, query: (503, {"error": "down"})  # type: ignore[method-assign]
+    monkeypatch.setenv("HF_ENDPOINT", failing.url)
+    configure(site, "retry_budget = 0\n")
+    result = invoke(site, "run", "--date", DAY)
+    assert result.exit_code == 1
+    assert len(failing.requests) == 1  # no budget: no retry
+    assert "HTTP 503 after 1 try;" in result.output
+
+
+@effect("database")
+def test_database(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, "database = 'archive/papers.sqlite'\n")
+    run_seed_day(site)
+    assert (site / "archive" / "papers.sqlite").is_file()
+    assert not (site / ".dailypapers" / "papers.db").exists()
+
+
+@pytest.fixture
+def webhook() -> Iterator[list[dict[str, Any]]]:
+    """A local webhook that records the JSON bodies it is sent."""
+    received: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(json.loads(body))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    received.append({"url": f"http://127.0.0.1:{server.server_address[1]}/hook"})
+    yield received
+    server.shutdown()
+    server.server_close()
+
+
+@effect("notify.webhook", "notify.format", "notify.top")
+def test_notify(site: Path, hub_env: ReplayHub, webhook: list[dict[str, Any]]) -> None:
+    url = webhook.pop(0)["url"]
+    configure(site, f"[notify]\nwebhook = '{url}'\nformat = 'discord'\ntop = 3\n")
+    output = run_seed_day(site)
+    assert f"Notified discord: {DAY}" in output
+    assert len(webhook) == 1
+    message = webhook[0]
+    assert message["allowed_mentions"] == {"parse": []}
+    lines = message["content"].splitlines()
+    assert lines[0] == f"**Hugging Face Daily Papers - {DAY}**"
+    assert len(lines) == 4 and lines[1].startswith(
+        "1. [ERNIE 5.0 Technical Report](<https://huggingface.co/papers/"
+    )
+    run_seed_day(site)  # nothing changed: no second message
+    assert len(webhook) == 1
+    (site / "_posts" / f"{DAY}-daily-papers.md").unlink()
+    configure(site, f"[notify]\nwebhook = '{url}'\n")  # slack is the default format
+    run_seed_day(site)
+    assert webhook[1]["text"].startswith(f"*Hugging Face Daily Papers - {DAY}*\n1. <https://")
+    assert len(webhook[1]["text"].splitlines()) == 6  # notify.top defaults to 5
+
+
+SUMMARY_FILES = {
+    "weekly": "2026-02-02-weekly-papers-summary.md",
+    "monthly": "2026-02-01-monthly-papers-summary.md",
+}
+
+
+@effect(*(f"{kind}.{key}" for kind in SUMMARY_FILES for key in ("top", "time", "categories", "tags")))
+@pytest.mark.parametrize("kind", sorted(SUMMARY_FILES))
+def test_summary_post_settings(site: Path, hub_env: ReplayHub, kind: str) -> None:
+    configure(site, f"[{kind}]\ntop = 2\ntime = '18:00'\ncategories = ['Digest']\ntags = ['{kind}-tag']\n")
+    run_seed_day(site)
+    post = daily_post(site, SUMMARY_FILES[kind])
+    ranking = top_papers(post)
+    assert "\n2. **" in ranking and "\n3. **" not in ranking
+    first_day = SUMMARY_FILES[kind][:10]
+    assert f"\ndate: {first_day} 18:00:00 +0900\ncategories: [Digest]\ntags: [{kind}-tag]\n" in post
+    other = daily_post(site, SUMMARY_FILES["weekly" if kind == "monthly" else "monthly"])
+    assert "\n3. **" in top_papers(other)  # the other kind keeps its defaults
+
+
+def top_papers(post: str) -> str:
+    """The "most upvoted papers" section of a summary post."""
+    return post.split("\n## 🔥", 1)[1].split("\n## ", 1)[0]
+
+
+@effect(*(f"{kind}.{key}" for kind in SUMMARY_FILES for key in ("filename", "permalink")))
+@pytest.mark.parametrize("kind", sorted(SUMMARY_FILES))
+def test_summary_file_names(site: Path, hub_env: ReplayHub, kind: str) -> None:
+    configure(
+        site,
+        f"[{kind}]\nfilename = '{{date}}-{{week}}-summary.md'\npermalink = '/{kind}/{{year}}-{{month}}/'\n",
+    )
+    run_seed_day(site)
+    assert not (site / "_posts" / SUMMARY_FILES[kind]).exists()
+    post = daily_post(site, f"{SUMMARY_FILES[kind][:10]}-2026-W0{6 if kind == 'weekly' else 5}-summary.md")
+    assert f'\npermalink: "/{kind}/2026-02/"\n' in post
+
+
+@effect("summaries")
+def test_summaries(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, "summaries = ['monthly']\n")
+    run_seed_day(site)
+    assert (site / "_posts" / SUMMARY_FILES["monthly"]).is_file()
+    assert not (site / "_posts" / SUMMARY_FILES["weekly"]).exists()
+    configure(site, "summaries = []\n")
+    (site / "_posts" / SUMMARY_FILES["monthly"]).unlink()
+    run_seed_day(site)
+    assert sorted(path.name for path in (site / "_posts").iterdir()) == [f"{DAY}-daily-papers.md"]
+
+
+def test_every_setting_has_an_effect_test() -> None:
+    untested = {setting.name for setting in SETTINGS} - set(EFFECTS)
+    assert not untested, f"settings without a test of their effect: {sorted(untested)}"

@@ -1,0 +1,116 @@
+"""``dailypapers doctor``: each check finds what it should, says what to fix, and writes nothing."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from conftest import seed_source
+from dailypapers.cli import cli
+from dailypapers.lock import site_lock
+from dailypapers.pipeline import post_path
+from dailypapers.replay import ReplayHub
+
+DAYS = ("2026-02-05", "2026-02-10")
+
+
+def invoke(*args: str, endpoint: str) -> Result:
+    env = {"HF_ENDPOINT": endpoint, "HF_TOKEN": None, "DAILYPAPERS_DB": None}
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def everything(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def blog(site: Path, hub: ReplayHub) -> Path:
+    (site / "_config.yml").write_text("title: blog\n", encoding="utf-8")
+    for day in DAYS:
+        assert invoke("run", "--site", str(site), "--date", day, endpoint=hub.url).exit_code == 0
+    return site
+
+
+def test_a_healthy_site_passes_every_check(site: Path, seed_hub: ReplayHub) -> None:
+    blog(site, seed_hub)
+    before = everything(site)
+    done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert done.exit_code == 0, done.output
+    checks = [line.split(":")[0] for line in done.stdout.splitlines()[:-1]]
+    assert checks == ["ok    site", "ok    archive", "ok    posts", "ok    temporary files", "ok    lock",
+                      "ok    hub", "ok    token"]  # fmt: skip
+    assert "2 daily posts match their data files" in done.stdout
+    assert done.stdout.endswith("Everything looks fine\n")
+    assert everything(site) == before  # doctor writes nothing, not even the lock file
+
+
+def test_broken_posts_are_found_and_the_suggested_fix_works(site: Path, seed_hub: ReplayHub) -> None:
+    blog(site, seed_hub)
+    (site / post_path(DAYS[0])).unlink()
+    edited = site / post_path(DAYS[1])
+    edited.write_text(edited.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
+    stale = site / "_posts" / f".{DAYS[0]}-daily-papers.md.k3j4h5g6.tmp"
+    stale.write_text("half a post", encoding="utf-8")
+    os.utime(stale, (time.time() - 60, time.time() - 60))
+    done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert done.exit_code == 1
+    fix = "      fix: `dailypapers render --all` writes them\n"
+    assert f"FAIL  posts: 1 data files have no post: {DAYS[0]}\n{fix}" in done.stdout
+    assert f"warn  posts: 1 posts differ from what `render` writes now: {DAYS[1]}\n" in done.stdout
+    assert f"warn  temporary files: 1 left by an interrupted write: _posts/{stale.name}\n" in done.stdout
+    assert done.stdout.endswith("1 check(s) failed\n")
+    assert invoke("render", "--site", str(site), "--all", endpoint=seed_hub.url).exit_code == 0
+    again = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert again.exit_code == 0, again.output
+    assert "warn" not in again.stdout
+
+
+def test_a_damaged_archive_fails_and_is_left_as_it_was(site: Path, seed_hub: ReplayHub) -> None:
+    blog(site, seed_hub)
+    database = site / ".dailypapers" / "papers.db"
+    for suffix in ("-wal", "-shm"):
+        assert not Path(f"{database}{suffix}").exists()  # closed cleanly: all in the main file
+    data = bytearray(database.read_bytes())
+    data[4096 : len(data) - 4096] = b"\x5a" * (len(data) - 8192)  # every page but the first and last
+    database.write_bytes(bytes(data))
+    done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert done.exit_code == 1
+    assert f"FAIL  archive: {database} is damaged: " in done.stdout
+    assert f"`dailypapers import --site {site}` to rebuild it from the data files" in done.stdout
+    assert database.read_bytes() == bytes(data)
+
+
+def test_an_unreachable_hub_and_a_held_lock_are_reported(site: Path, seed_hub: ReplayHub) -> None:
+    blog(site, seed_hub)
+    endpoint = f"http://127.0.0.1:{closed_port()}"
+    with site_lock(site):
+        done = invoke("doctor", "--site", str(site), endpoint=endpoint)
+    assert done.exit_code == 1
+    assert (
+        f"warn  lock: a dailypapers run (pid {os.getpid()}) is writing to the site right now" in done.stdout
+    )
+    assert (
+        f"FAIL  hub: {endpoint}: the Hub is unavailable: network error (ConnectError) after 1 try"
+        in done.stdout
+    )
+
+
+def test_a_missing_site_and_a_site_without_config_are_reported(tmp_path: Path) -> None:
+    hub = ReplayHub(seed_source)
+    with hub:
+        missing = invoke("doctor", "--site", str(tmp_path / "nowhere"), endpoint=hub.url)
+        bare = invoke("doctor", "--site", str(tmp_path), endpoint=hub.url)
+    assert missing.exit_code == 1
+    assert missing.stdout.startswith(f"FAIL  site: {tmp_path / 'nowhere'} is not a directory\n")
+    assert bare.exit_code == 0
+    assert f"warn  site: {tmp_path} has no _config.yml, so it does not look like a Jekyll site" in bare.stdout
+    assert "warn  archive: there is no archive at" in bare.stdout

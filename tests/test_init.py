@@ -1,0 +1,185 @@
+"""`dailypapers init`: the settings file, the scheduled workflow run for real, a Jekyll build."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import SEED_SNAPSHOTS, seed_source
+from dailypapers.cli import cli
+from dailypapers.config import SETTINGS, Settings, build_settings
+from dailypapers.init import WORKFLOW, config_text, init_site
+from dailypapers.replay import ReplayHub
+
+BIN = Path(sys.executable).parent
+
+
+def test_init_writes_settings_workflow_and_a_jekyll_site(tmp_path: Path) -> None:
+    site = tmp_path / "blog"
+    result = CliRunner().invoke(cli, ["init", str(site), "--ignore-db"])
+    assert result.exit_code == 0, result.output
+    for name in ("dailypapers.toml", str(WORKFLOW), "_config.yml", "_layouts/post.html", ".gitignore"):
+        assert f"created  {name}" in result.output
+    assert (site / ".gitignore").read_text() == "/.dailypapers/\n"
+    assert "exclude: [dailypapers.toml]" in (site / "_config.yml").read_text()
+    again = CliRunner().invoke(cli, ["init", str(site), "--ignore-db"])
+    assert "created" not in again.output and "kept  dailypapers.toml (exists)" in again.output
+
+
+def test_init_leaves_an_existing_site_alone(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("title: mine\n")
+    (tmp_path / ".gitignore").write_text("_site")  # no final newline
+    result = init_site(tmp_path, ignore_db=True)
+    assert not result.made_jekyll_site
+    assert (tmp_path / "_config.yml").read_text() == "title: mine\n"
+    assert (tmp_path / ".gitignore").read_text() == "_site\n/.dailypapers/\n"
+    assert sorted(str(file.path) for file in result.files) == sorted(
+        [".gitignore", "dailypapers.toml", str(WORKFLOW)]
+    )
+    init_site(tmp_path / "other")
+    assert (tmp_path / "other" / ".gitignore").read_text() == "/.dailypapers/lock\n"
+
+
+def test_config_file_lists_every_setting_at_its_default() -> None:
+    """Uncommenting every line of the generated file gives valid TOML equal to the defaults."""
+    uncommented = re.sub(r"(?m)^# (\[\w+\]|\w+ = .*)$", r"\1", config_text())
+    flat: dict[str, Any] = {}
+    for key, value in tomllib.loads(uncommented).items():
+        items = value.items() if isinstance(value, dict) else [("", value)]
+        flat.update({f"{key}.{sub}".rstrip("."): item for sub, item in items})
+    assert set(flat) == {setting.name for setting in SETTINGS}
+    checked = {name: next(s for s in SETTINGS if s.name == name).check(value) for name, value in flat.items()}
+    checked["database"] = None  # the default path is shown for information; None means it
+    assert build_settings(checked) == Settings()
+    for setting in SETTINGS:
+        assert f"(${setting.env})" in config_text()
+
+
+def workflow() -> dict[Any, Any]:
+    text = init_site_text()
+    return yaml.safe_load(text)
+
+
+def init_site_text() -> str:
+    from dailypapers.init import workflow_text
+
+    return workflow_text("dailypapers==1.0")
+
+
+def test_workflow_schedule_and_steps() -> None:
+    flow = workflow()
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert [item["cron"] for item in triggers["schedule"]] == ["15 0 * * *", "0 14 * * *"]
+    assert "workflow_dispatch" in triggers
+    assert flow["permissions"] == {"contents": "write"}
+    steps = flow["jobs"]["digest"]["steps"]
+    assert steps[2]["run"] == 'python -m pip install --quiet "dailypapers==1.0"'
+    assert steps[3]["env"]["HF_TOKEN"] == "${{ secrets.HF_TOKEN }}"
+    assert steps[3]["run"].startswith("dailypapers run")
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def run_step(site: Path, name: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run one `run:` step of the generated workflow as GitHub Actions would (bash -eo pipefail)."""
+    flow = yaml.safe_load((site / WORKFLOW).read_text())
+    step = next(step for step in flow["jobs"]["digest"]["steps"] if step.get("name") == name)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=site,
+        env={**env, **{k: v for k, v in step.get("env", {}).items() if "${{" not in v}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def cloned_site(tmp_path: Path) -> tuple[Path, Path]:
+    """An initialised site pushed to a bare "origin", and a fresh clone of it (the runner)."""
+    origin, author = tmp_path / "origin.git", tmp_path / "author"
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
+    init_site(author)
+    git(author, "init", "--quiet", "--initial-branch=main")
+    git(author, "add", "-A")
+    git(author, "-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "--quiet", "-m", "init")
+    git(author, "remote", "add", "origin", str(origin))
+    git(author, "push", "--quiet", "origin", "main")
+    runner = tmp_path / "runner"
+    git(tmp_path, "clone", "--quiet", str(origin), str(runner))
+    return author, runner
+
+
+def test_workflow_steps_collect_commit_and_push(cloned_site: tuple[Path, Path], seed_hub: ReplayHub) -> None:
+    author, runner = cloned_site
+    env = {
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "HF_ENDPOINT": seed_hub.url,
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "DAILYPAPERS_NOW": "2026-02-10T14:00:00Z",
+    }
+    collected = run_step(runner, "Collect and publish", env)
+    assert collected.returncode == 0, collected.stderr
+    assert "created  _posts/2026-02-10-daily-papers.md" in collected.stdout
+    # Meanwhile the blog's owner pushes a post of their own: the push must rebase and retry.
+    (author / "_posts").mkdir()
+    (author / "_posts" / "2026-02-10-my-own.md").write_text("---\ntitle: mine\n---\nhello\n")
+    git(author, "add", "-A")
+    git(author, "-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "--quiet", "-m", "mine")
+    git(author, "push", "--quiet", "origin", "main")
+
+    pushed = run_step(runner, "Commit and push changed files", env)
+    assert pushed.returncode == 0, pushed.stderr + pushed.stdout
+    assert "Push rejected (attempt 1 of 5)" in pushed.stdout
+    git(author, "pull", "--quiet", "origin", "main")
+    posts = sorted(path.name for path in (author / "_posts").iterdir())
+    assert "2026-02-10-daily-papers.md" in posts and "2026-02-10-my-own.md" in posts
+    assert (author / ".dailypapers" / "papers.db").is_file()  # the archive is committed by default
+    assert git(runner, "log", "--format=%s", "-1").startswith("Daily papers 20")
+
+    # The afternoon run: nothing new on the Hub, nothing committed.
+    head = git(runner, "rev-parse", "HEAD")
+    assert run_step(runner, "Collect and publish", env).returncode == 0
+    quiet = run_step(runner, "Commit and push changed files", env)
+    assert quiet.returncode == 0 and "Nothing changed." in quiet.stdout
+    assert git(runner, "rev-parse", "HEAD") == head
+
+
+@pytest.mark.jekyll
+def test_init_then_run_builds_with_jekyll(tmp_path: Path, seed_hub: ReplayHub) -> None:
+    if shutil.which("jekyll") is None:
+        pytest.skip("jekyll is not installed (.ci/run installs Debian's package)")
+    site = tmp_path / "blog"
+    env = {"HF_ENDPOINT": seed_hub.url, "HF_HUB_DISABLE_TELEMETRY": "1"}
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(site)]).exit_code == 0
+    for day in sorted(SEED_SNAPSHOTS):
+        assert seed_source(day)
+        result = runner.invoke(cli, ["run", "--site", str(site), "--date", day], env=env)
+        assert result.exit_code == 0, result.output
+    built = subprocess.run(
+        ["jekyll", "build", "--source", str(site), "--destination", str(site / "_site"), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stderr
+    sources = sorted((site / "_posts").iterdir())
+    assert len(sources) > len(SEED_SNAPSHOTS)  # the days, and their weeks and months
+    index = (site / "_site" / "index.html").read_text(encoding="utf-8")
+    assert index.count("<li>") == len(sources)  # every post was built (none dated in the future)
+    assert not (site / "_site" / "dailypapers.toml").exists()

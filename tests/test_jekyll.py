@@ -1,0 +1,274 @@
+"""A real Jekyll build shows every paper exactly as the Hub wrote it, and nothing else (issue 3).
+
+One site, one ``jekyll build`` (Debian's jekyll 4.3 with kramdown 2.4; ``.ci/run`` installs
+it), with Jekyll's default kramdown settings (GFM input) as a Chirpy blog has them. Posts go
+through the real render path: the five seed days, every recorded day in ../shared/hub when
+it is there, the hazard fixtures in every language, and a fixed sample of generated text.
+Each post is built next to its placeholder twin (see :mod:`fidelity`), which is what the
+template alone makes of the same papers.
+
+The proof that the check can fail is in the same build: each hazard, rendered with the
+escaping switched off, breaks its post; those that make Liquid stop the whole build get a
+tiny build each, run alongside.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lxml.html
+import pytest
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source
+from dailypapers import render
+from dailypapers.config import LANGUAGES, Settings
+from dailypapers.demo import SCAFFOLD
+from dailypapers.models import Paper, collapse_whitespace, papers_from_entries
+from dailypapers.summary import code_span
+from fidelity import (
+    check_post,
+    drawn,
+    escaping_off,
+    hazard_cases,
+    hazard_papers,
+    hub_papers,
+    hub_text,
+    placeholders,
+    render_post,
+)
+
+pytestmark = pytest.mark.jekyll
+
+JEKYLL = shutil.which("jekyll")
+KEYWORDS = "_posts/2030-01-05-keywords.md"
+CASES = hazard_cases()
+
+# Jekyll's own kramdown defaults stay (input: GFM); Chirpy adds rouge, as here. Every page
+# gets a layout that marks its content with the source file, so results map back to posts.
+CONFIG = """
+kramdown:
+  syntax_highlighter: rouge
+defaults:
+  - scope: {path: ""}
+    values: {layout: check}
+"""
+LAYOUTS = {
+    "_layouts/check.html": """---
+layout: default
+---
+<div data-source="{{ page.path }}">
+{{ content }}
+</div>
+""",
+    # The author as Jekyll read it from the front matter, as JSON so that any character shows.
+    "_layouts/author.html": """<div data-source="{{ page.path }}">
+<pre>{{ page.author | jsonify | xml_escape }}</pre>
+</div>
+""",
+}
+
+
+@dataclass
+class Post:
+    source: str  # the post, relative to the site
+    template: str  # its placeholder twin
+    papers: list[Paper]
+    texts: dict[str, str]
+
+
+@dataclass
+class Site:
+    root: Path
+    posts: dict[str, list[Post]] = field(default_factory=dict)  # group -> posts
+    authors: dict[str, str] = field(default_factory=dict)  # source -> author value
+    keywords: list[str] = field(default_factory=list)
+    pages: dict[str, etree._Element] = field(default_factory=dict)  # source -> built content
+    fatal: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)
+
+    def write(self, relative: str, content: str) -> None:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+    def add(
+        self, group: str, day: str, slug: str, papers: Sequence[Paper], settings: Settings | None = None
+    ) -> None:
+        """A post of ``papers`` and its placeholder twin (rendered with the escaping as it is)."""
+        fake, texts = placeholders(papers)
+        source, template = f"_posts/{day}-{slug}.md", f"_posts/{day}-{slug}-template.md"
+        self.write(source, render_post(day, papers, settings))
+        self.write(template, render_post(day, fake, settings))
+        self.posts.setdefault(group, []).append(Post(source, template, list(papers), texts))
+
+    def failures(self, group: str) -> dict[str, list[str]]:
+        found = {}
+        for post in self.posts[group]:
+            page, twin = self.pages.get(post.source), self.pages.get(post.template)
+            if page is None or twin is None:
+                found[post.source] = ["Jekyll wrote no page for it"]
+            elif failures := check_post(page, twin, post.papers, post.texts):
+                found[post.source] = failures
+        return found
+
+
+def scaffold(root: Path) -> Site:
+    site = Site(root)
+    for relative, content in SCAFFOLD.items():
+        site.write(relative, content)
+    site.write("_config.yml", SCAFFOLD["_config.yml"] + CONFIG)
+    for relative, content in LAYOUTS.items():
+        site.write(relative, content)
+    return site
+
+
+def jekyll(root: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(JEKYLL), "build", "--source", str(root), "--destination", str(root / "_site")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def built_pages(root: Path) -> Iterator[tuple[str, etree._Element]]:
+    for path in (root / "_site").rglob("*.html"):
+        for node in lxml.html.document_fromstring(path.read_text(encoding="utf-8")).iter("div"):
+            source = node.attrib.pop("data-source", None)
+            if source:
+                yield source, node
+
+
+def recorded_days() -> list[tuple[str, list[Paper]]]:
+    days = []
+    for path in sorted((SHARED_HUB / "daily_papers").glob("*.json")):
+        papers, _ = papers_from_entries(json.loads(path.read_text(encoding="utf-8")))
+        days.append((path.stem, papers))
+    return days
+
+
+def random_papers(count: int) -> list[Paper]:
+    """A fixed sample of generated papers (the property test's strategy), with distinct ids."""
+    sample = [paper for papers in drawn(hub_papers(1), count) for paper in papers]
+    return [dataclasses.replace(paper, id=f"2601.{index:05d}") for index, paper in enumerate(sample)]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    if JEKYLL is None:
+        pytest.skip("jekyll is not on PATH (.ci/run installs Debian's jekyll package)")
+    site = scaffold(tmp_path_factory.mktemp("jekyll") / "site")
+    for day in SEED_SNAPSHOTS:
+        site.add("seeds", day, "seed", papers_from_entries(seed_source(day) or [])[0])
+    if (SHARED_HUB / "daily_papers").is_dir():
+        for day, papers in recorded_days():
+            if papers:
+                site.add("corpus", day, "daily-papers", papers)
+    papers = hazard_papers(CASES)
+    for language in LANGUAGES:
+        site.add("hazards", "2030-01-01", f"hazards-{language}", papers, Settings(language=language))
+    site.add("random", "2030-01-02", "random", random_papers(80))
+
+    # Front matter: authors made of hazards and of arbitrary text (controls included).
+    values = [case["title"] for case in CASES] + drawn(st.text(min_size=1) | hub_text().filter(bool), 40)
+    for index, author in enumerate(values):
+        source = f"_posts/2030-01-03-author-{index}.md"
+        front = render.front_matter("daily", dt.date(2030, 1, 3), Settings(author=author))
+        site.write(source, f"---\ntitle: author {index}\nlayout: author\n{front}---\n")
+        site.authors[source] = author
+
+    # Keywords, as the weekly and monthly summaries list them (in code spans).
+    keywords = [keyword for paper in papers for keyword in (*paper.ai_keywords, paper.title)]
+    lines = "".join(f"{index}. {code_span(keyword)} - 1\n" for index, keyword in enumerate(keywords, 1))
+    site.write(KEYWORDS, f"---\ntitle: keywords\n---\n\n{lines}")
+    site.keywords = keywords
+
+    # The proof: every hazard alone, unescaped. Those that stop Liquid get a site of their own.
+    fatal: dict[str, subprocess.Popen[str]] = {}
+    with escaping_off():
+        for case, paper in zip(CASES, papers, strict=True):
+            if case["_raw"] == "fatal":
+                alone = scaffold(site.root.parent / f"fatal-{case['_hazard']}")
+                alone.write("_posts/2030-01-04-raw.md", render_post("2030-01-04", [paper]))
+                fatal[case["_hazard"]] = jekyll(alone.root)
+            else:
+                site.add("raw:" + case["_raw"], "2030-01-04", f"raw-{case['_hazard']}", [paper])
+
+    main = jekyll(site.root)
+    output = main.communicate()[0]
+    assert main.returncode == 0 and "done in" in output, output[:3000]  # the cause first, then Ruby's stack
+    for name, process in fatal.items():
+        stdout = process.communicate()[0]
+        site.fatal[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout)
+    site.pages = dict(built_pages(site.root))
+    return site
+
+
+def describe(failures: dict[str, list[str]]) -> str:
+    return "\n".join(f"{source}: {problems[:3]}" for source, problems in list(failures.items())[:5])
+
+
+def test_seed_posts_show_every_title_and_abstract_exactly(built: Site) -> None:
+    assert len(built.posts["seeds"]) == len(SEED_SNAPSHOTS)
+    assert not (failures := built.failures("seeds")), describe(failures)
+
+
+def test_hazards_show_exactly_in_every_language(built: Site) -> None:
+    assert len(built.posts["hazards"]) == len(LANGUAGES)
+    assert not (failures := built.failures("hazards")), describe(failures)
+
+
+def test_generated_text_shows_exactly(built: Site) -> None:
+    assert len(built.posts["random"][0].papers) >= 80
+    assert not (failures := built.failures("random")), describe(failures)
+
+
+@pytest.mark.corpus
+def test_every_recorded_day_shows_exactly(built: Site, shared_hub: Path) -> None:
+    days = [day for day, papers in recorded_days() if papers]
+    expected = [f"_posts/{day}-daily-papers.md" for day in days]
+    assert [post.source for post in built.posts["corpus"]] == expected
+    assert not (failures := built.failures("corpus")), describe(failures)
+
+
+def test_front_matter_reaches_jekyll_unchanged(built: Site) -> None:
+    wrong = {}
+    for source, author in built.authors.items():
+        page = built.pages.get(source)
+        shown = page.findtext("pre") if page is not None else None
+        # No <pre>: Jekyll could not read the front matter and fell back to the default layout.
+        read = json.loads(shown) if shown is not None else "(front matter not read)"
+        if read != author:
+            wrong[source] = (author, read)
+    assert not wrong, list(wrong.items())[:5]
+
+
+def test_keywords_show_exactly_in_their_code_spans(built: Site) -> None:
+    items = built.pages[KEYWORDS].xpath("./ol/li")
+    assert len(items) == len(built.keywords)
+    wrong = []
+    for keyword, item in zip(built.keywords, items, strict=True):
+        tags = [node.tag for node in item.iter() if node is not item]
+        if tags != ["code"] or item[0].text_content() != collapse_whitespace(keyword):
+            wrong.append((keyword, tags, item[0].text_content() if len(item) else item.text_content()))
+    assert not wrong, wrong[:5]
+
+
+def test_without_escaping_every_hazard_breaks_the_post(built: Site) -> None:
+    """The checker above fails when the escaping is off: the proof that it can fail."""
+    broken = built.failures("raw:breaks")
+    unbroken = [post.source for post in built.posts["raw:breaks"] if post.source not in broken]
+    assert not unbroken, f"these hazards show right even unescaped: {unbroken}"
+    # The plain cases pass unescaped: the checker does not cry wolf.
+    assert not (failures := built.failures("raw:harmless")), describe(failures)
+    assert built.fatal, "no fatal cases"
+    for name, result in built.fatal.items():
+        assert result.returncode != 0 and "Liquid" in result.stdout, (name, result.stdout[-1000:])
