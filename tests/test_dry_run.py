@@ -73,3 +73,16 @@ def test_dry_run_backfill_and_import_leave_the_archive_alone(site: Path, hub_env
     assert imported.exit_code == 0, imported.output
     assert imported.output.startswith("Would import 1 days")
     assert not (site / ".dailypapers" / "papers.db").exists()
+
+
+def test_dry_run_init_and_demo_create_nothing(tmp_path: Path) -> None:
+    result = invoke("init", str(tmp_path / "blog"), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would create  dailypapers.toml" in result.output
+    assert "+# [daily]" in result.output
+    assert "would create  .github/workflows/dailypapers.yml" in result.output
+    demo = invoke("demo", "--site", str(tmp_path / "demo"), "--dry-run")
+    assert demo.exit_code == 0, demo.output
+    assert "would create  _posts/2026-02-05-daily-papers.md" in demo.output
+    assert "would create  _posts/2026-02-01-monthly-papers-summary.md" in demo.output
+    assert list(tmp_path.iterdir()) == []

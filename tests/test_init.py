@@ -183,3 +183,13 @@ def test_init_then_run_builds_with_jekyll(tmp_path: Path, seed_hub: ReplayHub) -
     index = (site / "_site" / "index.html").read_text(encoding="utf-8")
     assert index.count("<li>") == len(sources)  # every post was built (none dated in the future)
     assert not (site / "_site" / "dailypapers.toml").exists()
+
+
+def test_demo_writes_a_site_and_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "demo"
+    first = CliRunner().invoke(cli, ["demo", "--site", str(site)])
+    assert first.exit_code == 0, first.output
+    assert "created  _posts/2026-02-05-daily-papers.md" in first.output
+    assert "created  _posts/2026-02-01-monthly-papers-summary.md" in first.output
+    again = CliRunner().invoke(cli, ["demo", "--site", str(site)])
+    assert again.exit_code == 0 and "created" not in again.output and "updated" not in again.output

@@ -33,7 +33,16 @@ from dailypapers.demo import SCAFFOLD
 from dailypapers.pipeline import CollectResult, collect, day_range
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
-from dailypapers.summary import KINDS, chart_path, code_span, data_path, labels_of, post_path
+from dailypapers.summary import (
+    KINDS,
+    build_summary,
+    chart_path,
+    code_span,
+    data_path,
+    labels_of,
+    post_path,
+    render_summary,
+)
 
 EXPECTED = DATA / "expected"
 RECORDINGS = (DATA / "hub", Path(dailypapers.__file__).parent / "sample_days")
@@ -353,3 +362,19 @@ def test_running_again_changes_no_summary(full_backfill: Path, replay: Any) -> N
     assert render.returncode == 0, render.stderr
     assert render.stdout.strip() == "248 days rendered, 0 files written"
     assert summary_files(full_backfill) == before
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "zh"])
+@pytest.mark.parametrize(("kind", "label"), GOLDEN)
+def test_summary_posts_in_each_language_match_golden(
+    february: Path, language: str, kind: str, label: str
+) -> None:
+    """The same week and month in the other languages (regenerate: UPDATE_GOLDEN=1)."""
+    with Store(february / ".dailypapers" / "papers.db") as store:
+        summary = build_summary(store, kind, label)
+    assert summary is not None
+    written = render_summary(summary, Settings(language=language, author="lim4349"))
+    golden = EXPECTED / language / f"{kind}-{label}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(written, encoding="utf-8")
+    assert written == golden.read_text(encoding="utf-8")

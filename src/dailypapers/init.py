@@ -15,7 +15,7 @@ from dailypapers.config import CONFIG_FILE, DEFAULT_SETTINGS, FIELD, SETTINGS, S
 from dailypapers.demo import SCAFFOLD
 from dailypapers.lock import LOCK_FILE
 from dailypapers.store import DEFAULT_DB
-from dailypapers.write import FileResult, write_file
+from dailypapers.write import FileResult, is_dry_run, write_file
 
 WORKFLOW = Path(".github") / "workflows" / "dailypapers.yml"
 DEFAULT_PACKAGE = "dailypapers"
@@ -76,8 +76,12 @@ class InitResult:
 
 
 def init_site(site: Path, *, package: str = DEFAULT_PACKAGE, ignore_db: bool = False) -> InitResult:
-    """Set up ``site`` (created if missing) for dailypapers; nothing existing is overwritten."""
-    site.mkdir(parents=True, exist_ok=True)
+    """Set up ``site`` (created if missing) for dailypapers; nothing existing is overwritten.
+
+    Inside :func:`dailypapers.write.dry_run`, nothing is written (not even the directory).
+    """
+    if not is_dry_run():
+        site.mkdir(parents=True, exist_ok=True)
     result = InitResult()
     wanted: dict[str, str] = {CONFIG_FILE: config_text(), str(WORKFLOW): workflow_text(package)}
     if not (site / "_config.yml").exists():

@@ -48,6 +48,10 @@ def dry_run() -> Iterator[None]:
         _DRY_RUN.reset(token)
 
 
+def is_dry_run() -> bool:
+    return _DRY_RUN.get()
+
+
 def unified_diff(relative: str | Path, old: bytes | None, new: bytes) -> str | None:
     """The diff between two versions of a text file; None for binary content and charts
     (an SVG's diff is thousands of lines of path data that tell a reader nothing)."""

@@ -12,6 +12,7 @@ from dailypapers.cli import cli
 from dailypapers.cli.common import (
     author_option,
     db_option,
+    dry_run_option,
     report_day,
     reports_errors,
     show_file,
@@ -28,8 +29,9 @@ from dailypapers.cli.common import (
     help="Where to write the demo site.",
 )
 @author_option
+@dry_run_option
 @reports_errors
-def demo(site: Path, author: str | None) -> None:
+def demo(site: Path, author: str | None, dry_run: bool) -> None:
     """Run the whole pipeline offline on sample days bundled with the package.
 
     Starts a replay hub on 127.0.0.1 that serves the bundled recordings, collects every
@@ -37,9 +39,14 @@ def demo(site: Path, author: str | None) -> None:
     """
     from dailypapers.demo import run_demo
 
-    for result in run_demo(site, author=author):
-        report_day(result)
-    click.echo(f"Demo site written to {site}. Build it with: cd {site} && jekyll serve")
+    collected = run_demo(site, author=author or None, dry_run=dry_run)
+    for result in collected.days:
+        report_day(result, quiet_unchanged=dry_run)
+    for file in collected.summaries:
+        if not (dry_run and file.status.value == "unchanged"):
+            show_file(file)
+    if not dry_run:
+        click.echo(f"Demo site written to {site}. Build it with: cd {site} && jekyll serve")
 
 
 @cli.command()
@@ -51,8 +58,9 @@ def demo(site: Path, author: str | None) -> None:
     help="What the workflow installs with pip (a version, a git URL, a path).",
 )
 @click.option("--ignore-db", is_flag=True, help="Add the archive to .gitignore instead of committing it.")
+@dry_run_option
 @reports_errors
-def init(site: Path, package: str, ignore_db: bool) -> None:
+def init(site: Path, package: str, ignore_db: bool, dry_run: bool) -> None:
     """Set up SITE (default: here) for dailypapers: settings file and daily GitHub workflow.
 
     Writes dailypapers.toml with every setting commented out, .github/workflows/dailypapers.yml
@@ -60,13 +68,16 @@ def init(site: Path, package: str, ignore_db: bool) -> None:
     is not a Jekyll site yet, a minimal one. Existing files are never overwritten.
     """
     from dailypapers.init import init_site
+    from dailypapers.write import dry_run as dry_run_mode
 
-    result = init_site(site, package=package, ignore_db=ignore_db)
+    with dry_run_mode() if dry_run else contextlib.nullcontext():
+        result = init_site(site, package=package, ignore_db=ignore_db)
     for file in result.files:
         show_file(file)
     for path in result.kept:
         click.echo(f"     kept  {path} (exists)")
-    click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
+    if not dry_run:
+        click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
 
 
 @cli.command()
