@@ -10,13 +10,35 @@ import pytest
 from click.testing import CliRunner
 
 from dailypapers.cli import cli
+from dailypapers.config import SETTINGS, Setting
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
 
 
 def test_there_are_commands() -> None:
-    assert {"run", "backfill", "import", "render", "search", "stats", "demo", "replay"} <= set(COMMANDS)
+    assert {
+        "run",
+        "backfill",
+        "import",
+        "render",
+        "search",
+        "stats",
+        "demo",
+        "replay",
+        "init",
+        "doctor",
+    } <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda setting: setting.name)
+def test_every_setting_is_in_the_readme(setting: Setting) -> None:
+    assert f"| `{setting.name}` | `{setting.env}` |" in README
+
+
+def test_every_writing_command_has_a_dry_run() -> None:
+    for name in ("run", "backfill", "render", "import", "init", "demo"):
+        assert "--dry-run" in {opt for param in cli.commands[name].params for opt in param.opts}, name
 
 
 @pytest.mark.parametrize("name", COMMANDS)
