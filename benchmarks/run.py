@@ -3,7 +3,7 @@
     python benchmarks/run.py                      # every scenario, 5 runs each
     python benchmarks/run.py --quick              # the first 10 days, one run each
     python benchmarks/run.py --only "50 ms, concurrency 8" --repeat 9
-    python benchmarks/run.py --profile            # pyinstrument profile of the slowest scenario
+    python benchmarks/run.py --profile            # pyinstrument: the 50 ms, concurrency 8 backfill
 
 The replay hub runs in this process (threads); each measurement runs the real command in a
 fresh process of its own, so the two never share a GIL. The table shows the median, min and
@@ -83,14 +83,21 @@ def files_state(site: Path) -> dict[str, int]:
     }
 
 
-def child_env(hub: ReplayHub) -> dict[str, str]:
-    env = {**os.environ, "HF_ENDPOINT": hub.url, "DAILYPAPERS_NOW": FIXED_NOW}
+def child_env(hub: ReplayHub, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {**os.environ, "HF_ENDPOINT": hub.url, "DAILYPAPERS_NOW": FIXED_NOW, **(extra or {})}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     env.pop("HF_TOKEN", None)
     return env
 
 
-def measure(args: list[str], hub: ReplayHub, site: Path | None, *, in_process: bool = False) -> Measurement:
+def measure(
+    args: list[str],
+    hub: ReplayHub,
+    site: Path | None,
+    *,
+    in_process: bool = False,
+    env: dict[str, str] | None = None,
+) -> Measurement:
     before = files_state(site) if site and site.exists() else {}
     requests = len(hub.requests)
     runner = ["-c", IN_PROCESS] if in_process else ["-m", "dailypapers"]
@@ -99,7 +106,7 @@ def measure(args: list[str], hub: ReplayHub, site: Path | None, *, in_process: b
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, sys.executable, *runner, *args],
-        env=child_env(hub),
+        env=child_env(hub, env),
         capture_output=True,
         text=True,
     )
@@ -126,6 +133,7 @@ class Scenario:
     latency: float = 0.0
     ideal: float | None = None  # seconds: the latency-bound floor
     in_process: bool = False  # time the command after start-up, not the whole process
+    env: dict[str, str] | None = None  # added to the command's environment
 
 
 def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measurement]:
@@ -135,7 +143,9 @@ def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measur
             site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
             if scenario.prepare:
                 scenario.prepare(site)
-            results.append(measure(scenario.args(site), hub, site, in_process=scenario.in_process))
+            results.append(
+                measure(scenario.args(site), hub, site, in_process=scenario.in_process, env=scenario.env)
+            )
             shutil.rmtree(site.parent, ignore_errors=True)
     return results
 
@@ -174,6 +184,12 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
             if child.name != ".dailypapers":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
 
+    def texts_removed(site: Path) -> None:
+        """A filled site without its posts and data files; the charts stay (and are reused)."""
+        filled(site)
+        shutil.rmtree(site / "_posts")
+        shutil.rmtree(site / "_data")
+
     scenarios = [
         Scenario("--help", lambda s: ["--help"]),
         Scenario("run one day, cold", lambda s: ["run", "--date", until, *site_arg(s)]),
@@ -189,9 +205,25 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
                     ideal=span * latency / concurrency if latency else None,
                 )
             )
+    # The same without weekly and monthly summaries (their charts cost more than the days).
+    for latency in (0.0, 0.05):
+        scenarios.append(
+            Scenario(
+                f"backfill {span} days, {latency * 1000:.0f} ms, concurrency 8, no summaries",
+                lambda s: [*backfill, "--concurrency", "8", *site_arg(s)],
+                latency=latency,
+                ideal=span * latency / 8 if latency else None,
+                env={"DAILYPAPERS_SUMMARIES": ""},
+            )
+        )
     query = ["search", "reinforcement learning"]
     scenarios += [
         Scenario("render --all (every file)", lambda s: ["render", "--all", *site_arg(s)], prepare=emptied),
+        Scenario(
+            "render --all (posts and data files; charts kept)",
+            lambda s: ["render", "--all", *site_arg(s)],
+            prepare=texts_removed,
+        ),
         Scenario(
             "render --all, nothing changed", lambda s: ["render", "--all", *site_arg(s)], prepare=filled
         ),
@@ -230,7 +262,7 @@ def summarise(scenario: Scenario, results: list[Measurement]) -> dict[str, Any]:
 def print_row(row: dict[str, Any]) -> None:
     ideal = f"{row['ideal_s']:.2f} s ({row['median_s'] / row['ideal_s']:.2f}x)" if row["ideal_s"] else ""
     print(
-        f"{row['scenario']:<40} {row['median_s']:>8.3f} {row['min_s']:>8.3f} {row['max_s']:>8.3f} "
+        f"{row['scenario']:<52} {row['median_s']:>8.3f} {row['min_s']:>8.3f} {row['max_s']:>8.3f} "
         f"{row['cpu_s']:>7.2f} {row['hub_cpu_s']:>7.2f} {row['peak_rss_mib']:>7.1f} "
         f"{row['requests']:>8} {row['files_written']:>7} {ideal}",
         flush=True,
@@ -241,9 +273,11 @@ def profile(scenario: Scenario, days_dir: Path) -> None:
     """Run ``scenario`` once under pyinstrument (in the command's process) and print the profile."""
     with ReplayHub(days_dir, latency=scenario.latency) as hub:
         site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
+        if scenario.prepare:
+            scenario.prepare(site)
         command = [sys.executable, "-m", "pyinstrument", "--no-color", "-i", "0.0005", "-m", "dailypapers"]
         done = subprocess.run(
-            [*command, *scenario.args(site)], env=child_env(hub), capture_output=True, text=True
+            [*command, *scenario.args(site)], env=child_env(hub, scenario.env), capture_output=True, text=True
         )
         shutil.rmtree(site.parent, ignore_errors=True)
     if done.returncode != 0:
@@ -265,7 +299,9 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], help="scenarios whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument(
-        "--profile", action="store_true", help="profile the 50 ms, concurrency 8 backfill instead"
+        "--profile",
+        action="store_true",
+        help="instead, profile one run of the first --only scenario (default: 50 ms, concurrency 8 backfill)",
     )
     options = parser.parse_args()
     hub = options.hub or (DEFAULT_HUB if DEFAULT_HUB.is_dir() else BUNDLED_DAYS)
@@ -275,7 +311,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-work-") as work:
         scenarios, meta = build_scenarios(days_dir, options.quick, Path(work))
         if options.profile:
-            profile(next(s for s in scenarios if "50 ms, concurrency 8" in s.name), days_dir)
+            wanted = options.only or ["days, 50 ms, concurrency 8"]
+            profile(next(s for s in scenarios if any(part in s.name for part in wanted)), days_dir)
             return
         if options.only:
             scenarios = [s for s in scenarios if any(part in s.name for part in options.only)]
@@ -286,7 +323,7 @@ def main() -> None:
             f"Python {platform.python_version()}\n"
         )
         print(
-            f"{'scenario':<40} {'median':>8} {'min':>8} {'max':>8} {'CPU s':>7} {'hub CPU':>7} "
+            f"{'scenario':<52} {'median':>8} {'min':>8} {'max':>8} {'CPU s':>7} {'hub CPU':>7} "
             f"{'RSS MiB':>7} {'requests':>8} {'written':>7} ideal"
         )
         rows = []

@@ -14,6 +14,7 @@ matplotlib version (any of them changing draws it again).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -43,9 +44,15 @@ class DayPoint:
     upvotes: int
 
 
+@functools.cache
+def _code_digest() -> hashlib._Hash:
+    # Read once per process: importlib.metadata's lookup alone cost 6 ms a chart.
+    return hashlib.sha256(Path(__file__).read_bytes() + version("matplotlib").encode())
+
+
 def chart_key(title: str, points: Sequence[DayPoint]) -> str:
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(json.dumps([version("matplotlib"), title, [astuple(p) for p in points]]).encode())
+    digest = _code_digest().copy()
+    digest.update(json.dumps([title, [astuple(p) for p in points]]).encode())
     return f"dailypapers-chart-{digest.hexdigest()[:32]}"
 
 
@@ -59,6 +66,7 @@ def daily_chart_svg(title: str, points: Sequence[DayPoint], *, reuse: bytes | No
         return reuse
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
@@ -74,16 +82,25 @@ def daily_chart_svg(title: str, points: Sequence[DayPoint], *, reuse: bytes | No
             (upvotes_axes, [p.upvotes for p in points], UPVOTES_COLOR, "Upvotes"),
         )
         for axes, values, color, label in series:
-            axes.bar(positions, values, color=color, width=0.7)
+            # One collection of rectangles, not `bar`: its artist per bar was a third of the time.
+            bars = [
+                [(x - 0.35, 0), (x - 0.35, v), (x + 0.35, v), (x + 0.35, 0)]
+                for x, v in zip(positions, values, strict=True)
+            ]
+            axes.add_collection(PolyCollection(bars, facecolors=color, linewidths=0), autolim=True)
+            axes.autoscale_view()
+            axes.set_ylim(bottom=0)
             axes.set_ylabel(label)
             axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
             axes.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
             axes.grid(axis="y", color="#dddddd", linewidth=0.6)
             axes.set_axisbelow(True)
             axes.margins(x=0.01)
-        upvotes_axes.set_xticks(positions, [p.label for p in points])
-        upvotes_axes.tick_params(axis="x", labelsize=7 if len(points) > 16 else 9)
-        papers_axes.set_title(title)
+        # Every other day labelled in a month: each tick is costly to draw, and 31 labels crowd.
+        step = 2 if len(points) > 16 else 1
+        upvotes_axes.set_xticks(positions[::step], [p.label for p in points][::step])
+        # A fixed title position: matplotlib's automatic one measures every tick first.
+        papers_axes.set_title(title, y=1.0, pad=6)
         buffer = io.StringIO()
         metadata = {"Date": None, "Creator": None, "Title": title, "Description": key}
         figure.savefig(buffer, format="svg", metadata=metadata)
