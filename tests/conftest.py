@@ -107,6 +107,14 @@ def environment(endpoint: str) -> dict[str, str]:
     return env
 
 
+def run_backfill(
+    site: Path, endpoint: str, since: str, until: str, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """The installed command's backfill against ``endpoint``, to completion."""
+    command = backfill_command(site, endpoint, since, until, *extra)
+    return subprocess.run(command, env=environment(endpoint), capture_output=True, text=True)
+
+
 @pytest.fixture(scope="session")
 def full_backfill(tmp_path_factory: pytest.TempPathFactory, shared_hub_dir: Path) -> Path:
     """One backfill of every recorded day through the replay hub, by the real command.
@@ -115,12 +123,7 @@ def full_backfill(tmp_path_factory: pytest.TempPathFactory, shared_hub_dir: Path
     """
     site = tmp_path_factory.mktemp("full") / "site"
     with ReplayHub(shared_hub_dir / "daily_papers") as hub:
-        done = subprocess.run(
-            backfill_command(site, hub.url, "2025-11-01", "2026-08-31"),
-            env=environment(hub.url),
-            capture_output=True,
-            text=True,
-        )
+        done = run_backfill(site, hub.url, "2025-11-01", "2026-08-31")
         assert done.returncode == 0, done.stderr
         # Paper days are one request each; the days with no papers are one request too.
         assert len(hub.requests) == 304

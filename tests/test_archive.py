@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, backfill_command, environment, fast_client, load_json
+from conftest import DATA, backfill_command, environment, fast_client, load_json, run_backfill
 from dailypapers.archive import import_site, open_store
 from dailypapers.config import Settings
 from dailypapers.errors import SiteError
@@ -55,12 +55,7 @@ def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_
 def test_backfill_rerun_skips_stored_days_and_changes_nothing(full_backfill: Path, replay: Any) -> None:
     hub = replay(Path("/nonexistent"))
     before = site_content(full_backfill)
-    done = subprocess.run(
-        backfill_command(full_backfill, hub.url, "2026-02-01", "2026-02-28"),
-        env=environment(hub.url),
-        capture_output=True,
-        text=True,
-    )
+    done = run_backfill(full_backfill, hub.url, "2026-02-01", "2026-02-28")
     assert done.returncode == 0, done.stderr
     # Stored days need no request; the days with no papers are asked again.
     assert all(day not in r for r in hub.requests for day in ("2026-02-05", "2026-02-10"))
@@ -75,11 +70,7 @@ def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
     hub = replay(shared_hub_dir / "daily_papers", latency=0.06)
     since, until = "2026-01-01", "2026-03-01"
     reference = tmp_path / "reference"
-    done = subprocess.run(
-        backfill_command(reference, hub.url, since, until, "--concurrency", "2"),
-        env=environment(hub.url),
-        capture_output=True,
-    )
+    done = run_backfill(reference, hub.url, since, until, "--concurrency", "2")
     assert done.returncode == 0, done.stderr
     interrupted = tmp_path / "interrupted"
     rng = random.Random(20260109)
@@ -97,9 +88,7 @@ def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
             kills += 1
         process.wait()
     assert kills >= 2, "the backfill finished before it could be interrupted; raise the latency"
-    final = subprocess.run(
-        backfill_command(interrupted, hub.url, since, until), env=environment(hub.url), capture_output=True
-    )
+    final = run_backfill(interrupted, hub.url, since, until)
     assert final.returncode == 0, final.stderr
     # A kill during a write may leave a hidden ".NAME.*.tmp" beside the file (Jekyll ignores
     # dot-files); the files themselves must be complete and identical.

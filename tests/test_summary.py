@@ -26,7 +26,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import dailypapers
-from conftest import DATA, backfill_command, environment, fast_client, load_json
+from conftest import DATA, environment, fast_client, load_json, run_backfill
 from dailypapers.charts import FIGSIZE, PAPERS_COLOR, UPVOTES_COLOR, DayPoint, daily_chart_svg
 from dailypapers.config import Settings, build_settings
 from dailypapers.demo import SCAFFOLD
@@ -345,12 +345,7 @@ def test_every_week_and_month_of_the_corpus_has_its_summary(
 def test_running_again_changes_no_summary(full_backfill: Path, replay: Any) -> None:
     before = summary_files(full_backfill)
     hub = replay(Path("/nonexistent"))  # every stored day is skipped; the others have no papers
-    done = subprocess.run(
-        backfill_command(full_backfill, hub.url, "2025-11-01", "2026-08-31"),
-        env=environment(hub.url),
-        capture_output=True,
-        text=True,
-    )
+    done = run_backfill(full_backfill, hub.url, "2025-11-01", "2026-08-31")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("0 files written")
     render = subprocess.run(
