@@ -143,7 +143,7 @@ def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) 
     with dry_run():
         for day in days:
             for file in publish_day(site, store, day, settings).files:
-                if file.status is not Status.UNCHANGED:
+                if file.changed:
                     differing[day] = "missing" if file.status is Status.CREATED else "differs"
     return differing
 

@@ -52,7 +52,7 @@ def day_to_announce(result: Any) -> Any | None:
     changed = [
         done
         for done in result.days
-        if done.shown and any(f.status.value != "unchanged" and "_posts" in f.path.parts for f in done.files)
+        if done.shown and any(f.changed and "_posts" in f.path.parts for f in done.files)
     ]
     return changed[-1] if changed else None
 

@@ -33,6 +33,11 @@ class FileResult:
     dry_run: bool = False  # True: nothing was written, status says what would have been
     diff: str | None = None  # in a dry run: the unified diff of a changed text file
 
+    @property
+    def changed(self) -> bool:
+        """Created or updated (or, in a dry run, would be)."""
+        return self.status is not Status.UNCHANGED
+
 
 NO_DIFF_SUFFIXES = frozenset({".svg", ".png"})
 _DRY_RUN = contextvars.ContextVar("dry_run", default=False)

@@ -31,7 +31,7 @@ def search(query: str, site: Path, db: Path | None, limit: int, as_json: bool) -
 
     Every word must match; results are ranked by relevance (title matches weigh most).
     """
-    with open_store(site, load_settings(site, database=db)) as store:
+    with open_store(site, load_settings(site, db=db)) as store:
         hits = store.search(query, limit)
     if as_json:
         click.echo(
@@ -91,7 +91,7 @@ def stats(
         raise click.UsageError(f"choose one of {', '.join(chosen)}")
     if bool(since) != bool(until):
         raise click.UsageError("--since and --until go together")
-    with open_store(site, load_settings(site, database=db)) as store:
+    with open_store(site, load_settings(site, db=db)) as store:
         if month:
             period = month_period(month)
         elif week:

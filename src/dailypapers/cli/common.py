@@ -69,12 +69,17 @@ def settings_options(command: F) -> F:
     return top_option(author_option(language_option(command)))
 
 
-def load_settings(site: Path, **flags: Any) -> Any:
-    """The site's settings with the given options on top (dotted setting name → value)."""
+# Options named otherwise than the setting they set.
+OPTION_SETTINGS = {"top": "daily.top", "days": "run_days", "db": "database"}
+
+
+def load_settings(site: Path, **options: Any) -> Any:
+    """The site's settings with the command's options on top (None: the option was not given)."""
     from dailypapers import config
 
-    if flags.get("database") is not None:
-        flags["database"] = flags["database"].absolute()  # an option's path is relative to here
+    if options.get("db") is not None:
+        options["db"] = options["db"].absolute()  # an option's path is relative to here
+    flags = {OPTION_SETTINGS.get(name, name): value for name, value in options.items()}
     return config.load_settings(site, flags)
 
 
@@ -105,10 +110,10 @@ def hub_client(settings: Any) -> Any:
     return HubClient(retry=RetryPolicy(budget=settings.retry_budget))
 
 
-def open_store(site: Path, settings: Any) -> Any:
+def open_store(site: Path, settings: Any, *, scratch: bool = False) -> Any:
     from dailypapers.archive import open_store
 
-    return open_store(site, settings.database, on_import=lambda message: click.echo(message, err=True))
+    return open_store(site, settings.database, on_import=note, scratch=scratch)
 
 
 def report_day(result: Any, *, quiet_unchanged: bool = False) -> None:
@@ -118,13 +123,13 @@ def report_day(result: Any, *, quiet_unchanged: bool = False) -> None:
         click.echo(f"{result.day}: the Hub lists no papers for this day; nothing written")
         return
     for file in result.files:
-        if not (quiet_unchanged and file.status.value == "unchanged"):
+        if file.changed or not quiet_unchanged:
             show_file(file)
 
 
 def show_file(file: Any) -> None:
     """One line per file; in a dry run, "would create/update" and the diff of a changed file."""
-    if file.dry_run and file.status.value != "unchanged":
+    if file.dry_run and file.changed:
         click.echo(f"would {file.status.value[:-1]}  {file.path}")
         if file.diff:
             click.echo(file.diff, nl=False)
@@ -142,9 +147,7 @@ def writing(site: Path, settings: Any, dry_run: bool) -> Any:
         with locked(site), open_store(site, settings) as store:
             yield store
         return
-    from dailypapers import archive
-
-    with dry_run_mode(), archive.open_store(site, settings.database, scratch=True) as store:
+    with dry_run_mode(), open_store(site, settings, scratch=True) as store:
         yield store
 
 

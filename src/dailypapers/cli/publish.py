@@ -65,11 +65,11 @@ def run(
 
     settings = load_settings(
         site,
-        run_days=days,
-        **{"daily.top": top},
+        days=days,
+        top=top,
         author=author,
         language=language,
-        database=db,
+        db=db,
         concurrency=concurrency,
         retry_budget=retry_budget,
     )
@@ -125,10 +125,10 @@ def backfill(
 
     settings = load_settings(
         site,
-        **{"daily.top": top},
+        top=top,
         author=author,
         language=language,
-        database=db,
+        db=db,
         concurrency=concurrency,
         retry_budget=retry_budget,
     )
@@ -147,10 +147,10 @@ def backfill(
     if dry_run:
         for done in result.days:
             report_day(done, quiet_unchanged=True)
-    changed = [f for f in result.summaries if f.status.value != "unchanged"]
+    changed = [f for f in result.summaries if f.changed]
     for file in changed if dry_run else []:
         show_file(file)
-    written = len(changed) + sum(1 for d in result.days for f in d.files if f.status.value != "unchanged")
+    written = len(changed) + sum(1 for d in result.days for f in d.files if f.changed)
     fetched = sum(1 for done in result.days if done.fetched)
     verb = "would be written" if dry_run else "written"
     click.echo(
@@ -174,7 +174,7 @@ def import_(site: Path, db: Path | None, dry_run: bool) -> None:
     from dailypapers.archive import import_site
     from dailypapers.store import Store, resolve_db_path
 
-    path = resolve_db_path(site, load_settings(site, database=db).database)
+    path = resolve_db_path(site, load_settings(site, db=db).database)
     with locked(site, dry_run), Store.scratch_copy(path) if dry_run else Store(path) as store:
         result = import_site(site, store)
     for name, reason in sorted(result.skipped.items()):
@@ -207,12 +207,12 @@ def render(
     """
     if not all_days and not day:
         raise click.UsageError("give --all or --date")
-    settings = load_settings(site, **{"daily.top": top}, author=author, language=language, database=db)
+    settings = load_settings(site, top=top, author=author, language=language, db=db)
     with writing(site, settings, dry_run) as store:
         days = store.stored_days() if all_days else [day]
         changed = 0
         for file in _rendered(site, store, days, settings):
-            if file.status.value != "unchanged":
+            if file.changed:
                 changed += 1
                 show_file(file)
     verb = "would be written" if dry_run else "written"

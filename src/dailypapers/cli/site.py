@@ -43,7 +43,7 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
     for result in collected.days:
         report_day(result, quiet_unchanged=dry_run)
     for file in collected.summaries:
-        if not (dry_run and file.status.value == "unchanged"):
+        if file.changed or not dry_run:
             show_file(file)
     if not dry_run:
         click.echo(f"Demo site written to {site}. Build it with: cd {site} && jekyll serve")
