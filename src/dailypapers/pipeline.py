@@ -21,6 +21,7 @@ from dailypapers.errors import ConfigError, DailyPapersError
 from dailypapers.hub import HubClient
 from dailypapers.models import Paper, papers_from_entries, rank
 from dailypapers.render import daily_data, post_filename, render_daily, to_json
+from dailypapers.stats import Period
 from dailypapers.store import Store
 from dailypapers.summary import publish_summaries
 from dailypapers.write import FileResult, write_file
@@ -51,7 +52,7 @@ def day_range(since: str, until: str) -> list[str]:
     start, end = dt.date.fromisoformat(parse_day(since)), dt.date.fromisoformat(parse_day(until))
     if end < start:
         raise ConfigError(f"--until {until} is before --since {since}")
-    return [(start + dt.timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+    return Period(f"{since}..{until}", start.isoformat(), end.isoformat()).calendar_days()
 
 
 def recent_days(count: int, today: dt.date) -> list[str]:

@@ -25,6 +25,11 @@ class Period:
     since: str
     until: str  # inclusive
 
+    def calendar_days(self) -> list[str]:
+        """Every day from ``since`` to ``until``, in order."""
+        start, end = dt.date.fromisoformat(self.since), dt.date.fromisoformat(self.until)
+        return [(start + dt.timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+
 
 def month_period(month: str) -> Period:
     if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12:

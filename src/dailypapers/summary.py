@@ -92,12 +92,7 @@ def build_summary(store: Store, kind: str, label: str) -> Summary | None:
         bounds,
     )
     listed = {row[0]: (row[1], row[2]) for row in rows}
-    first, last = dt.date.fromisoformat(period.since), dt.date.fromisoformat(period.until)
-    per_day = []
-    for offset in range((last - first).days + 1):
-        day = (first + dt.timedelta(days=offset)).isoformat()
-        papers, upvotes = listed.get(day, (0, 0))
-        per_day.append((day, papers, upvotes))
+    per_day = [(day, *listed.get(day, (0, 0))) for day in period.calendar_days()]
     generated_at = store.db.execute(
         "SELECT MAX(crawled_at) FROM days WHERE day BETWEEN ? AND ?", bounds
     ).fetchone()[0]
