@@ -271,19 +271,17 @@ class HubClient:
 
     def _try_once(self, day: str, url: str, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
         """One request: the page, or :class:`_Transient` (retry), or a final :class:`HubError`."""
-        import httpx2
         from huggingface_hub.errors import OfflineModeIsEnabled
 
         with self._lock:
             self.requests += 1
         try:
-            response = self._session().get(url, params=params, headers=headers, timeout=self.timeout)
+            response = _send(
+                lambda: self._session().get(url, params=params, headers=headers, timeout=self.timeout),
+                self.timeout,
+            )
         except OfflineModeIsEnabled:
             raise HubUnavailable("HF_HUB_OFFLINE is set; unset it to reach the Hub", day=day) from None
-        except httpx2.TimeoutException:
-            raise _Transient(f"no answer within {self.timeout:g} s") from None
-        except httpx2.TransportError as error:
-            raise _Transient(f"network error ({type(error).__name__})") from None
         status = response.status_code
         if status == 200:
             try:
@@ -292,8 +290,6 @@ class HubClient:
                 # A truncated or garbled body is usually a hiccup: retry it like a 5xx.
                 reason = str(error).removeprefix(f"{day}: ") + " (HTTP 200)"
                 raise _Transient(reason, data_error=error) from None
-        if status in TRANSIENT_STATUS:
-            raise _Transient(_describe_status(status), _retry_after(response.headers.get("Retry-After")))
         raise HubHTTPError(
             f"the Hub refused the request ({_describe_status(status)}{self._error_detail(response)}); "
             + _what_to_do(status),
@@ -340,6 +336,23 @@ def _what_to_do(status: int) -> str:
     return "check the date and HF_ENDPOINT"
 
 
+def _send(request: Callable[[], httpx2.Response], timeout: float) -> httpx2.Response:
+    """One HTTP exchange: its response, or :class:`_Transient` for a timeout, a network error
+    or a status worth retrying (with the server's ``Retry-After``)."""
+    import httpx2
+
+    try:
+        response = request()
+    except httpx2.TimeoutException:
+        raise _Transient(f"no answer within {timeout:g} s") from None
+    except httpx2.TransportError as error:
+        raise _Transient(f"network error ({type(error).__name__})") from None
+    if response.status_code in TRANSIENT_STATUS:
+        retry_after = _retry_after(response.headers.get("Retry-After"))
+        raise _Transient(_describe_status(response.status_code), retry_after)
+    return response
+
+
 def post_json(
     url: str,
     payload: Any,
@@ -355,15 +368,7 @@ def post_json(
     import httpx2
 
     def attempt() -> None:
-        try:
-            response = httpx2.post(url, json=payload, timeout=timeout)
-        except httpx2.TimeoutException:
-            raise _Transient(f"no answer within {timeout:g} s") from None
-        except httpx2.TransportError as error:
-            raise _Transient(f"network error ({type(error).__name__})") from None
-        status = response.status_code
-        if status in TRANSIENT_STATUS:
-            raise _Transient(_describe_status(status), _retry_after(response.headers.get("Retry-After")))
+        status = _send(lambda: httpx2.post(url, json=payload, timeout=timeout), timeout).status_code
         if status >= 400:
             raise NotifyError(f"the webhook refused the message ({_describe_status(status)})")
 
