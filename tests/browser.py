@@ -23,7 +23,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -50,7 +50,7 @@ def artifacts_dir(*parts: str) -> Path:
 class NoCharsetHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with a bare ``text/html`` (or ``application/xml``...) type: no charset."""
 
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".html": "text/html",
         ".xml": "application/xml",
