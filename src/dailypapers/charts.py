@@ -22,12 +22,16 @@ from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 FIGSIZE = (8.0, 4.5)  # inches; matplotlib writes SVG sizes in points (72 per inch)
 PAPERS_COLOR = "#4c78a8"
 UPVOTES_COLOR = "#f58518"
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "dailypapers",
     "svg.fonttype": "path",
     "font.family": "DejaVu Sans",

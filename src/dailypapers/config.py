@@ -300,14 +300,14 @@ def load_settings(
 def build_settings(values: Mapping[str, Any]) -> Settings:
     """Settings from checked values by dotted name; the rest are defaults for the language."""
     language = values.get("language", "ko")
-    posts = {}
+    posts: dict[str, Any] = {}
     for kind in POST_KINDS:
         post = default_post(kind, language)
         changes = {
             name.split(".", 1)[1]: value for name, value in values.items() if name.startswith(f"{kind}.")
         }
         posts[kind] = replace(post, **changes)
-    top_level = {
+    top_level: dict[str, Any] = {
         FIELD.get(name, name): value for name, value in values.items() if name.split(".")[0] not in POST_KINDS
     }
     return Settings(**top_level, **posts)

@@ -198,7 +198,7 @@ class HubClient:
     def _session(self) -> httpx2.Client:
         if self._client is None:
             # Imported here: huggingface_hub costs ~0.2 s to import and `--help` must stay fast.
-            from huggingface_hub.utils import get_session
+            from huggingface_hub import get_session
 
             self._client = get_session()
         return self._client

@@ -188,7 +188,7 @@ class ReplayHub:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def __enter__(self) -> ReplayHub:
         self.start()
@@ -288,8 +288,8 @@ class ReplayHub:
                 if fault in (Fault.UNAUTHORIZED, Fault.FORBIDDEN):
                     # A careless server (or proxy) quoting the credentials it refused.
                     sent = self.headers.get("Authorization", "no Authorization header")
-                    body = {"error": f"Invalid credentials in Authorization header ({sent})"}
-                    self.send(int(fault.value), json.dumps(body).encode())
+                    refusal = {"error": f"Invalid credentials in Authorization header ({sent})"}
+                    self.send(int(fault.value), json.dumps(refusal).encode())
                     return
                 if fault is Fault.HTML:
                     self.send(200, HTML_PAGE, {"Content-Type": "text/html; charset=utf-8"})

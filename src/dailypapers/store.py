@@ -377,7 +377,7 @@ class Store:
             "WHERE paper_id = ? GROUP BY observed_at ORDER BY observed_at",
             (paper_id,),
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [(row[0], row[1], row[2]) for row in rows]
 
     def dump(self) -> dict[str, Any]:
         """The archive's content without wall-clock times, for comparing two archives."""

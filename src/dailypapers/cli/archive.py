@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,7 @@ def _print_stats(figures: dict[str, Any]) -> None:
         f"{figures['days']} days, {figures['paper_count']} papers, {figures['total_upvotes']:,} upvotes "
         f"(average {figures['average_upvotes']:.2f})"
     )
-    sections = (
+    sections: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
         ("Top papers", "top_papers", lambda p: f"👍 {p['upvotes']:<5} {p['title']}"),
         (
             "Top organizations",

@@ -209,7 +209,7 @@ def render(
         raise click.UsageError("give --all or --date")
     settings = load_settings(site, top=top, author=author, language=language, db=db)
     with writing(site, settings, dry_run) as store:
-        days = store.stored_days() if all_days else [day]
+        days = store.stored_days() if all_days or day is None else [day]
         changed = 0
         for file in _rendered(site, store, days, settings):
             if file.changed:
