@@ -192,6 +192,21 @@ def paper_from_entry(entry: Any) -> Paper:
         raise BadEntry(f"paper {paper_id}: {error}") from None
 
 
+# Counts an entry may leave out. A missing text field shows on the Paper as an empty value; a
+# missing count reads as 0, so which counts an entry lacks is told separately.
+_COUNT_SOURCES = {"upvotes": ("paper", "upvotes"), "num_comments": ("entry", "numComments")}
+
+
+def absent_counts(entry: Any) -> frozenset[str]:
+    """The Paper count fields (``upvotes``, ``num_comments``) that ``entry`` does not give."""
+    if not isinstance(entry, Mapping):
+        return frozenset()
+    inner = entry.get("paper")
+    paper: Mapping[str, Any] = inner if isinstance(inner, Mapping) else {}
+    parts = {"paper": paper, "entry": entry}
+    return frozenset(name for name, (part, key) in _COUNT_SOURCES.items() if parts[part].get(key) is None)
+
+
 def papers_from_entries(entries: Sequence[Any]) -> tuple[list[Paper], list[str]]:
     """Normalise a day's entries in Hub order; return the papers and one warning per skipped entry.
 

@@ -7,6 +7,8 @@ re-renders a day from the archive alone, with no network.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import os
@@ -19,7 +21,15 @@ from typing import Any
 from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.errors import ConfigError, DailyPapersError
 from dailypapers.hub import HubClient
-from dailypapers.models import Paper, papers_from_entries, rank
+from dailypapers.models import (
+    BadEntry,
+    Organization,
+    Paper,
+    absent_counts,
+    paper_from_entry,
+    papers_from_entries,
+    rank,
+)
 from dailypapers.render import daily_data, post_filename, render_daily, to_json
 from dailypapers.stats import Period
 from dailypapers.store import Store
@@ -98,6 +108,77 @@ def merge_with_stored(fetched: list[Paper], stored: list[Paper]) -> tuple[list[P
     return fetched + missing, [warning]
 
 
+# What an answer may leave out or give empty without it counting as news: the stored value
+# stays. (A title is never empty: an entry without one is skipped.)
+KEPT_FIELDS = (
+    "summary",
+    "authors",
+    "organization",
+    "github_repo",
+    "github_stars",
+    "project_page",
+    "ai_summary",
+    "ai_keywords",
+    "published_at",
+    "submitted_at",
+)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == ()
+
+
+def keep_stored_fields(
+    fresh: Paper, stored: Paper, absent: frozenset[str] = frozenset()
+) -> tuple[Paper, list[str]]:
+    """``fresh`` with every field it lacks or gives empty taken from ``stored``; and those fields' names.
+
+    ``absent`` names the counts (upvotes, num_comments) the answer did not give at all: a
+    count of 0 is news, a missing one is not.
+    """
+    kept: dict[str, Any] = {}
+    for name in KEPT_FIELDS:
+        if _empty(getattr(fresh, name)) and not _empty(getattr(stored, name)):
+            kept[name] = getattr(stored, name)
+    new_org, old_org = fresh.organization, stored.organization
+    if (
+        new_org
+        and old_org
+        and new_org.name in ("", old_org.name)
+        and not new_org.fullname
+        and old_org.fullname
+    ):
+        # The same organization with its full name left out (or only the full name given).
+        kept["organization"] = Organization(new_org.name or old_org.name, old_org.fullname)
+    for name in sorted(absent):
+        if getattr(stored, name) != getattr(fresh, name):
+            kept[name] = getattr(stored, name)
+    return (dataclasses.replace(fresh, **kept), list(kept)) if kept else (fresh, [])
+
+
+def merge_fields(
+    fetched: list[Paper], stored: list[Paper], absent: dict[str, frozenset[str]]
+) -> tuple[list[Paper], list[str]]:
+    """Each fetched paper with the stored values of the fields the answer lacks; one warning
+    naming those fields (a day's answer is judged once, however many papers it spares)."""
+    by_id = {paper.id: paper for paper in stored}
+    merged, fields, papers = [], set(), 0
+    for paper in fetched:
+        old = by_id.get(paper.id)
+        if old is None:
+            merged.append(paper)
+            continue
+        paper, kept = keep_stored_fields(paper, old, absent.get(paper.id, frozenset()))
+        merged.append(paper)
+        if kept:
+            fields.update(kept)
+            papers += 1
+    if not fields:
+        return merged, []
+    names = ", ".join(name for name in (*KEPT_FIELDS, "upvotes", "num_comments") if name in fields)
+    return merged, [f"the Hub's answer lacks {names} for {papers} stored papers; kept the stored values"]
+
+
 def content_hash(day: str, papers: Sequence[Paper]) -> str:
     body = to_json(daily_data(day, papers, crawled_at=""))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -108,7 +189,14 @@ def store_day(
 ) -> tuple[list[Paper], list[str]]:
     """Normalise a fetched day, merge it with what is stored, save it; return papers and warnings."""
     fetched, warnings = papers_from_entries(entries)
-    papers, merge_warnings = merge_with_stored(fetched, store.day_papers(day))
+    stored = store.day_papers(day)
+    absent = {}
+    for entry in entries:
+        if lacking := absent_counts(entry):
+            with contextlib.suppress(BadEntry):
+                absent.setdefault(paper_from_entry(entry).id, lacking)
+    fetched, field_warnings = merge_fields(fetched, stored, absent)
+    papers, merge_warnings = merge_with_stored(fetched, stored)
     if papers:
         store.save_day(
             day,
@@ -117,7 +205,7 @@ def store_day(
             observed_at=timestamp(now),
             content_hash=content_hash(day, papers),
         )
-    return papers, warnings + merge_warnings
+    return papers, warnings + field_warnings + merge_warnings
 
 
 def publish_day(site: Path, store: Store, day: str, settings: Settings = DEFAULT_SETTINGS) -> DayResult:
