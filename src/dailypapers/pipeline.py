@@ -190,7 +190,7 @@ def store_day(
     """Normalise a fetched day, merge it with what is stored, save it; return papers and warnings."""
     fetched, warnings = papers_from_entries(entries)
     stored = store.day_papers(day)
-    absent = {}
+    absent: dict[str, frozenset[str]] = {}
     for entry in entries:
         if lacking := absent_counts(entry):
             with contextlib.suppress(BadEntry):
