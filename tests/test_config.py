@@ -190,6 +190,25 @@ def test_daily_permalink(site: Path, hub_env: ReplayHub) -> None:
     assert '\npermalink: "/papers/2026/02/05/"\n' in daily_post(site)
 
 
+@effect(*(f"{kind}.slug" for kind in ("daily", "weekly", "monthly")))
+def test_slugs(site: Path, hub_env: ReplayHub) -> None:
+    run_seed_day(site)
+    assert "\nslug: daily-papers-2026-02-05\n" in daily_post(site)
+    configure(
+        site,
+        "[daily]\nslug = 'papers-{year}{month}{day}'\npermalink = '/p/{slug}/'\n"
+        "[weekly]\nslug = 'week-{week}'\n[monthly]\nslug = 'month-{year}-{month}'\n",
+    )
+    run_seed_day(site)
+    post = daily_post(site)
+    assert "\nslug: papers-20260205\n" in post and '\npermalink: "/p/papers-20260205/"\n' in post
+    posts = site / "_posts"
+    assert "\nslug: week-2026-W06\n" in (posts / "2026-02-02-weekly-papers-summary.md").read_text()
+    assert "\nslug: month-2026-02\n" in (posts / "2026-02-01-monthly-papers-summary.md").read_text()
+    configure(site, "[daily]\nslug = 'a/b-{date}'\n")
+    assert "slug" in invoke(site, "run", "--date", DAY).output
+
+
 @effect("run_days")
 def test_run_days(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-10T12:00:00Z")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -95,6 +96,9 @@ class Site:
     fatal: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)
 
     def write(self, relative: str, content: str) -> None:
+        if relative.startswith("_posts/"):
+            # Many posts here share a date, hence a slug: their file names keep them apart.
+            content = re.sub(r"(?m)^slug: .*\n", "", content, count=1)
         path = self.root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")

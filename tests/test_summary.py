@@ -151,7 +151,8 @@ def test_posts_follow_the_original_form(february: Path) -> None:
     assert ours.startswith(
         "---\ntitle: Hugging Face Papers Monthly Summary - 2026년 2월\n"
         "date: 2026-02-01 09:00:00 +0900\ncategories: [Daily Papers, 월간]\n"
-        "tags: [huggingface, papers, monthly, ai, summary]\nauthor: lim4349\n---\n"
+        "tags: [huggingface, papers, monthly, ai, summary]\nauthor: lim4349\n"
+        "slug: monthly-papers-summary-2026-02\n"
     )
     assert ours.count("[HF 페이지](") == 20 and "## 🔥 가장 인기 있는 논문 Top 20\n" in ours
     assert "Abstract:" not in ours and "인기 키워드" not in ours  # the recordings have no keywords
@@ -239,7 +240,7 @@ def test_jekyll_shows_the_keywords_and_the_chart(site: Path) -> None:
     collect_days(site, ["2026-02-05"], Settings(), source=keyword_day)
     done = subprocess.run(["jekyll", "build", "-q"], cwd=site, capture_output=True, text=True)
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
-    [page] = (site / "_site").rglob("monthly-papers-summary.html")
+    [page] = (site / "_site").rglob("monthly-papers-summary-2026-02.html")
     tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
     assert [code.text_content() for code in tree.iter("code")] == KEYWORDS_RANKED
     [image] = tree.iter("img")

@@ -47,6 +47,13 @@ DEFAULT_FILENAMES = {
     "weekly": "{date}-weekly-papers-summary.md",
     "monthly": "{date}-monthly-papers-summary.md",
 }
+# The original blog's URLs: under Chirpy's `permalink: /posts/:title/` (and any permalink
+# using :title or :slug) the slug, not the file name, makes each post's URL its own.
+DEFAULT_SLUGS = {
+    "daily": "daily-papers-{date}",
+    "weekly": "weekly-papers-summary-{week}",
+    "monthly": "monthly-papers-summary-{year}-{month}",
+}
 DEFAULT_TOPS = {"daily": 10, "weekly": 10, "monthly": 20}
 DEFAULT_TIMES = {"daily": "09:15", "weekly": "09:00", "monthly": "09:00"}
 PATTERN_FIELDS = ("date", "year", "month", "day", "week")
@@ -61,7 +68,8 @@ class PostSettings:
     categories: tuple[str, ...]
     tags: tuple[str, ...]
     filename: str  # pattern, see PATTERN_FIELDS
-    permalink: str | None = None  # pattern; no permalink line when unset (as in the seeds)
+    slug: str = ""  # pattern, see PATTERN_FIELDS; "" only in hand-made PostSettings
+    permalink: str | None = None  # pattern (may also use {slug}); no permalink line when unset
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ def default_post(kind: str, language: str) -> PostSettings:
         categories=DEFAULT_CATEGORIES[language][kind],
         tags=DEFAULT_TAGS[kind],
         filename=DEFAULT_FILENAMES[kind],
+        slug=DEFAULT_SLUGS[kind],
     )
 
 
@@ -194,6 +203,13 @@ def _filename(value: Any) -> str:
     return text
 
 
+def _slug(value: Any) -> str:
+    text = _pattern(value)
+    if not re.fullmatch(r"(?:[A-Za-z0-9._-]|{\w+})+", text):
+        raise ValueError("expected a pattern of letters, digits, '.', '_' and '-' (it is a URL's last part)")
+    return text
+
+
 def _path(value: Any) -> Path:
     return Path(_text(value))
 
@@ -223,6 +239,7 @@ SETTINGS: tuple[Setting, ...] = (
             Setting(f"{kind}.categories", _text_list, f"categories of a {kind} post"),
             Setting(f"{kind}.tags", _text_list, f"tags of a {kind} post"),
             Setting(f"{kind}.filename", _filename, f"file name of a {kind} post under _posts"),
+            Setting(f"{kind}.slug", _slug, f"the `slug:` of a {kind} post, its URL under `/posts/:title/`"),
             Setting(f"{kind}.permalink", _optional_text, f"permalink pattern of a {kind} post"),
         )
     ),

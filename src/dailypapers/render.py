@@ -82,8 +82,12 @@ def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
     ]
     if settings.author:
         lines.append(f"author: {yaml_scalar(settings.author)}")
+    fields = pattern_fields(date)
+    slug = post.slug.format(**fields) if post.slug else ""
+    if slug:
+        lines.append(f"slug: {yaml_scalar(slug)}")
     if post.permalink:
-        lines.append(f"permalink: {yaml_scalar(post.permalink.format(**pattern_fields(date)))}")
+        lines.append(f"permalink: {yaml_scalar(post.permalink.format(**fields, slug=slug))}")
     return "".join(line + "\n" for line in lines)
 
 
