@@ -217,7 +217,7 @@ def test_a_missing_archive_is_rebuilt_from_the_data_files(site: Path, store: Sto
     messages: list[str] = []
     with open_store(site, on_import=messages.append) as rebuilt:
         assert rebuilt.dump() == expected
-    assert messages and "rebuilding it from" in messages[0]
+    assert messages and "was missing or empty: rebuilt it from" in messages[0]
 
 
 def test_the_original_crawlers_data_file_imports(site: Path) -> None:

@@ -7,14 +7,16 @@ glued to the ``institution``). A site made by the original crawler migrates in o
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dailypapers.errors import SiteError
+from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.models import Organization, Paper, collapse_whitespace, is_safe_id
 from dailypapers.store import Store, resolve_db_path
 
@@ -40,18 +42,55 @@ def open_store(
     *,
     on_import: Callable[[str], None] | None = None,
     scratch: bool = False,
+    complete: bool = True,
 ) -> Store:
-    """Open the site's archive; if there is none yet but the site has data files, rebuild it first.
+    """Open the site's archive, first making sure it holds every day of the site's data files.
+
+    Before anything is written, an archive that is missing, empty (even zero bytes) or holds
+    fewer days or papers than ``_data/papers/daily-*.json`` is completed from those files; one
+    that is not a database or has damaged pages is kept aside (``papers.db.damaged-TIME``) and
+    rebuilt from them. Each is said in one line to ``on_import``. A damaged archive with no
+    data file to rebuild it from is a :class:`SiteError`.
 
     With ``scratch``, open an in-memory copy instead (for dry runs): the file is not touched.
+    Without ``complete``, a sound archive is opened as it is (``import`` completes it itself).
     """
     path = resolve_db_path(site, db)
-    existed = path.exists()
-    store = Store.scratch_copy(path) if scratch else Store(path)
-    if not existed and any(site_data_files(site)):
-        if on_import:
-            on_import(f"no archive at {path}: rebuilding it from {site_data_files(site)[0].parent}")
-        import_site(site, store)
+    say = on_import or (lambda message: None)
+    files = site_data_files(site)
+    try:
+        store = Store.scratch_copy(path) if scratch else Store(path)
+        try:
+            store.check_pages()
+        except ArchiveDamaged:
+            store.close()
+            raise
+    except ArchiveDamaged as error:
+        if not files:
+            raise SiteError(
+                f"the archive {path} is damaged ({error.reason}) and {site} has no data files to rebuild "
+                f"it from; restore it from a backup (if it is committed: git checkout -- {path})"
+            ) from None
+        if scratch:
+            store = Store.scratch_copy(path.with_name(path.name + ".absent"))
+            say(f"the archive {path} is damaged ({error.reason}): a run would rebuild it from the data files")
+        else:
+            aside = _keep_aside(path)
+            store = Store(path)
+            say(
+                f"the archive {path} is damaged ({error.reason}): kept it as {aside.name} and "
+                f"rebuilt the archive from the {len(files)} data files"
+            )
+        if complete:
+            import_site(site, store)
+        return store
+    if not complete:
+        return store
+    try:
+        complete_from_data_files(site, store, files, say)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
@@ -59,6 +98,77 @@ def site_data_files(site: Path) -> list[Path]:
     from dailypapers.pipeline import data_path
 
     return sorted((site / data_path("x").parent).glob(DATA_GLOB))
+
+
+def _keep_aside(path: Path) -> Path:
+    """Rename a damaged archive (and its -wal and -shm files) out of the way; nothing is deleted."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    try:
+        for suffix in ("-wal", "-shm", ""):
+            source = Path(f"{path}{suffix}")
+            if source.exists():
+                os.replace(source, f"{aside}{suffix}")
+    except OSError as error:
+        raise SiteError(f"cannot move the damaged archive {path} aside: {error.strerror or error}") from None
+    return aside
+
+
+# How many papers a data file lists, read from its head: both formats write it third.
+_TOTAL_PAPERS = re.compile(rb'"total_papers":\s*(\d+)')
+
+
+def _listed(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            match = _TOTAL_PAPERS.search(handle.read(512))
+    except OSError:
+        return 0
+    return int(match.group(1)) if match else 0
+
+
+def complete_from_data_files(
+    site: Path, store: Store, files: list[Path] | None = None, say: Callable[[str], None] | None = None
+) -> list[str]:
+    """Add to ``store`` every day of the site's data files that it lacks, and the papers a
+    stored day lacks when its data file lists more; return the days completed.
+
+    The archive is the source of the files, so normally there is nothing to do: this costs one
+    query and a glance at each file's head. An archive restored from an old backup, or a new
+    empty one, is brought level with what is published before anything is written from it.
+    """
+    from dailypapers.pipeline import content_hash, merge_with_stored
+
+    files = site_data_files(site) if files is None else files
+    sizes = store.day_sizes()
+    behind = [
+        path
+        for path in files
+        if (day := path.stem.removeprefix("daily-")) not in sizes or _listed(path) > sizes[day]
+    ]
+    completed: list[str] = []
+    for path in behind:
+        try:
+            day, papers, crawled_at = read_data_file(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # `import` and `doctor` name the unreadable ones
+        stored = store.day_papers(day)
+        merged, _ = merge_with_stored(stored, papers) if stored else (papers, [])
+        if not merged or len(merged) == len(stored):
+            continue
+        store.save_day(
+            day, merged, observed=papers, observed_at=crawled_at, content_hash=content_hash(day, merged)
+        )
+        completed.append(day)
+    if completed and say:
+        if sizes:
+            say(
+                f"the archive {store.path} lacked days or papers of {len(completed)} data files: "
+                f"completed it from {files[0].parent}"
+            )
+        else:
+            say(f"the archive {store.path} was missing or empty: rebuilt it from {files[0].parent}")
+    return completed
 
 
 def import_site(site: Path, store: Store) -> ImportResult:
@@ -90,6 +200,10 @@ def read_data_file(data: dict[str, Any]) -> tuple[str, list[Paper], str]:
     from dailypapers.render import papers_from_data
 
     day = str(data["date"])
+    try:
+        dt.date.fromisoformat(day if len(day) == 10 else "")
+    except ValueError:
+        raise ValueError(f"its date {day!r} is not a day in the form YYYY-MM-DD") from None
     crawled_at = _utc(str(data.get("crawled_at") or f"{day}T00:00:00Z"))
     records = data.get("papers") or []
     if all(isinstance(r, dict) and "id" in r and "hub_order" in r for r in records):

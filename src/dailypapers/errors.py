@@ -10,7 +10,8 @@ one, the cause, and what to do.
     │   ├── HubHTTPError      the Hub refused the request (4xx other than 429)
     │   └── HubDataError      the Hub answered with something that is not a list of papers
     ├── SiteError             the site directory or a file in it cannot be used
-    │   └── SiteLocked        another run kept the site locked longer than we wait
+    │   ├── SiteLocked        another run kept the site locked longer than we wait
+    │   └── ArchiveDamaged    the archive is not a database, or a damaged one
     ├── ConfigError           a bad option or setting
     └── NotifyError           the webhook did not take the message (the posts are written)
 """
@@ -50,6 +51,14 @@ class SiteError(DailyPapersError):
 
 class SiteLocked(SiteError):
     """Another dailypapers run held the site's lock for longer than we were willing to wait."""
+
+
+class ArchiveDamaged(SiteError):
+    """The archive file is not an SQLite database, or its pages are damaged."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
 
 
 class ConfigError(DailyPapersError):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dailypapers.errors import SiteError
+from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.models import Organization, Paper
 
 DB_ENV = "DAILYPAPERS_DB"
@@ -92,6 +92,18 @@ _PAPER_COLUMNS = (
     "id, title, summary, authors, org_name, org_fullname, upvotes, num_comments, github_repo, "
     "github_stars, project_page, ai_summary, ai_keywords, published_at, submitted_at"
 )
+
+
+# What SQLite says of a file that is not a database, or of damaged pages (extended codes
+# reduced to their primary code).
+_DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def _archive_error(path: Path, error: sqlite3.DatabaseError, doing: str) -> SiteError:
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code in _DAMAGE_CODES:
+        return ArchiveDamaged(f"the archive {path} is damaged: {error}", reason=str(error))
+    return SiteError(f"cannot {doing} the archive {path}: {error}")
 
 
 def resolve_db_path(site: Path, db: Path | None = None) -> Path:
@@ -195,7 +207,9 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
-            raise SiteError(f"cannot open the archive {path}: {error}") from None
+            with contextlib.suppress(AttributeError, sqlite3.Error):
+                self.db.close()
+            raise _archive_error(path, error, "open") from None
 
     @classmethod
     def scratch_copy(cls, path: Path) -> Store:
@@ -212,7 +226,8 @@ class Store:
                     source.backup(store.db)
                 store._migrate()
             except sqlite3.DatabaseError as error:
-                raise SiteError(f"cannot read the archive {path}: {error}") from None
+                store.close()
+                raise _archive_error(path, error, "read") from None
         store.path = path
         return store
 
@@ -396,3 +411,23 @@ class Store:
     def integrity_errors(self) -> list[str]:
         rows = self.db.execute("PRAGMA integrity_check").fetchall()
         return [row[0] for row in rows if row[0] != "ok"]
+
+    def check_pages(self) -> None:
+        """Raise :class:`ArchiveDamaged` if a page of the archive is damaged (``quick_check``:
+        every page read once, without the index cross-checks of ``integrity_check``)."""
+        try:
+            rows = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.DatabaseError as error:
+            raise _archive_error(self.path, error, "read") from None
+        if rows != ["ok"]:
+            # One line: the first problem named (SQLite lists many, under a "*** in database" title).
+            lines = [line.strip() for row in rows for line in str(row).splitlines()]
+            reason = next((line for line in lines if line and not line.startswith("***")), "damaged pages")
+            raise ArchiveDamaged(f"the archive {self.path} is damaged: {reason}", reason=reason)
+
+    def day_sizes(self) -> dict[str, int]:
+        """Each stored day and the number of papers it lists."""
+        rows = self.db.execute(
+            "SELECT d.day, COUNT(l.paper_id) FROM days d LEFT JOIN listings l ON l.day = d.day GROUP BY d.day"
+        )
+        return {row[0]: row[1] for row in rows}

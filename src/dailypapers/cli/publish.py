@@ -16,6 +16,7 @@ from dailypapers.cli.common import (
     hub_client,
     load_settings,
     locked,
+    note,
     notify,
     parse_day_option,
     progress,
@@ -171,11 +172,16 @@ def import_(site: Path, db: Path | None, dry_run: bool) -> None:
     Reads both this tool's data files and the original crawler's, so a blog made by the
     original migrates in one command. Run `dailypapers render` afterwards to rewrite posts.
     """
-    from dailypapers.archive import import_site
-    from dailypapers.store import Store, resolve_db_path
+    from dailypapers.archive import import_site, open_store
+    from dailypapers.store import resolve_db_path
 
-    path = resolve_db_path(site, load_settings(site, db=db).database)
-    with locked(site, dry_run), Store.scratch_copy(path) if dry_run else Store(path) as store:
+    settings = load_settings(site, db=db)
+    path = resolve_db_path(site, settings.database)
+    # A damaged archive is kept aside (one line says so) and this import rebuilds it.
+    with (
+        locked(site, dry_run),
+        open_store(site, settings.database, on_import=note, scratch=dry_run, complete=False) as store,
+    ):
         result = import_site(site, store)
     for name, reason in sorted(result.skipped.items()):
         click.echo(f"Warning: skipped {name}: {reason}", err=True)
