@@ -75,6 +75,10 @@ layout: default
 <pre>{{ page.author | jsonify | xml_escape }}</pre>
 </div>
 """,
+    "_layouts/description.html": """<div data-source="{{ page.path }}">
+<pre>{{ page.description | jsonify | xml_escape }}</pre>
+</div>
+""",
 }
 
 
@@ -91,6 +95,7 @@ class Site:
     root: Path
     posts: dict[str, list[Post]] = field(default_factory=dict)  # group -> posts
     authors: dict[str, str] = field(default_factory=dict)  # source -> author value
+    titles: dict[str, str] = field(default_factory=dict)  # source -> title in the description
     keywords: list[str] = field(default_factory=list)
     pages: dict[str, etree._Element] = field(default_factory=dict)  # source -> built content
     fatal: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)
@@ -188,6 +193,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
         front = render.front_matter("daily", dt.date(2030, 1, 3), Settings(author=author))
         site.write(source, f"---\ntitle: author {index}\nlayout: author\n{front}---\n")
         site.authors[source] = author
+    # Descriptions name the top paper: its title, raw, inside a quoted YAML scalar.
+    for index, title in enumerate(values):
+        source = f"_posts/2030-01-06-description-{index}.md"
+        post = render_post("2030-01-06", [dataclasses.replace(papers[0], title=title)])
+        site.write(source, post.replace("---\n", "---\nlayout: description\n", 1))
+        site.titles[source] = title
 
     # Keywords, as the weekly and monthly summaries list them (in code spans).
     keywords = [keyword for paper in papers for keyword in (*paper.ai_keywords, paper.title)]
@@ -252,6 +263,17 @@ def test_front_matter_reaches_jekyll_unchanged(built: Site) -> None:
         read = json.loads(shown) if shown is not None else "(front matter not read)"
         if read != author:
             wrong[source] = (author, read)
+    assert not wrong, list(wrong.items())[:5]
+
+
+def test_descriptions_reach_jekyll_with_the_title_intact(built: Site) -> None:
+    wrong = {}
+    for source, title in built.titles.items():
+        page = built.pages.get(source)
+        shown = page.findtext("pre") if page is not None else None
+        read = json.loads(shown) if shown is not None else "(front matter not read)"
+        if not (isinstance(read, str) and read.startswith("논문 1개. 좋아요 1위: " + title + " (👍 ")):
+            wrong[source] = (title, read)
     assert not wrong, list(wrong.items())[:5]
 
 

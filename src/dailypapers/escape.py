@@ -93,6 +93,7 @@ def unescape_markdown(text: str) -> str:
     return _UNESCAPE.sub(replace, text)
 
 
+_LIQUID_START = re.compile(r"\{(?=[{%])")  # "{{" and "{%" open Liquid
 _YAML_PLAIN = re.compile(r"[^\W\d_][\w .\-]*")
 _YAML_RESERVED = frozenset({"yes", "no", "true", "false", "null", "on", "off", "y", "n"})
 # JSON leaves these raw, but YAML forbids them in a document (DEL, C1 controls, surrogates,
@@ -110,4 +111,7 @@ def yaml_scalar(value: str) -> str:
     if _YAML_PLAIN.fullmatch(value) and value == value.strip() and value.lower() not in _YAML_RESERVED:
         return value
     quoted = json.dumps(value, ensure_ascii=False)
-    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
+    quoted = _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
+    # Jekyll runs no Liquid over front matter, but a file with no "{{" or "{%" from paper
+    # text stays safe under any tool that does; YAML reads the escape back as "{".
+    return _LIQUID_START.sub(r"\\u007b", quoted)
