@@ -1,4 +1,10 @@
-"""Shared fixtures: bundled test data, a replay hub per test, the optional full corpus."""
+"""Shared fixtures and helpers: bundled test data, a replay hub per test, the command run in
+this process, the optional full corpus.
+
+Markers (pyproject.toml): ``corpus`` for every test that reads the recorded corpus (they
+skip without it; a test using the corpus fixtures without the marker is a collection
+error), ``jekyll`` for real Jekyll builds, ``slow`` for tests of more than 5 s.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,14 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
+from dailypapers.cli import cli
 from dailypapers.hub import HubClient, RetryPolicy
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
@@ -82,11 +90,57 @@ def fast_client(url: str, **kwargs: Any) -> HubClient:
     return HubClient(url, token=False, **kwargs)
 
 
-@pytest.fixture
+def invoke(
+    *args: str,
+    endpoint: str | None = None,
+    env: Mapping[str, str | None] | None = None,
+    catch_exceptions: bool = True,
+) -> Result:
+    """The real command, in this process (fast); HF_TOKEN and the archive setting from outside unset."""
+    environment: dict[str, str | None] = {"HF_TOKEN": None, "DAILYPAPERS_DB": None}
+    if endpoint is not None:
+        environment["HF_ENDPOINT"] = endpoint
+    return CliRunner().invoke(
+        cli, list(args), env={**environment, **(env or {})}, catch_exceptions=catch_exceptions
+    )
+
+
+# --- the recorded corpus ---------------------------------------------------------------------
+
+CORPUS_FIXTURES = {"shared_hub", "full_backfill"}
+
+
+def corpus_missing() -> str | None:
+    if (SHARED_HUB / "daily_papers").is_dir():
+        return None
+    return f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use the corpus carry the ``corpus`` marker, so ``-m "not corpus"`` leaves them out."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if CORPUS_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("corpus") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests using the recorded corpus need @pytest.mark.corpus: " + ", ".join(unmarked)
+        )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A ``corpus`` test skips, before any fixture runs, where the corpus is missing."""
+    if item.get_closest_marker("corpus") is not None and (reason := corpus_missing()):
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
 def shared_hub() -> Path:
-    """The full recorded corpus beside the clone; tests that need it skip without it."""
-    if not (SHARED_HUB / "daily_papers").is_dir():
-        pytest.skip(f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)")
+    """The full recorded corpus beside the clone."""
+    if reason := corpus_missing():
+        pytest.skip(reason)
     return SHARED_HUB
 
 
@@ -116,23 +170,16 @@ def run_backfill(
 
 
 @pytest.fixture(scope="session")
-def full_backfill(tmp_path_factory: pytest.TempPathFactory, shared_hub_dir: Path) -> Path:
+def full_backfill(tmp_path_factory: pytest.TempPathFactory, shared_hub: Path) -> Path:
     """One backfill of every recorded day through the replay hub, by the real command.
 
     Shared by the test modules: they only read the site, or check that a rerun changes nothing.
     """
     site = tmp_path_factory.mktemp("full") / "site"
-    with ReplayHub(shared_hub_dir / "daily_papers") as hub:
+    with ReplayHub(shared_hub / "daily_papers") as hub:
         done = run_backfill(site, hub.url, "2025-11-01", "2026-08-31")
         assert done.returncode == 0, done.stderr
         # Paper days are one request each; the days with no papers are one request too.
         assert len(hub.requests) == 304
     assert done.stdout.strip().startswith("304 days: 304 fetched, 0 already stored, 0 failed")
     return site
-
-
-@pytest.fixture(scope="session")
-def shared_hub_dir() -> Path:
-    if not (SHARED_HUB / "daily_papers").is_dir():
-        pytest.skip(f"the recorded corpus is not at {SHARED_HUB} (set DAILYPAPERS_SHARED_HUB)")
-    return SHARED_HUB

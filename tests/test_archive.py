@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -39,9 +39,11 @@ def archive_content(site: Path) -> dict[str, Any]:
         return store.dump()
 
 
-def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_hub_dir: Path) -> None:
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_hub: Path) -> None:
     with Store(full_backfill / ".dailypapers" / "papers.db") as store:
-        recorded = sorted(shared_hub_dir.glob("daily_papers/*.json"))
+        recorded = sorted(shared_hub.glob("daily_papers/*.json"))
         assert store.stored_days() == [p.stem for p in recorded]
         for path in recorded:
             entries = load_json(path)
@@ -52,6 +54,8 @@ def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_
             assert (full_backfill / post_path(path.stem)).is_file()
 
 
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_backfill_rerun_skips_stored_days_and_changes_nothing(full_backfill: Path, replay: Any) -> None:
     hub = replay(Path("/nonexistent"))
     before = site_content(full_backfill)
@@ -63,11 +67,13 @@ def test_backfill_rerun_skips_stored_days_and_changes_nothing(full_backfill: Pat
     assert site_content(full_backfill) == before
 
 
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
-    tmp_path: Path, shared_hub_dir: Path, replay: Any
+    tmp_path: Path, shared_hub: Path, replay: Any
 ) -> None:
     # 60 days with 60 ms of latency per request, 2 at a time: about two seconds to interrupt.
-    hub = replay(shared_hub_dir / "daily_papers", latency=0.06)
+    hub = replay(shared_hub / "daily_papers", latency=0.06)
     since, until = "2026-01-01", "2026-03-01"
     reference = tmp_path / "reference"
     done = run_backfill(reference, hub.url, since, until, "--concurrency", "2")
@@ -99,10 +105,11 @@ def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_import_rebuilds_the_same_archive(full_backfill: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
-    (copy / "_data").mkdir(parents=True)
-    os.system(f"cp -r {full_backfill / '_data' / 'papers'} {copy / '_data'}")
+    shutil.copytree(full_backfill / "_data" / "papers", copy / "_data" / "papers")
     done = subprocess.run(
         [sys.executable, "-m", "dailypapers", "import", "--site", str(copy)], capture_output=True, text=True
     )
@@ -125,6 +132,8 @@ def test_import_rebuilds_the_same_archive(full_backfill: Path, tmp_path: Path) -
     assert site_content(copy) == site_content(full_backfill)
 
 
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_search_finds_a_paper_by_a_word_of_its_abstract(full_backfill: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "dailypapers", "search", "Nighttime", "--site", str(full_backfill), "--json"],
@@ -137,12 +146,14 @@ def test_search_finds_a_paper_by_a_word_of_its_abstract(full_backfill: Path) -> 
     assert hits[0]["days"][0] == "2026-01-09"
 
 
-def test_stats_for_a_month_match_an_independent_count(full_backfill: Path, shared_hub_dir: Path) -> None:
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_stats_for_a_month_match_an_independent_count(full_backfill: Path, shared_hub: Path) -> None:
     best: dict[str, int] = {}
     days = set()
     orgs: dict[str, list[int]] = defaultdict(list)
     names: dict[str, str] = {}
-    for path in sorted(shared_hub_dir.glob("daily_papers/2026-02-*.json")):
+    for path in sorted(shared_hub.glob("daily_papers/2026-02-*.json")):
         for entry in load_json(path):
             days.add(path.stem)
             pid = entry["paper"]["id"]
@@ -181,10 +192,12 @@ def test_stats_for_a_month_match_an_independent_count(full_backfill: Path, share
     }
 
 
-def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub_dir: Path, replay: Any) -> None:
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub: Path, replay: Any) -> None:
     """All 500 snapshots replayed in time order, each time as the scheduled `run` would:
     the hub serves each day's latest snapshot so far, and the run refreshes the last 3 days."""
-    snapshots = sorted(shared_hub_dir.glob("snapshots/*/*.json"), key=lambda p: p.stem)
+    snapshots = sorted(shared_hub.glob("snapshots/*/*.json"), key=lambda p: p.stem)
     assert len(snapshots) == 500
     current: dict[str, Any] = {}
     hub = replay(lambda day: current.get(day))

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from conftest import seed_source
-from dailypapers.cli import cli
+from conftest import invoke, seed_source
 from dailypapers.config import SETTINGS, Settings, load_settings
 from dailypapers.errors import ConfigError
 from dailypapers.replay import ReplayHub
@@ -22,9 +21,8 @@ from dailypapers.replay import ReplayHub
 DAY = "2026-02-05"  # a seed day: 10+ papers
 
 
-def invoke(site: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    result = CliRunner().invoke(cli, [*args, "--site", str(site)], env=env, catch_exceptions=False)
-    return result
+def invoke_in(site: Path, *args: str) -> Result:
+    return invoke(*args, "--site", str(site), catch_exceptions=False)
 
 
 @pytest.fixture
@@ -42,7 +40,7 @@ def configure(site: Path, text: str) -> None:
 
 
 def run_seed_day(site: Path, *args: str) -> str:
-    result = invoke(site, "run", "--date", DAY, *args)
+    result = invoke_in(site, "run", "--date", DAY, *args)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -102,7 +100,7 @@ def test_bad_environment_value_names_the_variable(site: Path) -> None:
 
 def test_cli_reports_a_bad_setting_in_one_line(site: Path, hub_env: ReplayHub) -> None:
     configure(site, "[daily]\ntop = -1\n")
-    result = invoke(site, "run", "--date", DAY)
+    result = invoke_in(site, "run", "--date", DAY)
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
     assert "daily.top = -1" in result.output
@@ -213,7 +211,7 @@ def test_slugs(site: Path, hub_env: ReplayHub) -> None:
 def test_run_days(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-10T12:00:00Z")
     configure(site, "run_days = 2\n")
-    assert invoke(site, "run").exit_code == 0
+    assert invoke_in(site, "run").exit_code == 0
     assert sorted(path.split("date=")[1][:10] for path in hub_env.requests) == ["2026-02-09", "2026-02-10"]
 
 
@@ -244,7 +242,7 @@ def test_concurrency(site: Path, monkeypatch: pytest.MonkeyPatch, hub_env: Repla
             monkeypatch.setenv("HF_ENDPOINT", hub.url)
             configure(site, f"concurrency = {setting}\n")
             args = ("backfill", "--since", "2026-01-27", "--until", "2026-01-30", "--refresh")
-            assert invoke(site, *args).exit_code == 0
+            assert invoke_in(site, *args).exit_code == 0
             assert hub.most_busy <= expected
             if expected == 1:
                 assert hub.most_busy == 1
@@ -257,7 +255,7 @@ def test_retry_budget(site: Path, monkeypatch: pytest.MonkeyPatch, replay: Calla
     failing.answer = lambda path, query: (503, {"error": "down"})  # type: ignore[method-assign]
     monkeypatch.setenv("HF_ENDPOINT", failing.url)
     configure(site, "retry_budget = 0\n")
-    result = invoke(site, "run", "--date", DAY)
+    result = invoke_in(site, "run", "--date", DAY)
     assert result.exit_code == 1
     assert len(failing.requests) == 1  # no budget: no retry
     assert "HTTP 503 after 1 try;" in result.output

@@ -7,20 +7,12 @@ import socket
 import time
 from pathlib import Path
 
-from click.testing import CliRunner, Result
-
-from conftest import seed_source
-from dailypapers.cli import cli
+from conftest import invoke, seed_source
 from dailypapers.lock import site_lock
 from dailypapers.pipeline import post_path
 from dailypapers.replay import ReplayHub
 
 DAYS = ("2026-02-05", "2026-02-10")
-
-
-def invoke(*args: str, endpoint: str) -> Result:
-    env = {"HF_ENDPOINT": endpoint, "HF_TOKEN": None, "DAILYPAPERS_DB": None}
-    return CliRunner().invoke(cli, list(args), env=env)
 
 
 def everything(site: Path) -> dict[str, bytes]:

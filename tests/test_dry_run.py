@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from dailypapers.cli import cli
+from conftest import invoke
 from dailypapers.replay import ReplayHub
 
 DAY = "2026-02-05"
@@ -28,10 +27,6 @@ def hub_env(monkeypatch: pytest.MonkeyPatch, seed_hub: ReplayHub) -> ReplayHub:
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.delenv("HF_TOKEN", raising=False)
     return seed_hub
-
-
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_dry_run_on_a_new_site_writes_nothing(site: Path, hub_env: ReplayHub) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from conftest import invoke as invoke_command
 from conftest import seed_source
 from dailypapers.cli import cli
 from dailypapers.config import Settings
@@ -71,9 +72,8 @@ def client(url: str, **kwargs: Any) -> HubClient:
 
 
 def invoke(*args: str, endpoint: str, env: dict[str, str | None] | None = None) -> Result:
-    """The real command, in this process (fast); HF_TOKEN and settings from outside unset."""
-    environment = {"HF_ENDPOINT": endpoint, "HF_TOKEN": None, "DAILYPAPERS_DB": None, "DAILYPAPERS_NOW": NOW}
-    return CliRunner().invoke(cli, list(args), env={**environment, **(env or {})})
+    """The real command in this process (conftest's), at a fixed "now"."""
+    return invoke_command(*args, endpoint=endpoint, env={"DAILYPAPERS_NOW": NOW, **(env or {})})
 
 
 def command(*args: str) -> list[str]:
@@ -535,6 +535,7 @@ def comparable(site: Path) -> dict[str, Any]:
     return files
 
 
+@pytest.mark.slow
 def test_soak_200_cycles_with_30_percent_failures_end_like_a_fault_free_run(tmp_path: Path) -> None:
     # Two days also fail every try of a whole cycle (day 60 twice in a row), so the soak
     # shows the rolling window catching up, not only retries succeeding.

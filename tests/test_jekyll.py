@@ -47,7 +47,8 @@ from fidelity import (
     render_post,
 )
 
-pytestmark = pytest.mark.jekyll
+# One build of every page (about 5 s) shared by the module's tests.
+pytestmark = [pytest.mark.jekyll, pytest.mark.slow]
 
 JEKYLL = shutil.which("jekyll")
 KEYWORDS = "_posts/2030-01-05-keywords.md"

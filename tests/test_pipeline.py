@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import SEED_SNAPSHOTS, fast_client, seed_source
 from dailypapers.config import Settings
 from dailypapers.pipeline import data_path, post_path, recent_days, run_day
@@ -157,6 +159,7 @@ def test_a_bad_date_is_a_usage_error(site: Path, seed_hub: ReplayHub) -> None:
     assert seed_hub.requests == []
 
 
+@pytest.mark.corpus
 def test_every_recorded_day_renders(site: Path, store: Store, shared_hub: Path, replay: Any) -> None:
     hub = replay(shared_hub / "daily_papers")
     client = fast_client(hub.url)

@@ -314,10 +314,10 @@ def summary_files(site: Path) -> dict[str, tuple[bytes, int]]:
     return {str(p.relative_to(site)): (p.read_bytes(), p.stat().st_mtime_ns) for p in paths if p.is_file()}
 
 
-def test_every_week_and_month_of_the_corpus_has_its_summary(
-    full_backfill: Path, shared_hub_dir: Path
-) -> None:
-    days = sorted(p.stem for p in shared_hub_dir.glob("daily_papers/*.json"))
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_every_week_and_month_of_the_corpus_has_its_summary(full_backfill: Path, shared_hub: Path) -> None:
+    days = sorted(p.stem for p in shared_hub.glob("daily_papers/*.json"))
     expected = set()
     for kind in KINDS:
         for label in labels_of(kind, days):
@@ -332,7 +332,7 @@ def test_every_week_and_month_of_the_corpus_has_its_summary(
     assert len(expected) == 3 * (9 + 39)  # 9 months, 39 ISO weeks with a recorded day
     # The full month of February against the recordings.
     best: dict[str, int] = {}
-    for path in shared_hub_dir.glob("daily_papers/2026-02-*.json"):
+    for path in shared_hub.glob("daily_papers/2026-02-*.json"):
         for entry in load_json(path):
             best[entry["paper"]["id"]] = max(best.get(entry["paper"]["id"], 0), entry["paper"]["upvotes"])
     month = json.loads(read(full_backfill, data_path("monthly", "2026-02")))
@@ -343,6 +343,8 @@ def test_every_week_and_month_of_the_corpus_has_its_summary(
     )
 
 
+@pytest.mark.corpus
+@pytest.mark.slow
 def test_running_again_changes_no_summary(full_backfill: Path, replay: Any) -> None:
     before = summary_files(full_backfill)
     hub = replay(Path("/nonexistent"))  # every stored day is skipped; the others have no papers
