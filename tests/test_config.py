@@ -204,7 +204,7 @@ def test_slugs(site: Path, hub_env: ReplayHub) -> None:
     assert "\nslug: week-2026-W06\n" in (posts / "2026-02-02-weekly-papers-summary.md").read_text()
     assert "\nslug: month-2026-02\n" in (posts / "2026-02-01-monthly-papers-summary.md").read_text()
     configure(site, "[daily]\nslug = 'a/b-{date}'\n")
-    assert "slug" in invoke(site, "run", "--date", DAY).output
+    assert "slug" in invoke_in(site, "run", "--date", DAY).output
 
 
 @effect("run_days")
