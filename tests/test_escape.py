@@ -96,11 +96,19 @@ def test_yaml_scalar_reads_back_as_the_same_string(value: str) -> None:
     assert yaml.safe_load(f"author: {yaml_scalar(value)}\n") == {"author": value}
 
 
-@pytest.mark.parametrize("value", ["a\x7fb", "NEL\x85x", "LS\u2028PS\u2029", "\ufeffbom", "\ud800", "yes"])
+@pytest.mark.parametrize(
+    "value", ["a\x7fb", "NEL\x85x", "CSI\x9b", "LS\u2028PS\u2029", "\ufeffbom", "\ufffe\uffff", "yes"]
+)
 def test_yaml_scalar_escapes_what_json_leaves_raw(value: str) -> None:
     quoted = yaml_scalar(value)
-    assert not re.search("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]", quoted)
+    assert not re.search("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]", quoted)
     assert yaml.safe_load(f"author: {quoted}\n") == {"author": value}
+
+
+def test_a_lone_surrogate_becomes_the_replacement_character() -> None:
+    # Not encodable in UTF-8, and Psych (unlike PyYAML) refuses even its escape.
+    quoted = yaml_scalar("a\ud800b")
+    assert "\\ud800" not in quoted and yaml.safe_load(f"author: {quoted}\n") == {"author": "a\ufffdb"}
 
 
 def test_plain_names_stay_plain() -> None:

@@ -299,3 +299,90 @@ def test_without_escaping_every_hazard_breaks_the_post(built: Site) -> None:
     assert built.fatal, "no fatal cases"
     for name, result in built.fatal.items():
         assert result.returncode != 0 and "Liquid" in result.stdout, (name, result.stdout[-1000:])
+
+
+# --- data files: Jekyll reads `_data/*.json` with its YAML parser (Psych) ----------------------
+
+# What JSON leaves raw but Psych refuses (DEL, C1 controls, U+FFFE/U+FFFF) or folds (NEL, U+2028,
+# U+2029), a byte order mark and an escape sequence. (A lone surrogate never gets this far:
+# neither SQLite nor a UTF-8 file can hold one; test_escape covers what the writer does.)
+CONTROLS = "\x7f\x80\x85\x9b\x9f\u2028\u2029\ufeff\ufffe\uffff\x1b[2J"
+
+
+def _hostile(text: str) -> str:
+    return f"{text} {CONTROLS} end"
+
+
+def test_data_files_with_controls_in_every_text_field_build_and_read_back(tmp_path: Path) -> None:
+    """The daily, weekly and monthly data files of papers with YAML-hostile characters in every
+    text field: `jekyll build` passes and Jekyll's `site.data` holds exactly the written data."""
+    if JEKYLL is None:
+        pytest.skip("jekyll is not on PATH (.ci/run installs Debian's jekyll package)")
+    from dailypapers.models import Organization
+    from dailypapers.pipeline import content_hash, publish_day
+    from dailypapers.store import Store
+    from dailypapers.summary import publish_summaries
+
+    day = "2030-01-08"
+    papers = [
+        Paper(
+            id=f"2601.0000{n}",
+            title=_hostile(f"Title {n}"),
+            summary=_hostile("Abstract"),
+            authors=(_hostile("Author"), _hostile("Other")),
+            organization=Organization(_hostile("org"), _hostile("Org Full")),
+            upvotes=10 - n,
+            github_repo=_hostile("https://github.com/a/b"),
+            project_page=_hostile("https://example.org/p"),
+            ai_summary=_hostile("AI summary"),
+            ai_keywords=(_hostile("keyword"),),
+            published_at=_hostile("2030-01-07T00:00:00Z"),
+            submitted_at=_hostile("2030-01-08T00:00:00Z"),
+        )
+        for n in range(3)
+    ]
+    root = tmp_path / "site"
+    site = scaffold(root)
+    site.write("data.json", "---\nlayout: null\n---\n{{ site.data.papers | jsonify }}\n")
+    with Store(root / ".dailypapers" / "papers.db") as store:
+        store.save_day(
+            day,
+            papers,
+            observed=papers,
+            observed_at=f"{day}T01:00:00Z",
+            content_hash=content_hash(day, papers),
+        )
+        publish_day(root, store, day)
+        publish_summaries(root, store, [day])
+    written = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in (root / "_data" / "papers").glob("*.json")
+    }
+    assert sorted(written) == ["daily-2030-01-08", "monthly-2030-01", "weekly-2030-W02"]
+    record = written["daily-2030-01-08"]["papers"][0]
+    for key in (
+        "title",
+        "abstract",
+        "institution",
+        "ai_summary",
+        "published_at",
+        "submitted_at",
+        "github_repo",
+    ):
+        assert record[key].endswith(CONTROLS + " end"), key
+    process = jekyll(root)
+    output = process.communicate()[0]
+    assert process.returncode == 0 and "done in" in output, output[:3000]
+    assert json.loads((root / "_site" / "data.json").read_text(encoding="utf-8")) == written
+
+
+def test_the_same_data_files_unescaped_break_the_build(tmp_path: Path) -> None:
+    """The proof that the check above can fail: raw DEL in a data file stops Jekyll."""
+    if JEKYLL is None:
+        pytest.skip("jekyll is not on PATH (.ci/run installs Debian's jekyll package)")
+    root = tmp_path / "site"
+    site = scaffold(root)
+    site.write("_data/papers/daily-2030-01-08.json", json.dumps({"title": "a\x7fb"}, ensure_ascii=False))
+    process = jekyll(root)
+    output = process.communicate()[0]
+    assert process.returncode != 0 and "Psych::SyntaxError" in output, output[:3000]

@@ -96,10 +96,22 @@ def unescape_markdown(text: str) -> str:
 _LIQUID_START = re.compile(r"\{(?=[{%])")  # "{{" and "{%" open Liquid
 _YAML_PLAIN = re.compile(r"[^\W\d_][\w .\-]*")
 _YAML_RESERVED = frozenset({"yes", "no", "true", "false", "null", "on", "off", "y", "n"})
-# JSON leaves these raw, but YAML forbids them in a document (DEL, C1 controls, surrogates,
-# U+FFFE/U+FFFF) or, as YAML 1.1 line breaks (NEL, U+2028, U+2029), folds them to a space;
-# a byte order mark inside a scalar is also best escaped.
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# JSON leaves these raw, but YAML 1.1 (Psych, which Jekyll reads front matter and every
+# `_data` file with, JSON included) refuses them in a document (DEL, C1 controls, U+FFFE,
+# U+FFFF) or, as line breaks (NEL, U+2028, U+2029), may fold them to a space; a byte order
+# mark inside a scalar is also best escaped. Each gets a backslash-u escape, which both read.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# A lone surrogate cannot be written as UTF-8, and Psych refuses its \u escape (even a
+# valid pair's): it becomes U+FFFD, the replacement character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def yaml_safe_json(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) that Jekyll's YAML reader reads
+    as the same data: what Psych refuses or folds is ``\\u``-escaped (JSON outside its
+    strings is plain ASCII, so only strings change)."""
+    text = _SURROGATE.sub("\ufffd", text)
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def yaml_scalar(value: str) -> str:
@@ -110,8 +122,7 @@ def yaml_scalar(value: str) -> str:
     """
     if _YAML_PLAIN.fullmatch(value) and value == value.strip() and value.lower() not in _YAML_RESERVED:
         return value
-    quoted = json.dumps(value, ensure_ascii=False)
-    quoted = _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
+    quoted = yaml_safe_json(json.dumps(value, ensure_ascii=False))
     # Jekyll runs no Liquid over front matter, but a file with no "{{" or "{%" from paper
     # text stays safe under any tool that does; YAML reads the escape back as "{".
     return _LIQUID_START.sub(r"\\u007b", quoted)

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from dailypapers.config import Settings, utc_offset
-from dailypapers.escape import escape_markdown, yaml_scalar
+from dailypapers.escape import escape_markdown, yaml_safe_json, yaml_scalar
 from dailypapers.models import Organization, Paper, rank
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
@@ -145,7 +145,8 @@ def daily_data(day: str, papers: Sequence[Paper], *, crawled_at: str) -> dict[st
 
 
 def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """A data file's text: JSON that Jekyll's YAML reader also reads as the same data."""
+    return yaml_safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def papers_from_data(data: dict[str, Any]) -> list[Paper]:
