@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,8 @@ from markdown_it.rules_inline import StateInline
 
 from dailypapers import render
 from dailypapers.config import Settings
+from dailypapers.escape import math_tex
+from dailypapers.latex import latex_text, math_pieces
 from dailypapers.models import Organization, Paper, collapse_whitespace, papers_from_entries, rank
 
 # Hub entries (the shape of GET /api/daily_papers) that each put one hazard, or several, in
@@ -70,8 +72,11 @@ def _marker(field: str, index: int) -> str:
     return f"Zq{field}{index}qZ"
 
 
-def placeholders(papers: Sequence[Paper]) -> tuple[list[Paper], dict[str, str]]:
-    """The papers with every shown Hub text replaced by a marker, and marker -> Hub text.
+def placeholders(
+    papers: Sequence[Paper], shown: Callable[[str], str] = str
+) -> tuple[list[Paper], dict[str, str]]:
+    """The papers with every shown Hub text replaced by a marker, and marker -> Hub text
+    (as ``shown`` makes it: with ``math = "text"``, its LaTeX read as text).
 
     The shape stays: a paper without a summary or organization gets no marker for it.
     """
@@ -79,12 +84,12 @@ def placeholders(papers: Sequence[Paper]) -> tuple[list[Paper], dict[str, str]]:
     texts: dict[str, str] = {}
     for index, paper in enumerate(papers):
         title, summary, org = (_marker(field, index) for field in ("T", "S", "O"))
-        texts[title] = paper.title
+        texts[title] = shown(paper.title)
         if paper.summary:
-            texts[summary] = paper.summary
+            texts[summary] = shown(paper.summary)
         named = paper.organization is not None and paper.organization.display_name
         if named:
-            texts[org] = paper.organization.display_name
+            texts[org] = shown(paper.organization.display_name)
         # Authors stay: without an organization, templates show their count instead.
         fake.append(
             dataclasses.replace(
@@ -166,6 +171,24 @@ def check_post(
     return failures
 
 
+def text_reading(text: str) -> str:
+    """What a post shows of Hub text with ``math = "text"`` (line breaks collapse first)."""
+    return latex_text(collapse_whitespace(text))
+
+
+def mathjax_reading(text: str) -> str:
+    """What a built post shows of Hub text with ``math = "mathjax"``: each math fragment as
+    kramdown hands it to MathJax, ``\\(TeX\\)``, and the rest read as text."""
+    parts = []
+    for piece, is_math in math_pieces(collapse_whitespace(text)):
+        tex = math_tex(piece) if is_math else None
+        if tex is not None:
+            parts.append(f"\\({tex}\\)")
+        else:
+            parts.append(latex_text(f"${piece}$") if is_math else piece)
+    return "".join(parts)
+
+
 def liquid_starts(markdown: str) -> int:
     # Liquid reads the raw file before kramdown: every "{{" or "{%" is a tag, escaped or not.
     return len(re.findall(r"\{[{%]", markdown))
@@ -187,8 +210,8 @@ def escaping_off() -> Iterator[None]:
     """
     original = render.environment
 
-    def unescaped(site: Path | None = None) -> Any:
-        env = original(site).overlay(cache_size=0)
+    def unescaped(site: Path | None = None, math: str = "raw") -> Any:
+        env = original(site, math).overlay(cache_size=0)
         env.filters = {**env.filters, "md": lambda text: text}
         return env
 
@@ -264,9 +287,11 @@ def parse_fragment(html: str) -> etree._Element:
     return lxml.html.fragment_fromstring(html, create_parent="main")
 
 
-def markdown_failures(papers: Sequence[Paper], settings: Settings | None = None) -> list[str]:
+def markdown_failures(
+    papers: Sequence[Paper], settings: Settings | None = None, shown: Callable[[str], str] = str
+) -> list[str]:
     """:func:`check_post` for a post rendered by markdown-it, plus Liquid tags the papers added."""
-    fake, texts = placeholders(papers)
+    fake, texts = placeholders(papers, shown)
     post, template = render_post("2030-01-01", papers, settings), render_post("2030-01-01", fake, settings)
     md = markdown_it()
     failures = check_post(

@@ -369,3 +369,15 @@ def test_summaries(site: Path, hub_env: ReplayHub) -> None:
 def test_every_setting_has_an_effect_test() -> None:
     untested = {setting.name for setting in SETTINGS} - set(EFFECTS)
     assert not untested, f"settings without a test of their effect: {sorted(untested)}"
+
+
+@effect("math")
+def test_math(site: Path, hub_env: ReplayHub) -> None:
+    run_seed_day(site)
+    assert r"2.56$\times$ speedup" in daily_post(site)  # raw by default
+    configure(site, 'math = "text"\n')
+    run_seed_day(site)
+    assert "2.56× speedup" in daily_post(site) and "math: true" not in daily_post(site)
+    configure(site, 'math = "mathjax"\n')
+    run_seed_day(site)
+    assert r"2.56$$\times$$ speedup" in daily_post(site) and "\nmath: true\n" in daily_post(site)

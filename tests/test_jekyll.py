@@ -20,7 +20,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source
 from dailypapers import render
 from dailypapers.config import LANGUAGES, Settings
 from dailypapers.demo import SCAFFOLD
-from dailypapers.models import Paper, collapse_whitespace, papers_from_entries
+from dailypapers.models import Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.summary import code_span
 from fidelity import (
     check_post,
@@ -43,8 +43,10 @@ from fidelity import (
     hazard_papers,
     hub_papers,
     hub_text,
+    mathjax_reading,
     placeholders,
     render_post,
+    text_reading,
 )
 
 # One build of every page (about 5 s) shared by the module's tests.
@@ -110,10 +112,17 @@ class Site:
         path.write_text(content, encoding="utf-8")
 
     def add(
-        self, group: str, day: str, slug: str, papers: Sequence[Paper], settings: Settings | None = None
+        self,
+        group: str,
+        day: str,
+        slug: str,
+        papers: Sequence[Paper],
+        settings: Settings | None = None,
+        shown: Callable[[str], str] = str,
     ) -> None:
-        """A post of ``papers`` and its placeholder twin (rendered with the escaping as it is)."""
-        fake, texts = placeholders(papers)
+        """A post of ``papers`` and its placeholder twin (rendered with the escaping as it is);
+        ``shown`` is what the post should show of a Hub text (see the ``math`` setting)."""
+        fake, texts = placeholders(papers, shown)
         source, template = f"_posts/{day}-{slug}.md", f"_posts/{day}-{slug}-template.md"
         self.write(source, render_post(day, papers, settings))
         self.write(template, render_post(day, fake, settings))
@@ -176,16 +185,32 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
     if JEKYLL is None:
         pytest.skip("jekyll is not on PATH (.ci/run installs Debian's jekyll package)")
     site = scaffold(tmp_path_factory.mktemp("jekyll") / "site")
+    seed_papers, corpus_papers = [], []
     for day in SEED_SNAPSHOTS:
-        site.add("seeds", day, "seed", papers_from_entries(seed_source(day) or [])[0])
+        day_papers = papers_from_entries(seed_source(day) or [])[0]
+        site.add("seeds", day, "seed", day_papers)
+        seed_papers += day_papers
     if (SHARED_HUB / "daily_papers").is_dir():
-        for day, papers in recorded_days():
-            if papers:
-                site.add("corpus", day, "daily-papers", papers)
+        for day, day_papers in recorded_days():
+            if day_papers:
+                site.add("corpus", day, "daily-papers", day_papers)
+                corpus_papers += day_papers
     papers = hazard_papers(CASES)
     for language in LANGUAGES:
         site.add("hazards", "2030-01-01", f"hazards-{language}", papers, Settings(language=language))
     site.add("random", "2030-01-02", "random", random_papers(80))
+
+    # The math setting: every recorded paper with LaTeX, the hazards and generated text.
+    # (in the order a post shows them, once each: checks compare the links in that order)
+    with_latex = {p.id: p for p in seed_papers + corpus_papers if re.search(r"[$\\]", p.title + p.summary)}
+    latex = rank(with_latex.values())
+    chunks = [latex[start : start + 25] for start in range(0, len(latex), 25)]
+    for mode, shown in (("text", text_reading), ("mathjax", mathjax_reading)):
+        settings = Settings(math=mode)
+        for index, chunk in enumerate(chunks):
+            site.add(f"math:{mode}", "2030-01-06", f"{mode}-{index}", chunk, settings, shown)
+        site.add(f"math:{mode}", "2030-01-06", f"{mode}-hazards", papers, settings, shown)
+        site.add(f"math:{mode}", "2030-01-06", f"{mode}-random", random_papers(80), settings, shown)
 
     # Front matter: authors made of hazards and of arbitrary text (controls included).
     values = [case["title"] for case in CASES] + drawn(st.text(min_size=1) | hub_text().filter(bool), 40)
@@ -253,6 +278,23 @@ def test_every_recorded_day_shows_exactly(built: Site, shared_hub: Path) -> None
     expected = [f"_posts/{day}-daily-papers.md" for day in days]
     assert [post.source for post in built.posts["corpus"]] == expected
     assert not (failures := built.failures("corpus")), describe(failures)
+
+
+@pytest.mark.parametrize("mode", ["text", "mathjax"])
+def test_math_settings_show_what_they_promise(built: Site, mode: str) -> None:
+    """``text``: LaTeX read as Unicode; ``mathjax``: every math fragment reaches MathJax as
+    kramdown's ``\\(TeX\\)`` and the rest shows as text, with no element from paper text."""
+    assert len(built.posts[f"math:{mode}"]) >= 3
+    assert not (failures := built.failures(f"math:{mode}")), describe(failures)
+
+
+def test_mathjax_output_is_kramdown_math_markup(built: Site) -> None:
+    pages = [built.pages[post.source] for post in built.posts["math:mathjax"]]
+    shown = " ".join(page.text_content() for page in pages)
+    # kramdown 2.4 hands inline math to MathJax as \(...\), HTML-escaped, no <script> element
+    assert shown.count("\\(") >= 10
+    assert "\\(\\times\\)" in shown
+    assert not any(page.xpath(".//script") for page in pages)
 
 
 def test_front_matter_reaches_jekyll_unchanged(built: Site) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.errors import ConfigError
+from dailypapers.latex import MATH_MODES
 
 CONFIG_FILE = "dailypapers.toml"
 ENV_PREFIX = "DAILYPAPERS_"
@@ -89,6 +90,7 @@ class Settings:
     notify_webhook: str | None = None
     notify_format: str = "slack"
     notify_top: int = 5
+    math: str = "raw"  # see dailypapers.latex
 
     def __post_init__(self) -> None:
         for kind in POST_KINDS:
@@ -248,6 +250,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("concurrency", _int(1, 64), "days fetched at once"),
     Setting("retry_budget", _float, "seconds a day may spend retrying a failing Hub"),
     Setting("database", _path, "the archive database (in the file: relative to the site)", "DAILYPAPERS_DB"),
+    Setting(
+        "math",
+        _choice(*MATH_MODES),
+        "LaTeX in paper text: raw (as the Hub has it), text (read as Unicode) or mathjax (typeset)",
+    ),
     Setting("notify.webhook", _optional_text, "Slack or Discord webhook URL for a message after `run`"),
     Setting("notify.format", _choice("slack", "discord"), "webhook message format"),
     Setting("notify.top", _int(1, 20), "papers in the notification"),

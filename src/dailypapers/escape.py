@@ -23,6 +23,9 @@ trigger once line breaks are collapsed. What remains is span syntax:
   ``&#123;``; before ``:`` (kramdown attribute lists and extensions) it gets a backslash;
 - ``&`` that would start a character reference becomes ``&amp;``.
 
+With ``math = "mathjax"`` (see :mod:`dailypapers.latex`) math fragments become kramdown math
+(``$$...$$``, guarded by :func:`math_tex`) and every other ``$`` gets a backslash.
+
 kramdown's typographic substitutions (curly quotes, dashes, ellipsis, guillemets) are left
 alone: they change how a character looks, not what the text says.
 
@@ -36,6 +39,7 @@ import html
 import json
 import re
 
+from dailypapers.latex import latex_text, math_pieces
 from dailypapers.models import collapse_whitespace
 
 # The characters a backslash escapes in kramdown's GFM parser, Jekyll's default input
@@ -46,10 +50,24 @@ _CHAR_REFERENCE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*)
 _SPECIAL = re.compile("[" + re.escape("".join(sorted(_ALWAYS | set("\\$~{&")))) + "]")
 
 
-def escape_markdown(text: str) -> str:
-    """Make ``text`` show verbatim as inline Markdown in a Jekyll post (whitespace collapsed)."""
-    text = collapse_whitespace(text)
+def escape_markdown(text: str, math: str = "raw") -> str:
+    """Make ``text`` show verbatim as inline Markdown in a Jekyll post (whitespace collapsed).
 
+    ``math`` is the setting of that name (see :mod:`dailypapers.latex`): ``raw`` shows the
+    text as it is, ``text`` its LaTeX as Unicode, ``mathjax`` its math as kramdown math.
+    """
+    text = collapse_whitespace(text)
+    if math == "text":
+        return _escape(latex_text(text))
+    if math == "mathjax":
+        return "".join(
+            _math_span(piece) if is_math else _escape(piece, every_dollar=True)
+            for piece, is_math in math_pieces(text)
+        )
+    return _escape(text)
+
+
+def _escape(text: str, *, every_dollar: bool = False) -> str:
     # Only characters that can be syntax are visited (a loop over every character was the
     # hottest spot of a backfill); each is decided by its neighbours in the unescaped text.
     def replace(match: re.Match[str]) -> str:
@@ -63,7 +81,8 @@ def escape_markdown(text: str) -> str:
                 return "&#92;"
             return "\\\\" if following in KRAMDOWN_ESCAPABLE else char
         if char == "$":
-            return "\\$" if "$" in (previous, following) else "$"
+            # Beside kramdown math, any dollar could touch a "$$" of ours.
+            return "\\$" if every_dollar or "$" in (previous, following) else "$"
         if char == "~":
             return "&#126;" if "~" in (previous, following) else "~"
         if char == "{":
@@ -75,6 +94,32 @@ def escape_markdown(text: str) -> str:
         return char
 
     return _SPECIAL.sub(replace, text)
+
+
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
+_LIQUID_OPENER = re.compile(r"\{(?=[{%])")
+
+
+def math_tex(tex: str) -> str | None:
+    """The TeX to put between kramdown's ``$$`` for ``tex``; None when it cannot be delimited.
+
+    kramdown takes the content as it is (it only HTML-escapes it), but two readers see it
+    first: Liquid, which reads ``{{`` and ``{%`` anywhere (a space after the brace means the
+    same in TeX math), and kramdown's table parser, which takes a line with a bare pipe for
+    a row (``\\vert`` is the same bar). TeX holding a dollar would end the math early.
+    """
+    if "$" in tex:
+        return None
+    return _LIQUID_OPENER.sub("{ ", _BARE_PIPE.sub(r"\\vert ", tex))
+
+
+def _math_span(tex: str) -> str:
+    """``tex`` as kramdown inline math (``$$...$$``), which kramdown hands to MathJax as
+    ``\\(...\\)``; as text when it cannot be delimited."""
+    delimited = math_tex(tex)
+    if delimited is None:
+        return _escape(latex_text(f"${tex}$"), every_dollar=True)
+    return f"$${delimited}$$"
 
 
 _UNESCAPE = re.compile(

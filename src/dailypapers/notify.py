@@ -1,8 +1,9 @@
 """An optional message to a Slack or Discord webhook after a run that changed a post.
 
 Only a day whose post was created or updated is announced (the latest such day), so the
-twice-daily schedule does not repeat itself. Paper titles are third-party text: they are
-escaped for the chat's markup and Discord is told not to resolve mentions.
+twice-daily schedule does not repeat itself. Paper titles are third-party text: their LaTeX
+is read as text (whatever the ``math`` setting: a chat shows no math), they are escaped for
+the chat's markup and Discord is told not to resolve mentions.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dailypapers.config import Settings
+from dailypapers.latex import latex_text
 from dailypapers.models import Paper, rank
 
 DISCORD_LIMIT = 2000  # characters in a Discord message
@@ -32,7 +34,7 @@ def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, 
     if settings.notify_format == "discord":
         lines = [f"**Hugging Face Daily Papers - {day}**"]
         lines += [
-            f"{n}. [{_discord_text(paper.title)}](<{paper.hf_url}>) - 👍 {paper.upvotes}"
+            f"{n}. [{_discord_text(latex_text(paper.title))}](<{paper.hf_url}>) - 👍 {paper.upvotes}"
             for n, paper in enumerate(top, 1)
         ]
         content = "\n".join(lines)
@@ -41,7 +43,7 @@ def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, 
         return {"content": content, "allowed_mentions": {"parse": []}}
     lines = [f"*Hugging Face Daily Papers - {day}*"]
     lines += [
-        f"{n}. <{paper.hf_url}|{_slack_text(paper.title).replace('|', '¦')}> - 👍 {paper.upvotes}"
+        f"{n}. <{paper.hf_url}|{_slack_text(latex_text(paper.title)).replace('|', '¦')}> - 👍 {paper.upvotes}"
         for n, paper in enumerate(top, 1)
     ]
     return {"text": "\n".join(lines)}

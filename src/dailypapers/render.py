@@ -9,6 +9,7 @@ through the ``md`` filter (see :mod:`dailypapers.escape`) and front-matter value
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -20,13 +21,15 @@ import jinja2
 
 from dailypapers.config import Settings, utc_offset
 from dailypapers.escape import escape_markdown, yaml_safe_json, yaml_scalar
+from dailypapers.latex import latex_text
 from dailypapers.models import Organization, Paper, rank
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
 
 
-@lru_cache(maxsize=8)
-def environment(site: Path | None = None) -> jinja2.Environment:
+@lru_cache(maxsize=16)
+def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environment:
+    """The templates of ``site`` (then the package's), with ``md`` escaping for the ``math`` setting."""
     loaders: list[jinja2.BaseLoader] = []
     if site is not None:
         loaders.append(jinja2.FileSystemLoader(str(site / SITE_TEMPLATES)))
@@ -37,7 +40,8 @@ def environment(site: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["md"] = escape_markdown
+    env.filters["md"] = functools.partial(escape_markdown, math=math)
+    env.filters["plain"] = latex_text  # LaTeX read as text, for front matter and messages
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_list"] = yaml_list
     env.filters["thousands"] = thousands
@@ -88,6 +92,8 @@ def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
         lines.append(f"slug: {yaml_scalar(slug)}")
     if post.permalink:
         lines.append(f"permalink: {yaml_scalar(post.permalink.format(**fields, slug=slug))}")
+    if settings.math == "mathjax":
+        lines.append("math: true")  # Chirpy and other MathJax themes load MathJax for this post
     return "".join(line + "\n" for line in lines)
 
 
@@ -97,7 +103,7 @@ def render_daily(
     """The daily post for ``day`` listing ``papers`` in the given (ranked) order."""
     settings = settings or Settings()
     date = dt.date.fromisoformat(day)
-    template = environment(site).get_template(f"{settings.language}/daily.md.j2")
+    template = environment(site, settings.math).get_template(f"{settings.language}/daily.md.j2")
     return template.render(
         date=day,
         day=date,

@@ -141,7 +141,7 @@ def chart_points(summary: Summary) -> list[DayPoint]:
 def render_summary(
     summary: Summary, settings: Settings = DEFAULT_SETTINGS, *, site: Path | None = None
 ) -> str:
-    env = environment(site)
+    env = environment(site, settings.math)
     env.filters.setdefault("code", code_span)  # the environment is shared and cached
     # Until a language has its own summary templates, its summaries are in Korean.
     template = env.select_template([f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"])

@@ -1,0 +1,192 @@
+"""The ``math`` setting: LaTeX in Hub text kept (raw), read as Unicode (text) or typeset (mathjax).
+
+Golden files: ``tests/data/expected/math/{text,mathjax}/`` hold the daily posts of the recorded
+days with LaTeX (four seed days and ``tests/data/math/``); regenerate them with
+``UPDATE_GOLDEN=1 python -m pytest tests/test_math.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA, seed_source
+from dailypapers.config import ConfigError, Settings, load_settings
+from dailypapers.escape import escape_markdown
+from dailypapers.latex import latex_text, math_pieces
+from dailypapers.models import Organization, Paper, papers_from_entries, rank
+from dailypapers.notify import message
+from dailypapers.render import front_matter, render_daily
+from fidelity import hazard_cases, hazard_papers, hub_papers, hub_text, markdown_failures, text_reading
+
+EXPECTED = DATA / "expected" / "math"
+MATH_DAYS = {
+    # the seed days with LaTeX, and two recorded days with more of it (bold math, \mu, pipes)
+    "2026-01-09": None,
+    "2026-01-28": None,
+    "2026-02-05": None,
+    "2026-02-10": None,
+    "2026-01-02": DATA / "math" / "2026-01-02.json",
+    "2026-02-09": DATA / "math" / "2026-02-09.json",
+}
+
+
+def day_papers(day: str) -> list[Paper]:
+    path = MATH_DAYS[day]
+    entries = json.loads(path.read_text(encoding="utf-8")) if path else seed_source(day)
+    papers, _ = papers_from_entries(entries or [])
+    return papers
+
+
+def math_post(day: str, mode: str) -> str:
+    return render_daily(day, rank(day_papers(day), 10), Settings(author="lim4349", math=mode))
+
+
+# --- text: readable Unicode ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"achieves 2.56$\times$ speedup", "achieves 2.56× speedup"),
+        (r"nearly 100\% of full-KV", "nearly 100% of full-KV"),
+        (r"We propose $\textbf{DLCM}$, a", "We propose DLCM, a"),
+        (r"We present \textbf{RelayGen}, a", "We present RelayGen, a"),
+        (r"AT$^2$PO", "AT^2PO"),
+        (r"$\le 4\%$ overhead", "≤ 4% overhead"),
+        (r"$14{,}056$ problems", "14,056 problems"),
+        (r"$Q_\phi(Z|X,Y)$", "Q_ϕ(Z|X,Y)"),
+        (r"$\pi_{0.5}$ and $\mathcal{N}(0,1)$", "π_0.5 and 𝒩(0,1)"),
+    ],
+)
+def test_text_reads_latex_as_unicode(latex: str, text: str) -> None:
+    assert latex_text(latex) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "costs 100% of the rest",  # a bare % is a percent sign, not a comment eating the rest
+        "3--5 times, ~3.3x, ``quoted''",  # typography stays as typed
+        r"our \method{} beats \ours",  # macros pylatexenc does not know stay as written
+        r"see \href{a}{b}",  # a macro pylatexenc fails on stays as written
+        "set {x} and $5 without a closing dollar",
+        "plain $$ text",
+    ],
+)
+def test_text_keeps_what_is_not_latex_as_written(text: str) -> None:
+    assert latex_text(text) == text
+
+
+@given(st.text(st.characters(exclude_characters="\\$")))
+def test_text_without_backslash_or_dollar_is_untouched(text: str) -> None:
+    assert latex_text(text) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(hub_papers(3))
+def test_any_hub_text_shows_as_its_text_reading(papers: list[Paper]) -> None:
+    failures = markdown_failures(papers, Settings(math="text"), shown=text_reading)
+    assert failures == []
+
+
+def test_hazards_show_as_their_text_reading() -> None:
+    papers = hazard_papers(hazard_cases())
+    assert markdown_failures(papers, Settings(math="text"), shown=text_reading) == []
+
+
+def test_notifications_read_latex_as_text_whatever_the_setting() -> None:
+    paper = Paper(id="2602.00001", title=r"$\textbf{DLCM}$: 2.56$\times$ faster", upvotes=3)
+    for mode in ("raw", "mathjax"):
+        slack = message("2026-02-05", [paper], Settings(math=mode))["text"]
+        assert "DLCM: 2.56× faster" in slack
+        discord = message("2026-02-05", [paper], Settings(math=mode, notify_format="discord"))["content"]
+        assert r"DLCM\: 2.56× faster" in discord
+
+
+# --- mathjax: kramdown math ---------------------------------------------------------------
+
+
+def test_mathjax_writes_math_as_kramdown_math_and_the_rest_as_text() -> None:
+    text = r"We propose \textbf{X}: 2.56$\times$ faster with 18.9\% of $\mathbf{k}(\mathbf{X})$."
+    assert escape_markdown(text, "mathjax") == (
+        r"We propose X: 2.56$$\times$$ faster with 18.9% of $$\mathbf{k}(\mathbf{X})$$."
+    )
+    assert math_pieces(r"a $x$ b $$y$$ c \(z\)") == [
+        ("a ", False), ("x", True), (" b ", False), ("y", True), (" c ", False), ("z", True)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("latex", "markdown"),
+    [
+        # kramdown reads a line with a bare pipe as a table row, even inside math
+        (r"$P(h|b)$", r"$$P(h\vert b)$$"),
+        (r"$a\|b$", r"$$a\|b$$"),
+        # Liquid reads {{ and {% anywhere; in TeX math a space after the brace changes nothing
+        (r"$\frac{{a}}{b}$", r"$$\frac{ {a}}{b}$$"),
+        # a bare % in math would be a TeX comment: the Hub meant a percent sign
+        ("$10%$", r"$$10\%$$"),
+        # dollars outside math are escaped: none may touch a $$ of ours
+        (r"costs \$5 and $x$", r"costs \$5 and $$x$$"),
+        ("plain $$ text", r"plain \$\$ text"),
+    ],
+)
+def test_mathjax_keeps_liquid_and_kramdown_out_of_the_math(latex: str, markdown: str) -> None:
+    assert escape_markdown(latex, "mathjax") == markdown
+
+
+def test_mathjax_posts_ask_for_mathjax_in_their_front_matter() -> None:
+    day = dt.date(2026, 2, 5)
+    assert "math: true\n" in front_matter("daily", day, Settings(math="mathjax"))
+    for mode in ("raw", "text"):
+        assert "math:" not in front_matter("daily", day, Settings(math=mode))
+
+
+def test_raw_is_the_default_and_leaves_latex_alone() -> None:
+    assert Settings().math == "raw"
+    paper = Paper(id="2602.00001", title=r"2.56$\times$ \textbf{X}", organization=Organization("o"))
+    assert r"**2.56$\times$ \textbf{X}**" in render_daily("2026-02-05", [paper])
+
+
+def test_the_setting_comes_from_file_and_environment(tmp_path: Path) -> None:
+    (tmp_path / "dailypapers.toml").write_text('math = "text"\n', encoding="utf-8")
+    assert load_settings(tmp_path, environ={}).math == "text"
+    assert load_settings(tmp_path, environ={"DAILYPAPERS_MATH": "mathjax"}).math == "mathjax"
+    with pytest.raises(ConfigError, match=re.escape("$DAILYPAPERS_MATH: math = 'tex'")):
+        load_settings(tmp_path, environ={"DAILYPAPERS_MATH": "tex"})
+
+
+@given(hub_text())
+def test_every_mode_keeps_liquid_out(text: str) -> None:
+    for mode in ("text", "mathjax"):
+        assert not re.search(r"\{[{%]", escape_markdown(text, mode))
+
+
+# --- golden posts --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["text", "mathjax"])
+@pytest.mark.parametrize("day", sorted(MATH_DAYS))
+def test_math_post_matches_golden(day: str, mode: str) -> None:
+    written = math_post(day, mode)
+    golden = EXPECTED / mode / f"{day}-daily-papers.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(written, encoding="utf-8")
+    assert written == golden.read_text(encoding="utf-8")
+
+
+def test_the_golden_days_have_latex_and_lose_it_in_text() -> None:
+    for day in MATH_DAYS:
+        raw, text = math_post(day, "raw"), math_post(day, "text")
+        assert re.search(r"\$|\\[a-z%]", raw), day
+        assert not re.search(r"\$\\times\$|\\%|\\textbf", text), day
+        assert ("$$" in math_post(day, "mathjax")) == ("$" in raw), day
