@@ -190,3 +190,10 @@ def test_the_golden_days_have_latex_and_lose_it_in_text() -> None:
         assert re.search(r"\$|\\[a-z%]", raw), day
         assert not re.search(r"\$\\times\$|\\%|\\textbf", text), day
         assert ("$$" in math_post(day, "mathjax")) == ("$" in raw), day
+
+
+@pytest.mark.parametrize("mode", ["raw", "mathjax"])
+def test_descriptions_read_latex_as_text_whatever_the_setting(mode: str) -> None:
+    paper = Paper(id="2602.00001", title=r"$\textbf{DLCM}$: 2.56$\times$ faster", upvotes=3)
+    post = render_daily("2026-02-05", [paper], Settings(math=mode))
+    assert 'description: "논문 1개. 좋아요 1위: DLCM: 2.56× faster (👍 3)"\n' in post
