@@ -8,6 +8,7 @@ error), ``jekyll`` for real Jekyll builds, ``slow`` for tests of more than 5 s.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -35,6 +36,16 @@ SEED_SNAPSHOTS = {
     "2026-02-05": "20260205T1445Z",
     "2026-02-10": "20260210T0424Z",
 }
+
+
+def snapshot_time(day: str) -> dt.datetime:
+    """When the seed post of ``day`` was made (its snapshot's time): the day was hours old,
+    so its ranking was not final yet, and the post has no "final" line."""
+    return dt.datetime.strptime(SEED_SNAPSHOTS[day], "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
+
+
+def snapshot_clock(day: str) -> Callable[[], dt.datetime]:
+    return lambda: snapshot_time(day)
 
 
 def load_json(path: Path) -> Any:

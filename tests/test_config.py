@@ -366,6 +366,61 @@ def test_summaries(site: Path, hub_env: ReplayHub) -> None:
     assert sorted(path.name for path in (site / "_posts").iterdir()) == [f"{DAY}-daily-papers.md"]
 
 
+@effect("interests.keywords", "interests.organizations", "interests.mute")
+def test_interests(site: Path, hub_env: ReplayHub) -> None:
+    configure(
+        site,
+        "[daily]\ntop = 3\n[interests]\nkeywords = ['sparse attention']\n"
+        "organizations = ['shanghai-ailab']\nmute = ['ernie']\n",
+    )
+    run_seed_day(site)
+    post = daily_post(site)
+    ranking, interests = post.split("\n## ⭐ 관심 논문\n")
+    assert "ERNIE" not in post  # muted: the top 3 are the next three
+    assert "\n1. ⭐ **FASA: Frequency-aware Sparse Attention** - 👍 97\n" in ranking
+    assert "\n2. **WideSeek-R1" in ranking and "\n3. **Training Data" in ranking
+    assert "\n4. " not in ranking
+    # Below the top 3, each with its place in the day's ranking (muted papers not counted).
+    assert "\n1. ⭐ **HySparse: A Hybrid Sparse Attention" in interests and " · 5위\n" in interests
+    assert "\n2. ⭐ **SoMA: A Real-to-Sim" in interests and " · 8위\n" in interests
+    assert "\n3. " not in interests
+    data = json.loads((site / "_data/papers/daily-2026-02-05.json").read_text(encoding="utf-8"))
+    assert "ERNIE 5.0 Technical Report" in [paper["title"] for paper in data["papers"]]  # kept
+
+
+@effect("links")
+def test_links(site: Path, hub_env: ReplayHub) -> None:
+    run_seed_day(site)
+    assert "코드" not in daily_post(site) and "프로젝트 페이지" not in daily_post(site)
+    configure(site, "links = ['code', 'project']\n")
+    run_seed_day(site)
+    post = daily_post(site)
+    repo = "https://github.com/JinYuanLi0012/Balanced-Info-MPRM"
+    assert f"\n   - 코드: [JinYuanLi0012/Balanced-Info-MPRM]({repo})\n" in post
+    assert "\n   - [프로젝트 페이지](https://wideseek-r1.github.io/)\n" in post
+    configure(site, "links = ['comments']\n")
+    run_seed_day(site)
+    assert "코드" not in daily_post(site)
+
+
+@effect("settle_days")
+def test_settle_days(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    final_line = "이 순위는 7일 뒤 다시 집계한 최종 순위입니다."
+    monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-05T14:45:00Z")
+    run_seed_day(site)
+    assert "최종 순위" not in daily_post(site)
+    monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-13T00:00:00Z")  # 8 days after the day began
+    configure(site, "settle_days = 10\n")
+    hub_env.requests.clear()
+    assert invoke(site, "run", "--date", "2026-02-13").exit_code == 0
+    assert hub_env.requests == ["/api/daily_papers?date=2026-02-13&p=0&limit=100"]  # not settled yet
+    assert "최종 순위" not in daily_post(site)
+    configure(site, "")  # settle_days = 7: the day is settled now
+    assert invoke(site, "run", "--date", "2026-02-13").exit_code == 0
+    assert f"date={DAY}&" in hub_env.requests[-1] or f"date={DAY}&" in hub_env.requests[-2]
+    assert f"\n\n{final_line}\n\n## 📊" in daily_post(site)
+
+
 def test_every_setting_has_an_effect_test() -> None:
     untested = {setting.name for setting in SETTINGS} - set(EFFECTS)
     assert not untested, f"settings without a test of their effect: {sorted(untested)}"

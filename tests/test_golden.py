@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, SEED_SNAPSHOTS, fast_client
+from conftest import DATA, SEED_SNAPSHOTS, fast_client, snapshot_clock, snapshot_time
 from dailypapers.config import Settings
 from dailypapers.escape import unescape_markdown
 from dailypapers.pipeline import post_path, run_day
@@ -28,7 +28,9 @@ FIXED_CLOCK = lambda: dt.datetime(2026, 2, 5, 14, 45, 48, tzinfo=dt.UTC)  # noqa
 
 @pytest.mark.parametrize("day", sorted(SEED_SNAPSHOTS))
 def test_seed_post_matches_golden_file(day: str, site: Path, seed_hub: ReplayHub, store: Store) -> None:
-    run_day(site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"))
+    run_day(
+        site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"), clock=snapshot_clock(day)
+    )
     written = (site / post_path(day)).read_text(encoding="utf-8")
     expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
     assert unescape_markdown(written) == expected
@@ -37,7 +39,9 @@ def test_seed_post_matches_golden_file(day: str, site: Path, seed_hub: ReplayHub
 def test_only_the_table_hazard_is_escaped(site: Path, seed_hub: ReplayHub, store: Store) -> None:
     """Of the five seeds, only 2026-01-09 (``||W||``) needs an escape; the rest are byte-identical."""
     for day in SEED_SNAPSHOTS:
-        run_day(site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"))
+        run_day(
+            site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"), clock=snapshot_clock(day)
+        )
         written = (site / post_path(day)).read_text(encoding="utf-8")
         expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
         if day == "2026-01-09":
@@ -49,7 +53,8 @@ def test_only_the_table_hazard_is_escaped(site: Path, seed_hub: ReplayHub, store
 
 def test_cli_reaches_the_hub_through_hf_endpoint(site: Path, seed_hub: ReplayHub) -> None:
     """The installed command, configured only by HF_ENDPOINT, writes the golden post."""
-    env = {**os.environ, "HF_ENDPOINT": seed_hub.url, "HF_HUB_DISABLE_TELEMETRY": "1"}
+    now = snapshot_time("2026-02-05").isoformat()
+    env = {**os.environ, "HF_ENDPOINT": seed_hub.url, "HF_HUB_DISABLE_TELEMETRY": "1", "DAILYPAPERS_NOW": now}
     env.pop("HF_TOKEN", None)
     args = [sys.executable, "-m", "dailypapers", "run", "--site", str(site), "--date", "2026-02-05"]
     done = subprocess.run([*args, "--author", "lim4349"], env=env, capture_output=True, text=True)
@@ -74,7 +79,9 @@ def test_daily_data_file_matches_golden(site: Path, seed_hub: ReplayHub, store: 
 def test_language_post_matches_golden(language: str, site: Path, seed_hub: ReplayHub, store: Store) -> None:
     """Each language's daily post for one seed day (regenerate: UPDATE_GOLDEN=1)."""
     settings = Settings(language=language, author="lim4349")
-    run_day(site, "2026-02-05", fast_client(seed_hub.url), store, settings)
+    run_day(
+        site, "2026-02-05", fast_client(seed_hub.url), store, settings, clock=snapshot_clock("2026-02-05")
+    )
     written = (site / post_path("2026-02-05")).read_text(encoding="utf-8")
     golden = EXPECTED / language / "2026-02-05-daily-papers.md"
     if os.environ.get("UPDATE_GOLDEN"):

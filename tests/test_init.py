@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from conftest import SEED_SNAPSHOTS, seed_source
 from dailypapers.cli import cli
 from dailypapers.config import SETTINGS, Settings, build_settings
-from dailypapers.init import WORKFLOW, config_text, init_site
+from dailypapers.init import INIT_VALUES, WORKFLOW, config_text, init_site
 from dailypapers.replay import ReplayHub
 
 BIN = Path(sys.executable).parent
@@ -60,9 +60,21 @@ def test_config_file_lists_every_setting_at_its_default() -> None:
     assert set(flat) == {setting.name for setting in SETTINGS}
     checked = {name: next(s for s in SETTINGS if s.name == name).check(value) for name, value in flat.items()}
     checked["database"] = None  # the default path is shown for information; None means it
-    assert build_settings(checked) == Settings()
+    assert build_settings(checked) == build_settings(INIT_VALUES)
+    assert build_settings(INIT_VALUES).links == ("code", "project", "comments")  # init turns links on
+    assert load_settings_from(config_text()).links == ("code", "project", "comments")
     for setting in SETTINGS:
         assert f"(${setting.env})" in config_text()
+
+
+def load_settings_from(text: str) -> Settings:
+    """The settings a site gets from ``text`` as its dailypapers.toml, as written."""
+    flat: dict[str, Any] = {}
+    for key, value in tomllib.loads(text).items():
+        items = value.items() if isinstance(value, dict) else [("", value)]
+        flat.update({f"{key}.{sub}".rstrip("."): item for sub, item in items})
+    by_name = {setting.name: setting for setting in SETTINGS}
+    return build_settings({name: by_name[name].check(value) for name, value in flat.items()})
 
 
 def workflow() -> dict[Any, Any]:

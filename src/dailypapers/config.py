@@ -27,6 +27,7 @@ ENV_PREFIX = "DAILYPAPERS_"
 LANGUAGES = ("ko", "en", "ja", "zh")
 POST_KINDS = ("daily", "weekly", "monthly")
 SUMMARY_KINDS = ("weekly", "monthly")
+LINK_KINDS = ("code", "project", "comments")  # what `links` may turn on, in the order shown
 
 # Categories follow the language unless set; the Korean ones are the original blog's.
 DEFAULT_CATEGORIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -91,6 +92,12 @@ class Settings:
     notify_format: str = "slack"
     notify_top: int = 5
     math: str = "raw"  # see dailypapers.latex
+    # [interests]: papers marked with a star, and papers left out of posts and notifications
+    interest_keywords: tuple[str, ...] = ()
+    interest_organizations: tuple[str, ...] = ()
+    mute: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # some of LINK_KINDS; none: the seed format
+    settle_days: int = 7
 
     def __post_init__(self) -> None:
         for kind in POST_KINDS:
@@ -172,6 +179,23 @@ def _summaries(value: Any) -> tuple[str, ...]:
     if unknown:
         raise ValueError(f"unknown summary {unknown[0]!r}; expected some of weekly, monthly")
     return tuple(kind for kind in SUMMARY_KINDS if kind in kinds)
+
+
+def _links(value: Any) -> tuple[str, ...]:
+    kinds = _text_list(value) if value != "" else ()
+    unknown = [kind for kind in kinds if kind not in LINK_KINDS]
+    if unknown:
+        raise ValueError(f"unknown link {unknown[0]!r}; expected some of {', '.join(LINK_KINDS)}")
+    return tuple(kind for kind in LINK_KINDS if kind in kinds)
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """Keywords or organization names: a list of texts, each with a letter or digit."""
+    words = _text_list(value) if value != "" else ()
+    blank = [word for word in words if not any(char.isalnum() for char in word)]
+    if blank:
+        raise ValueError(f"{blank[0]!r} has no letter or digit to match")
+    return words
 
 
 def _time(value: Any) -> str:
@@ -258,9 +282,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("notify.webhook", _optional_text, "Slack or Discord webhook URL for a message after `run`"),
     Setting("notify.format", _choice("slack", "discord"), "webhook message format"),
     Setting("notify.top", _int(1, 20), "papers in the notification"),
+    Setting("interests.keywords", _words, "keywords that mark a paper with ⭐ (whole words, any case)"),
+    Setting("interests.organizations", _words, "organizations whose papers are marked with ⭐"),
+    Setting("interests.mute", _words, "keywords whose papers are left out of posts and notifications"),
+    Setting("links", _links, "links shown with each paper: code, project, comments"),
+    Setting("settle_days", _int(1, 60), "age in days at which a day is fetched once more, then final"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
-FIELD = {"notify.webhook": "notify_webhook", "notify.format": "notify_format", "notify.top": "notify_top"}
+FIELD = {
+    "notify.webhook": "notify_webhook",
+    "notify.format": "notify_format",
+    "notify.top": "notify_top",
+    "interests.keywords": "interest_keywords",
+    "interests.organizations": "interest_organizations",
+    "interests.mute": "mute",
+}
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -171,3 +171,49 @@ def yaml_scalar(value: str) -> str:
     # Jekyll runs no Liquid over front matter, but a file with no "{{" or "{%" from paper
     # text stays safe under any tool that does; YAML reads the escape back as "{".
     return _LIQUID_START.sub(r"\\u007b", quoted)
+
+
+# What a link destination keeps as it is: RFC 3986's unreserved and reserved characters,
+# minus those kramdown or Liquid may read ("(", ")", "*", "$", "'", "[", "]") and "%", which
+# is kept only when it starts an escape. Everything else is percent-encoded (UTF-8).
+_URL_KEEP = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#@!&+,;=")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def link_url(url: str | None) -> str | None:
+    """``url`` as a Markdown link destination, or None unless it is an absolute http(s) URL.
+
+    Links come from the Hub (code, project page): a ``javascript:`` or relative URL is not
+    linked at all; characters that could end the destination or start Markdown or Liquid
+    syntax (spaces, parentheses, ``<``, ``{``...) are percent-encoded, which a browser reads
+    as the same URL.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    match = re.match(r"(?i)(https?)://([^/?#\s]+)", url)
+    if not match or any(ord(char) < 0x21 or 0x7F <= ord(char) < 0xA0 for char in url):
+        return None
+    host = match.group(2)
+    if not re.fullmatch(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?", host) or host.startswith((".", "-")):
+        return None  # no credentials ("github.com@elsewhere"), IP literals or non-ASCII hosts
+    out = []
+    for index, char in enumerate(url):
+        if char == "&" and _CHAR_REFERENCE.match(url, index):
+            out.append("&amp;")  # kramdown would decode "&lt;" in a destination to "<"
+        elif char in _URL_KEEP or (char == "%" and _PERCENT_ESCAPE.match(url, index)):
+            out.append(char)
+        else:
+            out.extend(f"%{byte:02X}" for byte in char.encode("utf-8"))
+    return "".join(out)
+
+
+def repo_name(url: str) -> str:
+    """``owner/name`` of a repository URL (``https://github.com/owner/name``), else its host and path."""
+    match = re.match(r"(?i)https?://([^/?#]+)((?:/[^/?#]+)*)", url.strip())
+    if not match:
+        return url
+    parts = [part for part in match.group(2).split("/") if part]
+    if len(parts) >= 2:
+        return f"{parts[0]}/{parts[1].removesuffix('.git')}"
+    return "/".join([match.group(1), *parts])

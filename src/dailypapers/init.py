@@ -43,8 +43,14 @@ def _default(setting: Setting) -> Any:
     return getattr(DEFAULT_SETTINGS, FIELD.get(setting.name, setting.name))
 
 
+# Settings the generated file turns on (uncommented), away from their defaults: a new site
+# gets what a reader wants; without a config file the posts keep the original format.
+INIT_VALUES: dict[str, Any] = {"links": ("code", "project", "comments")}
+
+
 def config_text() -> str:
-    """``dailypapers.toml`` with every setting commented out at its default value."""
+    """``dailypapers.toml`` with every setting commented out at its default value, but those
+    of :data:`INIT_VALUES`, set."""
     lines = [
         "# dailypapers settings. Uncomment a line (and its [section]) to change it.",
         "# A command-line option wins over an environment variable (shown for each setting),",
@@ -57,6 +63,12 @@ def config_text() -> str:
         if head != section:
             section = head
             lines += ["", f"# [{section}]"]
+        if setting.name in INIT_VALUES:
+            assert not head, "a setting turned on by init must be top-level (its section is commented out)"
+            value = f"{key} = {_toml_value(INIT_VALUES[setting.name])}"
+            default = f"# default: {key} = {_toml_value(_default(setting))}"
+            lines += ["", f"# {setting.help} (${setting.env})", default, value]
+            continue
         lines += ["", f"# {setting.help} (${setting.env})", f"# {key} = {_toml_value(_default(setting))}"]
     return "\n".join(lines) + "\n"
 

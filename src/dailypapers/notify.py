@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dailypapers.config import Settings
+from dailypapers.interests import Interests
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, rank
 
@@ -29,12 +30,15 @@ def _discord_text(text: str) -> str:
 
 
 def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, Any]:
-    """The webhook payload announcing ``day``'s top papers."""
-    top = rank(papers, settings.notify_top)
+    """The webhook payload announcing ``day``'s top papers (muted ones left out, starred marked)."""
+    interests = Interests.from_settings(settings)
+    top = rank(interests.visible(papers), settings.notify_top)
+    star = {paper.id: "⭐ " if interests.starred(paper) else "" for paper in top}
     if settings.notify_format == "discord":
         lines = [f"**Hugging Face Daily Papers - {day}**"]
+        named = {paper.id: _discord_text(latex_text(paper.title)) for paper in top}
         lines += [
-            f"{n}. [{_discord_text(latex_text(paper.title))}](<{paper.hf_url}>) - 👍 {paper.upvotes}"
+            f"{n}. {star[paper.id]}[{named[paper.id]}](<{paper.hf_url}>) - 👍 {paper.upvotes}"
             for n, paper in enumerate(top, 1)
         ]
         content = "\n".join(lines)
@@ -42,8 +46,9 @@ def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, 
             content = content[: DISCORD_LIMIT - 1] + "…"
         return {"content": content, "allowed_mentions": {"parse": []}}
     lines = [f"*Hugging Face Daily Papers - {day}*"]
+    titles = {paper.id: _slack_text(latex_text(paper.title)).replace("|", "¦") for paper in top}
     lines += [
-        f"{n}. <{paper.hf_url}|{_slack_text(latex_text(paper.title)).replace('|', '¦')}> - 👍 {paper.upvotes}"
+        f"{n}. {star[paper.id]}<{paper.hf_url}|{titles[paper.id]}> - 👍 {paper.upvotes}"
         for n, paper in enumerate(top, 1)
     ]
     return {"text": "\n".join(lines)}

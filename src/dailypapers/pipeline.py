@@ -21,6 +21,7 @@ from typing import Any
 from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.errors import ConfigError, DailyPapersError
 from dailypapers.hub import HubClient
+from dailypapers.interests import Interests, select_daily
 from dailypapers.models import (
     BadEntry,
     Organization,
@@ -28,9 +29,9 @@ from dailypapers.models import (
     absent_counts,
     paper_from_entry,
     papers_from_entries,
-    rank,
 )
 from dailypapers.render import daily_data, post_filename, render_daily, to_json
+from dailypapers.settle import is_final
 from dailypapers.stats import Period
 from dailypapers.store import Store
 from dailypapers.summary import publish_summaries
@@ -89,7 +90,8 @@ def timestamp(moment: dt.datetime) -> str:
 class DayResult:
     day: str
     papers: list[Paper] = field(default_factory=list)  # every paper of the day, Hub order
-    shown: list[Paper] = field(default_factory=list)  # the ranked top N in the post
+    shown: list[Paper] = field(default_factory=list)  # the ranked top N in the post (none muted)
+    final: bool = False  # fetched again once settle_days old: the ranking will not move
     files: list[FileResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fetched: bool = True  # False when the day came from the archive without a request
@@ -214,11 +216,22 @@ def publish_day(site: Path, store: Store, day: str, settings: Settings = DEFAULT
     result = DayResult(day, papers, fetched=False)
     if not papers:
         return result
-    result.shown = rank(papers, settings.daily.top)
-    data = daily_data(day, papers, crawled_at=store.crawled_at(day) or "")
+    # Muted papers stay in the archive and the data file; the post leaves them out.
+    selection = select_daily(papers, settings.daily.top, Interests.from_settings(settings))
+    result.shown = selection.shown
+    result.final = is_final(day, store.fetched_at(day), settings.settle_days)
+    data = daily_data(day, papers, crawled_at=store.crawled_at(day) or "", final=result.final)
     # Data first: if we die between the two writes, the next run re-renders the post from it.
     result.files.append(write_file(site, data_path(day), to_json(data)))
-    post = render_daily(day, result.shown, settings, site=site)
+    post = render_daily(
+        day,
+        selection.shown,
+        settings,
+        site=site,
+        starred=selection.starred,
+        more=selection.more,
+        final=result.final,
+    )
     result.files.append(write_file(site, post_path(day, settings), post))
     return result
 

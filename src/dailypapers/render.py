@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from dailypapers.config import Settings, utc_offset
-from dailypapers.escape import escape_markdown, yaml_safe_json, yaml_scalar
+from dailypapers.escape import escape_markdown, link_url, repo_name, yaml_safe_json, yaml_scalar
 from dailypapers.latex import latex_text
 from dailypapers.models import Organization, Paper, rank
 
@@ -45,6 +45,8 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_list"] = yaml_list
     env.filters["thousands"] = thousands
+    env.filters["link_url"] = link_url
+    env.filters["repo_name"] = repo_name
     return env
 
 
@@ -98,9 +100,20 @@ def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
 
 
 def render_daily(
-    day: str, papers: Sequence[Paper], settings: Settings | None = None, *, site: Path | None = None
+    day: str,
+    papers: Sequence[Paper],
+    settings: Settings | None = None,
+    *,
+    site: Path | None = None,
+    starred: Collection[str] = frozenset(),
+    more: Sequence[tuple[int, Paper]] = (),
+    final: bool = False,
 ) -> str:
-    """The daily post for ``day`` listing ``papers`` in the given (ranked) order."""
+    """The daily post for ``day`` listing ``papers`` in the given (ranked) order.
+
+    ``starred``: ids of the papers marked ⭐; ``more``: starred papers ranked below the
+    list, with their place, for a section of their own; ``final``: the ranking is settled.
+    """
     settings = settings or Settings()
     date = dt.date.fromisoformat(day)
     template = environment(site, settings.math).get_template(f"{settings.language}/daily.md.j2")
@@ -109,6 +122,11 @@ def render_daily(
         day=date,
         papers=list(papers),
         front_matter=front_matter("daily", date, settings),
+        starred=frozenset(starred),
+        more=list(more),
+        links=settings.links,
+        final=final,
+        settle_days=settings.settle_days,
     )
 
 
@@ -138,13 +156,17 @@ def paper_record(paper: Paper, hub_order: int) -> dict[str, Any]:
     return record
 
 
-def daily_data(day: str, papers: Sequence[Paper], *, crawled_at: str) -> dict[str, Any]:
-    """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list."""
+def daily_data(day: str, papers: Sequence[Paper], *, crawled_at: str, final: bool = False) -> dict[str, Any]:
+    """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list.
+
+    ``final``: the day was fetched again once settled (see :mod:`dailypapers.settle`).
+    """
     order = {paper.id: position for position, paper in enumerate(papers)}
     ranked = rank(papers)
     return {
         "date": day,
         "crawled_at": crawled_at,
+        "final": final,
         "total_papers": len(ranked),
         "papers": [paper_record(paper, order[paper.id]) for paper in ranked],
     }

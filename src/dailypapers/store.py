@@ -8,7 +8,8 @@ saved in one transaction, so a crash leaves every day either complete or untouch
 Tables:
 - ``papers``: one row per paper: the metadata of its latest listed day and the highest
   upvotes seen (both independent of the order in which days are saved);
-- ``days``: one row per stored day, with the time of the fetch that last changed it;
+- ``days``: one row per stored day, with the time of the fetch that last changed it
+  (``crawled_at``) and of its latest fetch (``fetched_at``);
 - ``listings``: which papers a day lists, in the Hub's order, with their upvotes as of
   that day's latest fetch (a paper listed on two days keeps each day's figure);
 - ``observations``: upvotes and comments of a paper each time a day listing it was fetched;
@@ -85,6 +86,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE papers ADD COLUMN fts_rowid INTEGER;
     UPDATE papers SET fts_rowid = f.rowid FROM papers_fts f WHERE f.id = papers.id
+    """,
+    # 3: days.fetched_at, the time of a day's latest fetch (crawled_at moves only when the
+    # content changes): a day fetched again once it is settle_days old has a final ranking.
+    """
+    ALTER TABLE days ADD COLUMN fetched_at TEXT;
+    UPDATE days SET fetched_at = crawled_at
     """,
 )
 
@@ -185,11 +192,27 @@ def paper_from_row(row: sqlite3.Row) -> Paper:
     )
 
 
+def _contains_text(haystack: str | None, needle: str) -> bool:
+    """SQLite's LIKE and lower() fold ASCII letters only; this folds any."""
+    return haystack is not None and needle.casefold() in haystack.casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     paper: Paper
     days: tuple[str, ...]
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDay:
+    day: str
+    papers: int
+    top_id: str | None
+    top_title: str | None
+    top_upvotes: int | None
+    crawled_at: str  # the fetch that last changed the day
+    fetched_at: str | None  # the latest fetch
 
 
 class Store:
@@ -205,6 +228,7 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.create_function("contains_text", 2, _contains_text, deterministic=True)
             self._migrate()
         except sqlite3.DatabaseError as error:
             with contextlib.suppress(AttributeError, sqlite3.Error):
@@ -291,6 +315,49 @@ class Store:
         row = self.db.execute("SELECT crawled_at FROM days WHERE day = ?", (day,)).fetchone()
         return row[0] if row else None
 
+    def fetched_at(self, day: str) -> str | None:
+        """When ``day`` was last fetched (whether or not its content changed)."""
+        row = self.db.execute("SELECT fetched_at FROM days WHERE day = ?", (day,)).fetchone()
+        return row[0] if row else None
+
+    def fetch_times(self) -> dict[str, str | None]:
+        """Every stored day and its latest fetch, in date order."""
+        return dict(self.db.execute("SELECT day, fetched_at FROM days ORDER BY day").fetchall())
+
+    def overview(self, since: str | None = None, until: str | None = None) -> list[StoredDay]:
+        """The stored days (between ``since`` and ``until`` if given), each with its paper count,
+        its top paper (upvotes, then the Hub's order, as the daily post ranks) and fetch times."""
+        rows = self.db.execute(
+            """
+            WITH ranked AS (
+                SELECT day, paper_id, upvotes,
+                       ROW_NUMBER() OVER (PARTITION BY day ORDER BY upvotes DESC, position) AS place,
+                       COUNT(*) OVER (PARTITION BY day) AS papers
+                FROM listings
+            )
+            SELECT d.day, d.crawled_at, d.fetched_at, COALESCE(r.papers, 0) AS papers,
+                   r.paper_id, r.upvotes, p.title
+            FROM days d
+            LEFT JOIN ranked r ON r.day = d.day AND r.place = 1
+            LEFT JOIN papers p ON p.id = r.paper_id
+            WHERE d.day BETWEEN ? AND ?
+            ORDER BY d.day
+            """,
+            (since or "0000-00-00", until or "9999-99-99"),
+        )
+        return [
+            StoredDay(
+                row["day"],
+                row["papers"],
+                row["paper_id"],
+                row["title"],
+                row["upvotes"],
+                row["crawled_at"],
+                row["fetched_at"],
+            )
+            for row in rows
+        ]
+
     def save_day(
         self,
         day: str,
@@ -320,10 +387,18 @@ class Store:
                 "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?, ?)",
                 [(p.id, observed_at, day, p.upvotes, p.num_comments) for p in observed],
             )
+            if row is not None:
+                db.execute(
+                    "UPDATE days SET fetched_at = MAX(COALESCE(fetched_at, ''), ?) WHERE day = ?",
+                    (observed_at, day),
+                )
             if row is not None and row[0] == content_hash:
                 return
             if row is None:
-                db.execute("INSERT INTO days VALUES (?, ?, ?)", (day, observed_at, content_hash))
+                db.execute(
+                    "INSERT INTO days (day, crawled_at, content_hash, fetched_at) VALUES (?, ?, ?, ?)",
+                    (day, observed_at, content_hash, observed_at),
+                )
             elif row[0] != content_hash:
                 db.execute(
                     "UPDATE days SET crawled_at = ?, content_hash = ? WHERE day = ?",
@@ -366,20 +441,51 @@ class Store:
 
     # --- queries ------------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        """Papers matching every word of ``query``, best first (FTS5 bm25; titles weigh most)."""
+    def search(
+        self,
+        query: str,
+        limit: int | None = 20,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        organization: str | None = None,
+        min_upvotes: int | None = None,
+    ) -> list[SearchHit]:
+        """Papers matching every word of ``query``, best first (FTS5 bm25; titles weigh most).
+
+        Filters: listed on a day from ``since`` to ``until``; ``organization`` in the name or
+        full name of the paper's organization (any case); at least ``min_upvotes`` (its
+        highest). With an empty query every paper passing the filters matches, most upvoted
+        first. ``limit`` None: no limit.
+        """
         terms = [term.replace('"', '""') for term in query.split()]
-        if not terms:
+        filtered = any(value is not None for value in (since, until, organization, min_upvotes))
+        if not terms and not filtered:
             return []
-        match = " ".join(f'"{term}"' for term in terms)
+        conditions: list[str] = []
+        parameters: list[Any] = []
+        if terms:
+            conditions.append("papers_fts MATCH ?")
+            parameters.append(" ".join(f'"{term}"' for term in terms))
+        if since is not None or until is not None:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM listings l WHERE l.paper_id = p.id AND l.day BETWEEN ? AND ?)"
+            )
+            parameters += [since or "0000-00-00", until or "9999-99-99"]
+        if organization is not None:
+            conditions.append("(contains_text(p.org_name, ?) OR contains_text(p.org_fullname, ?))")
+            parameters += [organization, organization]
+        if min_upvotes is not None:
+            conditions.append("p.upvotes >= ?")
+            parameters.append(min_upvotes)
+        score = "bm25(papers_fts, 0, 10.0, 1.0, 5.0, 3.0)" if terms else "0.0"
+        source = "papers_fts f JOIN papers p ON p.id = f.id" if terms else "papers p"
         rows = self.db.execute(
-            f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))}, "
-            "bm25(papers_fts, 0, 10.0, 1.0, 5.0, 3.0) AS score, "
+            f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))}, {score} AS score, "
             "(SELECT group_concat(day, ' ') FROM (SELECT day FROM listings WHERE paper_id = p.id "
-            "ORDER BY day)) AS days "
-            "FROM papers_fts f JOIN papers p ON p.id = f.id WHERE papers_fts MATCH ? "
+            f"ORDER BY day)) AS days FROM {source} WHERE {' AND '.join(conditions)} "
             "ORDER BY score, p.upvotes DESC, p.id LIMIT ?",
-            (match, limit),
+            (*parameters, -1 if limit is None else limit),
         )
         return [
             SearchHit(paper_from_row(row), tuple((row["days"] or "").split()), -row["score"]) for row in rows

@@ -29,6 +29,7 @@ from typing import Any
 
 from dailypapers.charts import DayPoint
 from dailypapers.config import DEFAULT_SETTINGS, Settings
+from dailypapers.interests import Interests
 from dailypapers.models import collapse_whitespace
 from dailypapers.render import environment, front_matter, post_filename, to_json
 from dailypapers.stats import Period, RankedPaper, Stats, compute_stats, month_period, week_of, week_period
@@ -147,6 +148,9 @@ def render_summary(
     template = env.select_template([f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"])
     stats, top = summary.stats, settings.post(summary.kind).top
     first = summary.first_day
+    # Muted papers are left out of the list, not out of the figures; starred ones get a ⭐.
+    interests = Interests.from_settings(settings)
+    listed = [ranked for ranked in stats.papers if not interests.muted(ranked.paper)][:top]
     return template.render(
         year=first.year,
         month=first.month,
@@ -157,7 +161,9 @@ def render_summary(
         stats=stats,
         top=top,
         list_top=LIST_TOP,
-        papers=stats.papers[:top],
+        papers=listed,
+        starred=interests.starred_ids(ranked.paper for ranked in listed),
+        links=settings.links,
         keywords=stats.keywords[:LIST_TOP],
         organizations=stats.organizations[:LIST_TOP],
         chart_url="/" + chart_path(summary.kind, summary.label).as_posix(),

@@ -15,25 +15,66 @@ from dailypapers.cli.common import (
     load_settings,
     open_store,
     parse_day_option,
+    printable,
     reports_errors,
     site_option,
 )
 
 
+def check_range(since: str | None, until: str | None) -> None:
+    if since and until and until < since:
+        raise click.UsageError(f"--until {until} is before --since {since}")
+
+
 @cli.command()
-@click.argument("query")
+@click.argument("query", default="")
 @site_option
 @db_option
+@click.option("--since", callback=parse_day_option, help="Only papers listed on this day or later.")
+@click.option("--until", callback=parse_day_option, help="Only papers listed on this day or earlier.")
+@click.option("--org", help="Only papers of an organization whose name contains this (any case).")
+@click.option("--min-upvotes", type=click.IntRange(min=0), help="Only papers with this many upvotes or more.")
+@click.option("--starred", is_flag=True, help="Only papers matching the site's [interests] (marked ⭐).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most results.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
 @reports_errors
-def search(query: str, site: Path, db: Path | None, limit: int, as_json: bool) -> None:
+def search(
+    query: str,
+    site: Path,
+    db: Path | None,
+    since: str | None,
+    until: str | None,
+    org: str | None,
+    min_upvotes: int | None,
+    starred: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
     """Find papers in the archive by words of their title, abstract, keywords or organization.
 
-    Every word must match; results are ranked by relevance (title matches weigh most).
+    Every word must match; results are ranked by relevance (title matches weigh most). The
+    filters narrow the results; with filters and no QUERY, every paper passing them is
+    listed, most upvoted first. Muted papers are found too.
     """
-    with open_store(site, load_settings(site, db=db)) as store:
-        hits = store.search(query, limit)
+    check_range(since, until)
+    if not query.split() and not (since or until or org or min_upvotes is not None or starred):
+        raise click.UsageError("give a QUERY or a filter (--since, --until, --org, --min-upvotes, --starred)")
+    settings = load_settings(site, db=db)
+    with open_store(site, settings) as store:
+        hits = store.search(
+            query,
+            None if starred else limit,
+            since=since,
+            until=until,
+            organization=org,
+            min_upvotes=min_upvotes,
+        )
+    interests = None
+    if starred:
+        from dailypapers.interests import Interests
+
+        interests = Interests.from_settings(settings)
+        hits = [hit for hit in hits if interests.starred(hit.paper)][:limit]
     if as_json:
         click.echo(
             json.dumps(
@@ -42,6 +83,7 @@ def search(query: str, site: Path, db: Path | None, limit: int, as_json: bool) -
                         "id": hit.paper.id,
                         "title": hit.paper.title,
                         "upvotes": hit.paper.upvotes,
+                        "organization": hit.paper.institution,
                         "days": list(hit.days),
                         "url": hit.paper.hf_url,
                         "score": round(hit.score, 4),
@@ -54,10 +96,56 @@ def search(query: str, site: Path, db: Path | None, limit: int, as_json: bool) -
         )
         return
     if not hits:
-        click.echo(f"No paper matches {query!r}.")
+        click.echo(f"No paper matches {query!r}." if query.split() else "No paper passes these filters.")
     for hit in hits:
         first = hit.days[0] if hit.days else "?"
-        click.echo(f"{first}  👍 {hit.paper.upvotes:<4} {hit.paper.title}  {hit.paper.hf_url}")
+        title = printable(hit.paper.title)
+        click.echo(f"{first}  👍 {hit.paper.upvotes:<4} {title}  {hit.paper.hf_url}")
+
+
+@cli.command()
+@site_option
+@db_option
+@click.option("--since", callback=parse_day_option, help="First day listed, YYYY-MM-DD.")
+@click.option("--until", callback=parse_day_option, help="Last day listed, YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@reports_errors
+def days(site: Path, db: Path | None, since: str | None, until: str | None, as_json: bool) -> None:
+    """List the stored days: papers, top paper, last fetch, and whether the ranking is final.
+
+    A day is final once it was fetched again settle_days (default 7) after it began; `run`
+    does that by itself.
+    """
+    from dailypapers.settle import is_final
+
+    check_range(since, until)
+    settings = load_settings(site, db=db)
+    with open_store(site, settings) as store:
+        stored = store.overview(since, until)
+    rows = [
+        {
+            "date": day.day,
+            "papers": day.papers,
+            "top": None
+            if day.top_id is None
+            else {"id": day.top_id, "title": day.top_title, "upvotes": day.top_upvotes},
+            "crawled_at": day.crawled_at,
+            "fetched_at": day.fetched_at,
+            "final": is_final(day.day, day.fetched_at, settings.settle_days),
+        }
+        for day in stored
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No stored day." if not (since or until) else "No stored day in this range.")
+    for row in rows:
+        top = row["top"]
+        best = f"👍 {top['upvotes']:<4} {printable(top['title'])}" if top else "-"
+        state = "final" if row["final"] else "open"
+        fetched = row["fetched_at"] or "?"
+        click.echo(f"{row['date']}  {row['papers']:>3} papers  {state:<5}  fetched {fetched}  {best}")
 
 
 @cli.command()

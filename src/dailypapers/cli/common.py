@@ -201,3 +201,8 @@ def progress(total: int) -> Any:
         click.echo(f"[{count}/{total}] {day}: {state}", err=True)
 
     yield line
+
+
+def printable(text: str | None) -> str:
+    """Hub text for a terminal line: control characters (escape sequences, line breaks) as spaces."""
+    return "".join(" " if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 else char for char in text or "")

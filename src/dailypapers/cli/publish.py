@@ -60,9 +60,12 @@ def run(
 
     Without --date, the last --days UTC days are fetched again, because listings and upvotes
     keep changing for days. Each file is reported as created, updated or unchanged; an
-    unchanged file is not rewritten. A day with no papers writes nothing.
+    unchanged file is not rewritten. A day with no papers writes nothing. Each run also
+    fetches, once, every stored day that has become settle_days old (default 7) since its
+    last fetch: its post and data file then say its ranking is final.
     """
     from dailypapers.pipeline import collect, recent_days, utc_now
+    from dailypapers.settle import days_to_settle
 
     settings = load_settings(
         site,
@@ -74,11 +77,16 @@ def run(
         concurrency=concurrency,
         retry_budget=retry_budget,
     )
-    wanted = [day] if day else recent_days(settings.run_days, utc_now().date())
+    now = utc_now()
+    wanted = [day] if day else recent_days(settings.run_days, now.date())
     with writing(site, settings, dry_run) as store:
+        # Once each, the days that have just settled: their ranking becomes final.
+        settling = [d for d in days_to_settle(store, now, settings.settle_days) if d not in wanted]
+        if settling:
+            note(f"Fetching settled days once more for their final ranking: {', '.join(settling)}")
         result = collect(
             site,
-            wanted,
+            wanted + settling,
             hub_client(settings),
             store,
             settings,
