@@ -412,11 +412,11 @@ def test_settle_days(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-13T00:00:00Z")  # 8 days after the day began
     configure(site, "settle_days = 10\n")
     hub_env.requests.clear()
-    assert invoke(site, "run", "--date", "2026-02-13").exit_code == 0
+    assert invoke_in(site, "run", "--date", "2026-02-13").exit_code == 0
     assert hub_env.requests == ["/api/daily_papers?date=2026-02-13&p=0&limit=100"]  # not settled yet
     assert "최종 순위" not in daily_post(site)
     configure(site, "")  # settle_days = 7: the day is settled now
-    assert invoke(site, "run", "--date", "2026-02-13").exit_code == 0
+    assert invoke_in(site, "run", "--date", "2026-02-13").exit_code == 0
     assert f"date={DAY}&" in hub_env.requests[-1] or f"date={DAY}&" in hub_env.requests[-2]
     assert f"\n\n{final_line}\n\n## 📊" in daily_post(site)
 
