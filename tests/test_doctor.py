@@ -50,7 +50,7 @@ def test_broken_posts_are_found_and_the_suggested_fix_works(site: Path, seed_hub
     (site / post_path(DAYS[0])).unlink()
     edited = site / post_path(DAYS[1])
     edited.write_text(edited.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
-    stale = site / "_posts" / f".{DAYS[0]}-daily-papers.md.k3j4h5g6.tmp"
+    stale = site / "_posts" / f".{DAYS[0]}-daily-papers.md.k3j4h5g6.dailypapers.tmp"
     stale.write_text("half a post", encoding="utf-8")
     os.utime(stale, (time.time() - 60, time.time() - 60))
     done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)

@@ -410,21 +410,22 @@ def test_the_lock_is_released_when_its_holder_dies(site: Path) -> None:
 def test_a_writing_command_removes_stale_temporary_files_only(published: Path, seed_hub: ReplayHub) -> None:
     old = time.time() - 3600
     stale = [
-        published / "_posts" / f".{DAY}-daily-papers.md.a1b2c3d4.tmp",
-        published / "_data" / "papers" / ".x.json.zz_09xyw.tmp",
+        published / "_posts" / f".{DAY}-daily-papers.md.a1b2c3d4.dailypapers.tmp",
+        published / "_data" / "papers" / ".x.json.zz_09xyw.dailypapers.tmp",
     ]
-    fresh = published / "_posts" / ".another.md.q1w2e3r4.tmp"  # as if being written right now
-    mine = published / "_posts" / ".notes.tmp"  # not a name write_file makes
-    for path in [*stale, fresh, mine]:
+    fresh = published / "_posts" / ".another.md.q1w2e3r4.dailypapers.tmp"  # as if being written right now
+    # Not names write_file makes: a user's own temporary files, however alike.
+    mine = [published / "_posts" / name for name in (".notes.tmp", ".draft.md.20240101.tmp", "x.tmp")]
+    for path in [*stale, fresh, *mine]:
         path.write_text("partial", encoding="utf-8")
-    for path in [*stale, mine]:
+    for path in [*stale, *mine]:
         os.utime(path, (old, old))
     os.utime(fresh, (time.time() + 3600, time.time() + 3600))
     done = invoke("render", "--site", str(published), "--all", endpoint=seed_hub.url)
     assert done.exit_code == 0, done.output
     assert "Removed 2 temporary file(s) left by an interrupted run" in done.stderr
     assert not any(path.exists() for path in stale)
-    assert fresh.exists() and mine.exists()
+    assert fresh.exists() and all(path.exists() for path in mine)
 
 
 # --- the replay command's fault mode ----------------------------------------------------------

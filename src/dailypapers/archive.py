@@ -19,6 +19,7 @@ from typing import Any
 from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.models import Organization, Paper, collapse_whitespace, is_safe_id
 from dailypapers.store import Store, resolve_db_path
+from dailypapers.write import check_no_links
 
 # pipeline and render (Jinja2, charts) are imported only where needed: `search` and `stats`
 # open the archive, and importing them cost 55 ms, more than the search itself.
@@ -56,6 +57,8 @@ def open_store(
     Without ``complete``, a sound archive is opened as it is (``import`` completes it itself).
     """
     path = resolve_db_path(site, db)
+    if path.is_relative_to(site):
+        check_no_links(site, path.relative_to(site))  # SQLite would follow a link
     say = on_import or (lambda message: None)
     files = site_data_files(site)
     try:

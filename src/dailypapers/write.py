@@ -12,6 +12,7 @@ import difflib
 import enum
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,12 +76,34 @@ def unified_diff(relative: str | Path, old: bytes | None, new: bytes) -> str | N
 
 
 def site_path(site: Path, relative: str | Path) -> Path:
-    """``site / relative``, refusing any path that would land outside the site."""
+    """``site / relative``, refusing any path that would land outside the site or go through
+    a symbolic link inside it."""
+    check_no_links(site, relative)
     root = site.resolve()
     target = (root / relative).resolve()
     if not target.is_relative_to(root):
         raise SiteError(f"refusing to write {relative}: it is outside the site {site}")
     return target
+
+
+def check_no_links(site: Path, relative: str | Path) -> None:
+    """Refuse, with one line, a path under ``site`` of which some part is a symbolic link:
+    a write would land wherever the link points (another file of the site, or outside it).
+    The site directory itself may be a link; what is inside it may not."""
+    current = site
+    for part in Path(relative).parts:
+        current = current / part
+        try:
+            is_link = stat.S_ISLNK(os.lstat(current).st_mode)
+        except FileNotFoundError:
+            return  # nothing further exists: it will be created as a plain directory or file
+        except OSError as error:
+            raise SiteError(f"cannot write {relative}: {current}: {error.strerror or error}") from None
+        if is_link:
+            raise SiteError(
+                f"refusing to write {relative}: {current} is a symbolic link (to {os.readlink(current)}); "
+                "replace it with the directory or file itself"
+            )
 
 
 def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileResult:
@@ -105,7 +128,7 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
         return FileResult(Path(relative), status, dry_run=True, diff=unified_diff(relative, existing, data))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -122,8 +145,10 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
     return FileResult(Path(relative), status)
 
 
-# What write_file's mkstemp names look like: ".NAME.XXXXXXXX.tmp". Only these are ever removed.
-_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+# What write_file's mkstemp names look like: ".NAME.XXXXXXXX.dailypapers.tmp" (8 characters
+# of mkstemp's alphabet). Only these are ever removed: a user's own ".notes.20240101.tmp" stays.
+TEMP_SUFFIX = ".dailypapers.tmp"
+_TEMP_NAME = re.compile(r"\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
 # Never searched: version control, our archive, Jekyll's output and dependency trees.
 _SKIPPED_DIRS = frozenset({"_site", "node_modules", "vendor"})
 
