@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -210,7 +211,7 @@ def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub: Pat
             window = recent_days(3, dt.date.fromisoformat(path.parent.name))
             # No summaries: 500 runs would redraw their charts 1,500 times (test_summary has them).
             collect(site, window, client, store, Settings(summaries=()), clock=lambda moment=moment: moment)
-        points = [len(store.observations(pid)) for (pid,) in store.db.execute("SELECT id FROM papers")]
+        points = [len(store.observations(pid)) for pid in store.paper_ids()]
         latest = {p.parent.name: p for p in snapshots}  # the last snapshot of each day
         for day, path in latest.items():
             assert [p.upvotes for p in store.day_papers(day)][: len(load_json(path))] == [
@@ -258,8 +259,9 @@ def test_schema_is_versioned_and_a_newer_one_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "papers.db"
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS)
-        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        store.db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     with pytest.raises(SiteError, match="newer than this dailypapers knows"):
         Store(path)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from dailypapers.errors import ConfigError
 from dailypapers.models import Paper
-from dailypapers.store import Store, paper_from_row
+from dailypapers.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,22 +97,11 @@ class Stats:
 
 
 def compute_stats(store: Store, period: Period) -> Stats:
-    db = store.db
-    bounds = (period.since, period.until)
-    days = db.execute(
-        "SELECT COUNT(DISTINCT day) FROM listings WHERE day BETWEEN ? AND ?", bounds
-    ).fetchone()[0]
-    rows = db.execute(
-        """
-        SELECT p.*, MIN(l.day) AS first_day, MAX(l.upvotes) AS best
-        FROM listings l JOIN papers p ON p.id = l.paper_id
-        WHERE l.day BETWEEN ? AND ?
-        GROUP BY p.id
-        ORDER BY best DESC, first_day, p.id
-        """,
-        bounds,
-    ).fetchall()
-    papers = [RankedPaper(paper_from_row(row), row["best"], row["first_day"]) for row in rows]
+    days = store.listed_day_count(period.since, period.until)
+    papers = [
+        RankedPaper(paper, best, first_day)
+        for paper, best, first_day in store.listed_papers(period.since, period.until)
+    ]
     stats = Stats(period, days, papers)
 
     organizations: dict[str, list[int]] = {}
@@ -138,20 +127,8 @@ def _risers(store: Store, papers: list[RankedPaper]) -> list[Riser]:
     by_id = {ranked.paper.id: ranked.paper for ranked in papers}
     if not by_id:
         return []
-    marks = ",".join("?" * len(by_id))
-    rows = store.db.execute(
-        f"""
-        SELECT paper_id,
-               (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
-                ORDER BY observed_at, upvotes LIMIT 1) AS first,
-               (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
-                ORDER BY observed_at DESC, upvotes DESC LIMIT 1) AS last
-        FROM observations o WHERE paper_id IN ({marks})
-        GROUP BY paper_id HAVING COUNT(*) > 1
-        """,
-        list(by_id),
-    ).fetchall()
-    risers = [Riser(by_id[row[0]], row[1], row[2]) for row in rows if row[2] > row[1]]
+    changes = store.upvote_changes(list(by_id))
+    risers = [Riser(by_id[paper_id], first, last) for paper_id, first, last in changes if last > first]
     return sorted(risers, key=lambda r: (-r.growth, r.paper.id))
 
 

@@ -223,16 +223,16 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we open transactions ourselves, one per day.
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.create_function("contains_text", 2, _contains_text, deterministic=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.create_function("contains_text", 2, _contains_text, deterministic=True)
             self._migrate()
         except sqlite3.DatabaseError as error:
             with contextlib.suppress(AttributeError, sqlite3.Error):
-                self.db.close()
+                self._db.close()
             raise _archive_error(path, error, "open") from None
 
     @classmethod
@@ -247,7 +247,7 @@ class Store:
                 mode = "ro" if Path(f"{path}-wal").exists() else "ro&immutable=1"
                 source = sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True)
                 with contextlib.closing(source):
-                    source.backup(store.db)
+                    source.backup(store._db)
                 store._migrate()
             except sqlite3.DatabaseError as error:
                 store.close()
@@ -262,11 +262,11 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
         current = self.schema_version
@@ -276,35 +276,35 @@ class Store:
                 f"dailypapers knows ({len(MIGRATIONS)}); upgrade dailypapers"
             )
         for version in range(current + 1, len(MIGRATIONS) + 1):
-            with self.transaction():
+            with self._transaction():
                 for statement in MIGRATIONS[version - 1].split(";"):
                     if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {version}")
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {version}")
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         # BEGIN IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
-        self.db.execute("BEGIN IMMEDIATE")
+        self._db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield self._db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        self._db.execute("COMMIT")
 
     # --- days ---------------------------------------------------------------------------
 
     def stored_days(self) -> list[str]:
-        return [row[0] for row in self.db.execute("SELECT day FROM days ORDER BY day")]
+        return [row[0] for row in self._db.execute("SELECT day FROM days ORDER BY day")]
 
     def has_day(self, day: str) -> bool:
-        return self.db.execute("SELECT 1 FROM days WHERE day = ?", (day,)).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM days WHERE day = ?", (day,)).fetchone() is not None
 
     def day_papers(self, day: str) -> list[Paper]:
         """The papers listed on ``day``, in the Hub's order, with that day's upvotes."""
         columns = [c for c in _PAPER_COLUMNS.split(", ") if c not in ("upvotes", "num_comments")]
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {', '.join('p.' + c for c in columns)}, l.upvotes, l.num_comments FROM listings l "
             "JOIN papers p ON p.id = l.paper_id WHERE l.day = ? ORDER BY l.position",
             (day,),
@@ -312,22 +312,22 @@ class Store:
         return [paper_from_row(row) for row in rows]
 
     def crawled_at(self, day: str) -> str | None:
-        row = self.db.execute("SELECT crawled_at FROM days WHERE day = ?", (day,)).fetchone()
+        row = self._db.execute("SELECT crawled_at FROM days WHERE day = ?", (day,)).fetchone()
         return row[0] if row else None
 
     def fetched_at(self, day: str) -> str | None:
         """When ``day`` was last fetched (whether or not its content changed)."""
-        row = self.db.execute("SELECT fetched_at FROM days WHERE day = ?", (day,)).fetchone()
+        row = self._db.execute("SELECT fetched_at FROM days WHERE day = ?", (day,)).fetchone()
         return row[0] if row else None
 
     def fetch_times(self) -> dict[str, str | None]:
         """Every stored day and its latest fetch, in date order."""
-        return dict(self.db.execute("SELECT day, fetched_at FROM days ORDER BY day").fetchall())
+        return dict(self._db.execute("SELECT day, fetched_at FROM days ORDER BY day").fetchall())
 
     def overview(self, since: str | None = None, until: str | None = None) -> list[StoredDay]:
         """The stored days (between ``since`` and ``until`` if given), each with its paper count,
         its top paper (upvotes, then the Hub's order, as the daily post ranks) and fetch times."""
-        rows = self.db.execute(
+        rows = self._db.execute(
             """
             WITH ranked AS (
                 SELECT day, paper_id, upvotes,
@@ -372,7 +372,7 @@ class Store:
         ``crawled_at`` moves to ``observed_at`` only when ``content_hash`` changes, so output
         rendered from the archive stays byte-identical while nothing changes.
         """
-        with self.transaction() as db:
+        with self._transaction() as db:
             row = db.execute("SELECT content_hash FROM days WHERE day = ?", (day,)).fetchone()
             # Same content as stored: rewriting it would change nothing but the file's pages
             # (and a committed archive would then change on every run).
@@ -414,7 +414,7 @@ class Store:
         """Insert or update ``paper``; return whether its index entry must be rewritten, and
         that entry's rowid (None: it has none yet). An entry stands when a later day than
         ``day`` already set the paper's text."""
-        [(last_day, fts_rowid)] = self.db.execute(_UPSERT_PAPER, (*_paper_row(paper), day)).fetchall()
+        [(last_day, fts_rowid)] = self._db.execute(_UPSERT_PAPER, (*_paper_row(paper), day)).fetchall()
         return last_day == day, fts_rowid
 
     def _index(self, entries: Sequence[tuple[Paper, int | None]]) -> None:
@@ -429,15 +429,15 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?)"
         )
         known = [(rowid, *_index_row(paper)) for paper, rowid in entries if rowid is not None]
-        self.db.executemany("DELETE FROM papers_fts WHERE rowid = ?", [row[:1] for row in known])
-        self.db.executemany(insert, known)
+        self._db.executemany("DELETE FROM papers_fts WHERE rowid = ?", [row[:1] for row in known])
+        self._db.executemany(insert, known)
         # New entries last: a rowid SQLite picks must not be one that is about to be reused.
         new = []
         for paper, rowid in entries:
             if rowid is None:
-                cursor = self.db.execute(insert, (None, *_index_row(paper)))
+                cursor = self._db.execute(insert, (None, *_index_row(paper)))
                 new.append((cursor.lastrowid, paper.id))
-        self.db.executemany("UPDATE papers SET fts_rowid = ? WHERE id = ?", new)
+        self._db.executemany("UPDATE papers SET fts_rowid = ? WHERE id = ?", new)
 
     # --- queries ------------------------------------------------------------------------
 
@@ -480,7 +480,7 @@ class Store:
             parameters.append(min_upvotes)
         score = "bm25(papers_fts, 0, 10.0, 1.0, 5.0, 3.0)" if terms else "0.0"
         source = "papers_fts f JOIN papers p ON p.id = f.id" if terms else "papers p"
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {', '.join('p.' + c for c in _PAPER_COLUMNS.split(', '))}, {score} AS score, "
             "(SELECT group_concat(day, ' ') FROM (SELECT day FROM listings WHERE paper_id = p.id "
             f"ORDER BY day)) AS days FROM {source} WHERE {' AND '.join(conditions)} "
@@ -493,36 +493,96 @@ class Store:
 
     def observations(self, paper_id: str) -> list[tuple[str, int, int]]:
         """A paper's upvote history: (time, upvotes, comments), oldest first, one point per time."""
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT observed_at, MAX(upvotes), MAX(num_comments) FROM observations "
             "WHERE paper_id = ? GROUP BY observed_at ORDER BY observed_at",
             (paper_id,),
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
+    def listed_day_count(self, since: str, until: str) -> int:
+        """How many days from ``since`` to ``until`` (inclusive) list at least one paper."""
+        row = self._db.execute(
+            "SELECT COUNT(DISTINCT day) FROM listings WHERE day BETWEEN ? AND ?", (since, until)
+        ).fetchone()
+        return int(row[0])
+
+    def listed_papers(self, since: str, until: str) -> list[tuple[Paper, int, str]]:
+        """Each paper listed from ``since`` to ``until``: (paper, its best listed upvotes, its
+        first day there), best first, then by first day and id."""
+        rows = self._db.execute(
+            """
+            SELECT p.*, MIN(l.day) AS first_day, MAX(l.upvotes) AS best
+            FROM listings l JOIN papers p ON p.id = l.paper_id
+            WHERE l.day BETWEEN ? AND ?
+            GROUP BY p.id
+            ORDER BY best DESC, first_day, p.id
+            """,
+            (since, until),
+        ).fetchall()
+        return [(paper_from_row(row), row["best"], row["first_day"]) for row in rows]
+
+    def upvote_changes(self, paper_ids: Sequence[str]) -> list[tuple[str, int, int]]:
+        """(id, first upvotes, last upvotes) of the papers among ``paper_ids`` observed more than once."""
+        if not paper_ids:
+            return []
+        marks = ",".join("?" * len(paper_ids))
+        rows = self._db.execute(
+            f"""
+            SELECT paper_id,
+                   (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
+                    ORDER BY observed_at, upvotes LIMIT 1) AS first,
+                   (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
+                    ORDER BY observed_at DESC, upvotes DESC LIMIT 1) AS last
+            FROM observations o WHERE paper_id IN ({marks})
+            GROUP BY paper_id HAVING COUNT(*) > 1
+            """,
+            list(paper_ids),
+        ).fetchall()
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def day_totals(self, since: str, until: str) -> dict[str, tuple[int, int]]:
+        """Each day from ``since`` to ``until`` that lists papers: (papers listed, their upvotes
+        on that day)."""
+        rows = self._db.execute(
+            "SELECT day, COUNT(*), SUM(upvotes) FROM listings WHERE day BETWEEN ? AND ? GROUP BY day",
+            (since, until),
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def last_crawled_at(self, since: str, until: str) -> str | None:
+        """The latest crawl time of the stored days from ``since`` to ``until``."""
+        row = self._db.execute("SELECT MAX(crawled_at) FROM days WHERE day BETWEEN ? AND ?", (since, until))
+        value = row.fetchone()[0]
+        return str(value) if value is not None else None
+
+    def paper_ids(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT id FROM papers ORDER BY id")]
+
     def dump(self) -> dict[str, Any]:
         """The archive's content without wall-clock times, for comparing two archives."""
+        papers = self._db.execute(f"SELECT {_PAPER_COLUMNS} FROM papers ORDER BY id")
         return {
-            "papers": [tuple(r) for r in self.db.execute(f"SELECT {_PAPER_COLUMNS} FROM papers ORDER BY id")],
-            "days": [r[0] for r in self.db.execute("SELECT day FROM days ORDER BY day")],
-            "listings": [tuple(r) for r in self.db.execute("SELECT * FROM listings ORDER BY day, position")],
+            "papers": [tuple(r) for r in papers],
+            "days": [r[0] for r in self._db.execute("SELECT day FROM days ORDER BY day")],
+            "listings": [tuple(r) for r in self._db.execute("SELECT * FROM listings ORDER BY day, position")],
             "observations": [
                 tuple(r)
-                for r in self.db.execute(
+                for r in self._db.execute(
                     "SELECT paper_id, upvotes, num_comments FROM observations ORDER BY paper_id, observed_at"
                 )
             ],
         }
 
     def integrity_errors(self) -> list[str]:
-        rows = self.db.execute("PRAGMA integrity_check").fetchall()
+        rows = self._db.execute("PRAGMA integrity_check").fetchall()
         return [row[0] for row in rows if row[0] != "ok"]
 
     def check_pages(self) -> None:
         """Raise :class:`ArchiveDamaged` if a page of the archive is damaged (``quick_check``:
         every page read once, without the index cross-checks of ``integrity_check``)."""
         try:
-            rows = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
+            rows = [row[0] for row in self._db.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
             raise _archive_error(self.path, error, "read") from None
         if rows != ["ok"]:
@@ -533,7 +593,7 @@ class Store:
 
     def day_sizes(self) -> dict[str, int]:
         """Each stored day and the number of papers it lists."""
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT d.day, COUNT(l.paper_id) FROM days d LEFT JOIN listings l ON l.day = d.day GROUP BY d.day"
         )
         return {row[0]: row[1] for row in rows}

@@ -86,17 +86,10 @@ def build_summary(store: Store, kind: str, label: str) -> Summary | None:
     stats = compute_stats(store, period)
     if not stats.days:
         return None
-    bounds = (period.since, period.until)
     # Per-day totals count each listing: the upvotes a day's papers had on that day.
-    rows = store.db.execute(
-        "SELECT day, COUNT(*), SUM(upvotes) FROM listings WHERE day BETWEEN ? AND ? GROUP BY day",
-        bounds,
-    )
-    listed = {row[0]: (row[1], row[2]) for row in rows}
+    listed = store.day_totals(period.since, period.until)
     per_day = [(day, *listed.get(day, (0, 0))) for day in period.calendar_days()]
-    generated_at = store.db.execute(
-        "SELECT MAX(crawled_at) FROM days WHERE day BETWEEN ? AND ?", bounds
-    ).fetchone()[0]
+    generated_at = store.last_crawled_at(period.since, period.until)
     return Summary(kind, label, stats, per_day, generated_at or "")
 
 
