@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,6 +18,7 @@ from conftest import invoke, seed_source
 from dailypapers.config import SETTINGS, Settings, load_settings
 from dailypapers.errors import ConfigError
 from dailypapers.replay import ReplayHub
+from hostile import HostileHub, dripping, gzip_answer
 
 DAY = "2026-02-05"  # a seed day: 10+ papers
 
@@ -259,6 +261,35 @@ def test_retry_budget(site: Path, monkeypatch: pytest.MonkeyPatch, replay: Calla
     assert result.exit_code == 1
     assert len(failing.requests) == 1  # no budget: no retry
     assert "HTTP 503 after 1 try;" in result.output
+
+
+@effect("request_deadline")
+def test_request_deadline(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = json.dumps(seed_source(DAY)).encode()
+    # Headers at once, then the body one byte per 10 ms: no read ever waits long, but the
+    # whole answer would take minutes.
+    with HostileHub(lambda day, request: dripping(body, 0.01)) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        configure(site, "request_deadline = 0.5\nretry_budget = 0\n")
+        started = time.monotonic()
+        result = invoke_in(site, "run", "--date", DAY)
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1
+    assert "no complete answer within 0.5 s after 1 try;" in result.output
+
+
+@effect("max_response_mb")
+def test_max_response_mb(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    padded = [*(seed_source(DAY) or []), {"padding": "x" * (1024 * 1024)}]
+    with HostileHub(lambda day, request: gzip_answer(json.dumps(padded).encode())) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        configure(site, "max_response_mb = 1\n")
+        result = invoke_in(site, "run", "--date", DAY)
+        assert result.exit_code == 1
+        assert "the answer is larger than 1 MB (setting max_response_mb)" in result.output
+        assert len(hub.requests) == 1  # not retried
+        configure(site, "max_response_mb = 2\n")
+        assert invoke_in(site, "run", "--date", DAY).exit_code == 0
 
 
 @effect("database")

@@ -87,6 +87,8 @@ class Settings:
     run_days: int = 3
     concurrency: int = 8
     retry_budget: float = 60.0
+    request_deadline: float = 30.0  # seconds for one HTTP request: connect, headers and body
+    max_response_mb: int = 16  # largest HTTP answer accepted, once decompressed
     database: Path | None = None  # relative to the site; None: $DAILYPAPERS_DB or the default
     notify_webhook: str | None = None
     notify_format: str = "slack"
@@ -143,6 +145,13 @@ def _float(value: Any) -> float:
         number = -1.0
     if number < 0:
         raise ValueError("expected a number of seconds, 0 or more")
+    return number
+
+
+def _positive_seconds(value: Any) -> float:
+    number = _float(value)
+    if not 0 < number <= 3600:
+        raise ValueError("expected a number of seconds, more than 0 and at most 3600")
     return number
 
 
@@ -273,6 +282,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("run_days", _int(1, 60), "days `run` refreshes, ending today (UTC)"),
     Setting("concurrency", _int(1, 64), "days fetched at once"),
     Setting("retry_budget", _float, "seconds a day may spend retrying a failing Hub"),
+    Setting(
+        "request_deadline",
+        _positive_seconds,
+        "seconds one HTTP request (Hub, doctor, webhook) may take in all: connect, headers and body",
+    ),
+    Setting("max_response_mb", _int(1, 1024), "largest HTTP answer accepted, in MB once decompressed"),
     Setting("database", _path, "the archive database (in the file: relative to the site)", "DAILYPAPERS_DB"),
     Setting(
         "math",

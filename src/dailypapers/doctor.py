@@ -242,24 +242,33 @@ def _check_lock(site: Path) -> Finding:
 
 
 def check_hub(environ: Mapping[str, str] = os.environ) -> list[Finding]:
-    """One request to the Hub, and whether a token is set (never what it is)."""
+    """One request to the Hub (within HUB_TIMEOUT in all), and whether a token is set (never
+    what it is). The endpoint is shown with any credentials in it masked."""
+    from dailypapers.http import mask_url
     from dailypapers.hub import HubClient, RetryPolicy
 
-    client = HubClient(timeout=HUB_TIMEOUT, retry=RetryPolicy(attempts=1))
+    endpoint = mask_url(environ.get("HF_ENDPOINT") or "")
     today = dt.datetime.now(dt.UTC).date().isoformat()
     started = time.monotonic()
     try:
+        client = HubClient(
+            environ.get("HF_ENDPOINT") or None,
+            deadline=HUB_TIMEOUT,
+            timeout=HUB_TIMEOUT,
+            retry=RetryPolicy(attempts=1),
+        )
+        endpoint = mask_url(client.endpoint)
         client.ping(today)
     except DailyPapersError as error:
         reached = Finding(
             Level.FAIL,
             "hub",
-            f"{client.endpoint}: {str(error).removeprefix(f'{today}: ')}",
+            f"{endpoint or 'HF_ENDPOINT'}: {str(error).removeprefix(f'{today}: ')}",
             "check the network and HF_ENDPOINT (and HF_TOKEN if it says 401 or 403)",
         )
     else:
         elapsed = (time.monotonic() - started) * 1000
-        reached = Finding(Level.OK, "hub", f"{client.endpoint} answered in {elapsed:.0f} ms")
+        reached = Finding(Level.OK, "hub", f"{endpoint} answered in {elapsed:.0f} ms")
     if environ.get("HF_TOKEN"):
         token = "HF_TOKEN is set and sent (its value is never shown)"
     else:

@@ -1,175 +1,74 @@
-"""Fetching a day's papers from the Hugging Face Hub: the one place where HTTP happens.
+"""Fetching a day's papers from the Hugging Face Hub.
 
-We call ``GET {endpoint}/api/daily_papers?date=D&p=P&limit=L`` with huggingface_hub's own
-session, headers (``HF_TOKEN``, user agent) and endpoint (``HF_ENDPOINT``), so the tool
+We call ``GET {endpoint}/api/daily_papers?date=D&p=P&limit=L`` with huggingface_hub's
+request hook, headers (``HF_TOKEN``, user agent) and endpoint (``HF_ENDPOINT``), so the tool
 behaves like the rest of the Hub ecosystem. We parse the JSON ourselves instead of using
 ``HfApi.list_daily_papers``: its ``PaperInfo`` turns 0 upvotes into ``None``, one malformed
-entry aborts the whole page, and the call has neither a timeout nor retries. Here every
-request has a timeout, and transient failures (timeouts, connection errors, 429, 5xx) are
-retried with capped exponential backoff that honours ``Retry-After``, within a total budget.
-A ``Retry-After`` pauses every fetch thread of the client, not only the one that was told.
+entry aborts the whole page, and the call has neither a timeout nor retries. The requests
+themselves (deadline, size cap, retries, no redirects) are :mod:`dailypapers.http`'s.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import os
-import random
 import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
-from dailypapers.errors import HubDataError, HubHTTPError, HubUnavailable, NotifyError
+from dailypapers.errors import ConfigError, HubDataError, HubHTTPError, HubUnavailable
+from dailypapers.http import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_MB,
+    MB,
+    PHASE_TIMEOUT,
+    Answer,
+    Exhausted,
+    Http,
+    Pause,
+    Refused,
+    RetryPolicy,
+    Transient,
+    check_url,
+    describe_status,
+    mask_url,
+    with_retries,
+)
 
-if TYPE_CHECKING:
-    import httpx2
+__all__ = ["DEFAULT_ENDPOINT", "HubClient", "RetryPolicy", "endpoint_from_environment"]
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PAGE_SIZE = 100
 MAX_PAGES = 100  # 10,000 papers a day: far beyond any real day, stops a server that ignores `p`.
-TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _BEARER = re.compile(r"Bearer\s+[^\s'\")]+", re.IGNORECASE)
-T = TypeVar("T")
+# A JSON escape of a UTF-16 surrogate; only then is the slower check for lone ones made.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try: ``attempts`` tries in all, each wait capped, all within ``budget`` seconds."""
-
-    attempts: int = 6
-    backoff: float = 0.5  # first wait; doubles each try
-    max_wait: float = 16.0
-    budget: float = 60.0
-    jitter: float = 0.1  # fraction of each wait added at random, so parallel clients spread out
-
-
-class _Transient(Exception):
-    """A failure worth retrying; internal to this module."""
-
-    def __init__(
-        self, reason: str, retry_after: float | None = None, data_error: HubDataError | None = None
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-        self.data_error = data_error
-
-
-class _Exhausted(Exception):
-    def __init__(self, failure: _Transient, tries: int, asked_wait: float | None = None) -> None:
-        super().__init__(failure.reason)
-        self.failure = failure
-        self.tries = tries
-        self.asked_wait = asked_wait  # a Retry-After that would overrun the budget
-
-    def describe(self) -> str:
-        """``HTTP 503 after 6 tries``, and the wait the server asked for if that is why we stop."""
-        if self.tries:
-            text = f"{self.failure.reason} after {self.tries} {'try' if self.tries == 1 else 'tries'}"
-        else:  # stopped by a pause another thread was told to make
-            text = f"{self.failure.reason} on another request"
-        if self.asked_wait is not None:
-            text += f", and it asks to wait {self.asked_wait:.0f} s (Retry-After), beyond the retry budget"
-        return text
-
-
-class _Pause:
-    """A wait shared by every thread of a client: when a ``Retry-After`` tells one fetch to
-    wait, the others wait too, since a rate limit is per client and hammering during it
-    only prolongs it."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._until = 0.0  # time.monotonic() before which no request is sent
-        self.reason = ""
-
-    def extend(self, seconds: float, reason: str) -> None:
-        with self._lock:
-            until = time.monotonic() + seconds
-            if until > self._until:
-                self._until, self.reason = until, reason
-
-    def left(self) -> float:
-        with self._lock:
-            return self._until - time.monotonic()
-
-
-def with_retries(
-    attempt: Callable[[], T],
-    policy: RetryPolicy,
-    sleep: Callable[[float], None],
-    pause: _Pause | None = None,
-) -> T:
-    """``attempt()``, tried again after each :class:`_Transient` failure with capped exponential
-    backoff (or the server's ``Retry-After``), until it succeeds, the tries run out or the
-    next wait would overrun the budget; then :class:`_Exhausted` with the last failure.
-
-    ``Retry-After`` is obeyed as given (``max_wait`` caps only our own backoff) as long as it
-    fits in the budget; with a shared ``pause``, every caller waits it out before its next try.
-    """
-    deadline = time.monotonic() + policy.budget
-    failure: _Transient | None = None
-    tries = 0
-    while tries < policy.attempts:
-        if pause is not None and (left := pause.left()) > 0:
-            if time.monotonic() + left > deadline:
-                raise _Exhausted(failure or _Transient(pause.reason), tries, asked_wait=left)
-            sleep(left)
-        tries += 1
-        try:
-            return attempt()
-        except _Transient as transient:
-            failure = transient
-        if tries == policy.attempts:
-            break
-        wait = failure.retry_after
-        if wait is not None:
-            if time.monotonic() + wait > deadline:
-                raise _Exhausted(failure, tries, asked_wait=wait)
-            if pause is not None:
-                pause.extend(wait, failure.reason)
-                continue  # the wait happens at the top of the loop, with the other threads
-        else:
-            wait = policy.backoff * 2 ** (tries - 1)
-            wait = min(wait + wait * policy.jitter * random.random(), policy.max_wait)
-            if time.monotonic() + wait > deadline:
-                break
-        sleep(wait)
-    assert failure is not None
-    raise _Exhausted(failure, tries)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
+def endpoint_from_environment(value: str | None = None) -> str:
+    """The Hub's address: ``value``, else ``HF_ENDPOINT``, else the Hub; checked, so that a
+    typo is one clear line instead of a network error retried for a minute. The message
+    never repeats the address: it may hold credentials."""
+    endpoint = value or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _describe_status(status: int) -> str:
-    if status == 429:
-        return "HTTP 429 (rate limited)"
-    return f"HTTP {status}"
+        return check_url(endpoint)
+    except Refused as refused:
+        where = "the Hub endpoint" if value else "HF_ENDPOINT"
+        raise ConfigError(
+            f"{where} is not usable: {refused.reason}; set it to an address such as {DEFAULT_ENDPOINT}"
+        ) from None
 
 
 class HubClient:
     """Fetches a day's raw entries, page by page.
 
-    ``endpoint`` defaults to ``HF_ENDPOINT`` (read when the client is made) and ``token`` to
-    huggingface_hub's usual lookup (``HF_TOKEN``, then the saved login). ``client`` lets
-    tests pass an ``httpx2.Client`` with a mock transport; by default the session shared by
-    huggingface_hub is used. ``requests`` counts the HTTP requests sent, for benchmarks.
+    ``endpoint`` defaults to ``HF_ENDPOINT`` (read and checked when the client is made:
+    :class:`ConfigError` if it is not an http(s) URL) and ``token`` to huggingface_hub's
+    usual lookup (``HF_TOKEN``, then the saved login). ``timeout`` bounds each phase of a
+    request, ``deadline`` the whole of it, ``max_bytes`` its decompressed body.
+    ``requests`` counts the HTTP requests sent, for benchmarks.
     """
 
     def __init__(
@@ -177,31 +76,27 @@ class HubClient:
         endpoint: str | None = None,
         *,
         token: str | bool | None = None,
-        timeout: float = 10.0,
+        timeout: float = PHASE_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = DEFAULT_MAX_MB * MB,
         retry: RetryPolicy | None = None,
         page_size: int = PAGE_SIZE,
-        client: httpx2.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.endpoint = (endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+        self.endpoint = endpoint_from_environment(endpoint)
         self.token = token
-        self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.page_size = page_size
-        self._client = client
+        self.http = Http(deadline=deadline, max_bytes=max_bytes, timeout=timeout, hub_hooks=True)
         self._sleep = sleep
         self._lock = threading.Lock()
         self._header_cache: dict[str, str] | None = None
-        self._pause = _Pause()
+        self._pause = Pause()
         self.requests = 0
 
-    def _session(self) -> httpx2.Client:
-        if self._client is None:
-            # Imported here: huggingface_hub costs ~0.2 s to import and `--help` must stay fast.
-            from huggingface_hub import get_session
-
-            self._client = get_session()
-        return self._client
+    def cancel(self) -> None:
+        """No new request or retry from now on (Ctrl-C): pending fetches end at once."""
+        self.http.cancel()
 
     def _headers(self) -> dict[str, str]:
         """User agent and, when there is a token, its bearer header; computed once.
@@ -243,14 +138,14 @@ class HubClient:
         headers = self._headers()
         attempt = lambda: self._try_once(day, url, params, headers)  # noqa: E731
         try:
-            return with_retries(attempt, self.retry, self._sleep, self._pause)
-        except _Exhausted as exhausted:
+            return with_retries(attempt, self.retry, self._sleep, self._pause, self.http.cancelled)
+        except Exhausted as exhausted:
             raise self._failed(day, exhausted) from None
 
     @staticmethod
-    def _failed(day: str, exhausted: _Exhausted) -> HubDataError | HubUnavailable:
+    def _failed(day: str, exhausted: Exhausted) -> HubDataError | HubUnavailable:
         """The one-line error of a request that kept failing: date, cause and status, what to do."""
-        if exhausted.failure.data_error is not None:
+        if exhausted.failure.data_error:
             return HubDataError(
                 f"{exhausted.describe()}; check HF_ENDPOINT, or try again later",
                 day=day,
@@ -266,60 +161,68 @@ class HubClient:
         params = {"date": day, "p": 0, "limit": 1}
         try:
             self._try_once(day, f"{self.endpoint}/api/daily_papers", params, self._headers())
-        except _Transient as failure:
-            raise self._failed(day, _Exhausted(failure, 1)) from None
+        except Transient as failure:
+            raise self._failed(day, Exhausted(failure, 1)) from None
 
     def _try_once(self, day: str, url: str, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
-        """One request: the page, or :class:`_Transient` (retry), or a final :class:`HubError`."""
+        """One request: the page, or :class:`Transient` (retry), or a final :class:`HubError`."""
         from huggingface_hub.errors import OfflineModeIsEnabled
 
         with self._lock:
             self.requests += 1
         try:
-            response = _send(
-                lambda: self._session().get(url, params=params, headers=headers, timeout=self.timeout),
-                self.timeout,
-            )
+            answer = self.http.request("GET", url, params=params, headers=headers)
         except OfflineModeIsEnabled:
             raise HubUnavailable("HF_HUB_OFFLINE is set; unset it to reach the Hub", day=day) from None
-        status = response.status_code
+        except Refused as refused:
+            raise HubDataError(f"{refused.reason}; check HF_ENDPOINT", day=day) from None
+        status = answer.status
         if status == 200:
             try:
-                return self._parse(day, response.content)
+                return self._parse(day, answer.body)
             except HubDataError as error:
                 # A truncated or garbled body is usually a hiccup: retry it like a 5xx.
                 reason = str(error).removeprefix(f"{day}: ") + " (HTTP 200)"
-                raise _Transient(reason, data_error=error) from None
+                raise Transient(reason, data_error=True) from None
+        if answer.redirect is not None:
+            raise HubHTTPError(
+                f"the Hub redirected the request (HTTP {status} to {answer.redirect[:120]}), "
+                "and redirects are not followed; set HF_ENDPOINT to the address that answers",
+                day=day,
+                status=status,
+            )
         raise HubHTTPError(
-            f"the Hub refused the request ({_describe_status(status)}{self._error_detail(response)}); "
+            f"the Hub refused the request ({describe_status(status)}{self._error_detail(answer)}); "
             + _what_to_do(status),
             day=day,
             status=status,
         )
 
-    def _error_detail(self, response: httpx2.Response) -> str:
+    def _error_detail(self, answer: Answer) -> str:
         """The Hub's own error message, if it sent one (``{"error": "..."}``), cut short.
 
         A server or proxy may quote the credentials it refused: they are masked before the
         message can reach a terminal or a log.
         """
         try:
-            message = response.json().get("error")
-        except (ValueError, AttributeError):
+            message = json.loads(answer.body).get("error")
+        except (ValueError, AttributeError, RecursionError):
             return ""
-        if not message:
+        if not message or not isinstance(message, str):
             return ""
-        text = _BEARER.sub("Bearer ***", str(message))
+        text = mask_url(_BEARER.sub("Bearer ***", message))
         token = self._headers().get("authorization", "").removeprefix("Bearer ")
         if token:
             text = text.replace(token, "***")
-        return f": {text[:120]}"
+        return f": {text[:120]}".encode("utf-8", "replace").decode("utf-8")
 
     @staticmethod
     def _parse(day: str, body: bytes) -> list[Any]:
         try:
             data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except RecursionError:
+            raise HubDataError("the Hub answered with JSON nested too deeply to be papers", day=day) from None
+        except ValueError:  # not UTF-8, not JSON, or a number of more than 4300 digits
             start = body[:40].decode("utf-8", "replace").strip()
             kind = "an HTML page" if start.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
             raise HubDataError(f"the Hub answered with {kind}, not a list of papers", day=day) from None
@@ -327,6 +230,16 @@ class HubClient:
             raise HubDataError(
                 f"the Hub answered with a JSON {type(data).__name__}, not a list of papers", day=day
             )
+        if _SURROGATE_ESCAPE.search(body):
+            try:  # pairs are text; a lone surrogate cannot be written as UTF-8 anywhere
+                json.dumps(data, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                raise HubDataError(
+                    "the Hub answered with a lone UTF-16 surrogate (\\ud800-\\udfff), which is not text",
+                    day=day,
+                ) from None
+            except RecursionError:
+                raise HubDataError("the Hub answered with JSON nested too deeply", day=day) from None
         return data
 
 
@@ -334,45 +247,3 @@ def _what_to_do(status: int) -> str:
     if status in (401, 403):
         return "check HF_TOKEN (daily papers need no login: unset it to go anonymous) and HF_ENDPOINT"
     return "check the date and HF_ENDPOINT"
-
-
-def _send(request: Callable[[], httpx2.Response], timeout: float) -> httpx2.Response:
-    """One HTTP exchange: its response, or :class:`_Transient` for a timeout, a network error
-    or a status worth retrying (with the server's ``Retry-After``)."""
-    import httpx2
-
-    try:
-        response = request()
-    except httpx2.TimeoutException:
-        raise _Transient(f"no answer within {timeout:g} s") from None
-    except httpx2.TransportError as error:
-        raise _Transient(f"network error ({type(error).__name__})") from None
-    if response.status_code in TRANSIENT_STATUS:
-        retry_after = _retry_after(response.headers.get("Retry-After"))
-        raise _Transient(_describe_status(response.status_code), retry_after)
-    return response
-
-
-def post_json(
-    url: str,
-    payload: Any,
-    *,
-    timeout: float = 10.0,
-    retry: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """POST ``payload`` as JSON (a webhook), with the same timeout and retry rules as the Hub.
-
-    Errors never show the URL: a webhook URL is a secret.
-    """
-    import httpx2
-
-    def attempt() -> None:
-        status = _send(lambda: httpx2.post(url, json=payload, timeout=timeout), timeout).status_code
-        if status >= 400:
-            raise NotifyError(f"the webhook refused the message ({_describe_status(status)})")
-
-    try:
-        with_retries(attempt, retry or RetryPolicy(attempts=3, budget=30), sleep)
-    except _Exhausted as exhausted:
-        raise NotifyError(f"the webhook did not take the message: {exhausted.describe()}") from None

@@ -17,6 +17,9 @@ from typing import Any
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?")
 # Any id we accept: it ends up in file names and URLs, so no slash, no "..", no spaces.
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# Upvotes, comments, stars: far above any real count (the most upvoted papers have a few
+# thousand), far below what sums over years of papers need to overflow SQLite's 64 bits.
+MAX_COUNT = 1_000_000_000
 
 
 class BadEntry(ValueError):
@@ -106,12 +109,15 @@ def _count(value: Any, what: str) -> int:
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 30:
         number = int(value.strip())
     else:
-        raise BadEntry(f"{what} is {value!r}, not a number")
+        raise BadEntry(f"{what} is {str(value)[:40]!r}, not a number")
     if number < 0:
         raise BadEntry(f"{what} is negative ({number})")
+    if number > MAX_COUNT:
+        shown = str(number) if number < 10**30 else f"a number of {len(str(number))} digits"
+        raise BadEntry(f"{what} is {shown}, beyond any real count ({MAX_COUNT:,})")
     return number
 
 

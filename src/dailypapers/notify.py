@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from dailypapers.config import Settings
+from dailypapers.errors import NotifyError
+from dailypapers.http import MB, Exhausted, Refused, describe_status, post_json
 from dailypapers.interests import Interests
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, rank
@@ -69,12 +71,38 @@ def notify_run(settings: Settings, result: Any) -> str | None:
 
     Raises :class:`~dailypapers.errors.NotifyError` when the webhook fails after retries.
     """
-    from dailypapers.hub import post_json
-
     if not settings.notify_webhook:
         return None
     done = day_to_announce(result)
     if done is None:
         return None
-    post_json(settings.notify_webhook, message(done.day, done.papers, settings))
+    send(
+        settings.notify_webhook,
+        message(done.day, done.papers, settings),
+        deadline=settings.request_deadline,
+        max_bytes=settings.max_response_mb * MB,
+    )
     return f"{settings.notify_format}: {done.day}"
+
+
+def send(url: str, payload: Any, **limits: Any) -> None:
+    """POST ``payload`` to the webhook; :class:`NotifyError` unless it answers 2xx.
+
+    Only a 2xx is a delivery: a redirect is not followed (the message would be posted
+    again somewhere the user did not choose, or lost as a GET) and counts as a failure.
+    Errors never show the URL: a webhook URL is a secret.
+    """
+    try:
+        answer = post_json(url, payload, **limits)
+    except Exhausted as exhausted:
+        raise NotifyError(f"the webhook did not take the message: {exhausted.describe()}") from None
+    except Refused as refused:
+        raise NotifyError(f"the webhook did not take the message: {refused.reason}") from None
+    if 200 <= answer.status < 300:
+        return
+    if answer.redirect is not None:
+        raise NotifyError(
+            f"the webhook answered with a redirect (HTTP {answer.status}), which is not followed; "
+            "the message was not delivered: set notify.webhook to the final URL"
+        )
+    raise NotifyError(f"the webhook refused the message ({describe_status(answer.status)})")

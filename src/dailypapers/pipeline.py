@@ -12,14 +12,15 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dailypapers.config import DEFAULT_SETTINGS, Settings
-from dailypapers.errors import ConfigError, DailyPapersError
+from dailypapers.errors import ConfigError, DailyPapersError, HubDataError
 from dailypapers.hub import HubClient
 from dailypapers.interests import Interests, select_daily
 from dailypapers.models import (
@@ -38,6 +39,10 @@ from dailypapers.summary import publish_summaries
 from dailypapers.write import FileResult, write_file
 
 NOW_ENV = "DAILYPAPERS_NOW"  # a fixed "now" (ISO 8601), for reproducible runs and tests
+# What a hostile answer can still raise once parsed (a value no check foresaw): it fails
+# that day alone, like a bad answer, instead of the whole run.
+INTERRUPT_WRITING = 1.0  # seconds spent writing finished days after Ctrl-C (the user is waiting)
+ANSWER_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
 
 
 def post_path(day: str, settings: Settings | None = None) -> Path:
@@ -191,6 +196,12 @@ def store_day(
 ) -> tuple[list[Paper], list[str]]:
     """Normalise a fetched day, merge it with what is stored, save it; return papers and warnings."""
     fetched, warnings = papers_from_entries(entries)
+    if entries and not fetched:
+        raise HubDataError(
+            f"none of the {len(entries)} entries the Hub listed is a paper ({warnings[0]}); "
+            "nothing stored; check HF_ENDPOINT, or try again later",
+            day=day,
+        )
     stored = store.day_papers(day)
     absent: dict[str, frozenset[str]] = {}
     for entry in entries:
@@ -266,6 +277,29 @@ class CollectResult:
         return not self.failed
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`collect`; ``result`` holds the days written before it stopped."""
+
+    def __init__(self, result: CollectResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+def _store_answer(
+    store: Store, day: str, future: Future[list[Any]], now: dt.datetime
+) -> tuple[list[Paper], list[str]]:
+    """Store a fetched day; whatever goes wrong with its answer is that day's error alone."""
+    entries = future.result()
+    try:
+        return store_day(store, day, entries, now=now)
+    except ANSWER_ERRORS as error:
+        raise HubDataError(
+            f"the Hub's answer could not be stored ({type(error).__name__}: {str(error)[:100]}); "
+            "nothing stored for this day",
+            day=day,
+        ) from None
+
+
 def collect(
     site: Path,
     days: Iterable[str],
@@ -289,12 +323,13 @@ def collect(
     to_fetch = [day for day in days if refresh or not store.has_day(day)]
     warnings: dict[str, list[str]] = {}
     if to_fetch:
-        with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch") as pool:
-            futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
+        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch")
+        futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
+        try:
             for future in as_completed(futures):
                 day = futures[future]
                 try:
-                    papers, warnings[day] = store_day(store, day, future.result(), now=clock())
+                    papers, warnings[day] = _store_answer(store, day, future, clock())
                 except DailyPapersError as error:
                     result.failed[day] = error
                     if progress:
@@ -302,6 +337,20 @@ def collect(
                     continue
                 if progress:
                     progress(day, DayResult(day, papers))
+        except KeyboardInterrupt:
+            # Ctrl-C: no new request, no wait for those in flight; the days already stored
+            # are written, then the interrupt goes on.
+            hub.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            stop_by = time.monotonic() + INTERRUPT_WRITING
+            for day in sorted(warnings):
+                if time.monotonic() > stop_by:
+                    break  # stored: the next run of these days writes them
+                done = publish_day(site, store, day, settings)
+                done.warnings = warnings[day]
+                result.days.append(done)
+            raise Interrupted(result) from None
+        pool.shutdown()
     # Files are written once every day is stored: a paper listed on several days may have
     # been updated by a later one. Days already stored are re-rendered too, which completes
     # a run that was interrupted between storing and writing.

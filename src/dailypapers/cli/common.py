@@ -19,18 +19,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 def reports_errors(command: F) -> F:
     """Turn library errors into one line on stderr and exit status 1."""
 
+    from dailypapers.cli import interrupt
+
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with interrupt.handled():
+                return command(*args, **kwargs)
         except DailyPapersError as error:
             click.echo(f"Error: {error}", err=True)
             sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted; files already written are complete.", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as stop:
+            interrupt.exit_now(interrupted(stop))
 
     return wrapper  # type: ignore[return-value]
+
+
+def interrupted(stop: KeyboardInterrupt) -> str:
+    """The line for Ctrl-C: what was written before it, and how to complete the rest."""
+    result = getattr(stop, "result", None)  # pipeline.Interrupted: a collect stopped midway
+    written = [done.day for done in result.days if done.papers] if result is not None else []
+    if not written:
+        return "Interrupted; files already written are complete."
+    days = written[0] if len(written) == 1 else f"{len(written)} days, {written[0]} to {written[-1]}"
+    return f"Interrupted; {days} written; run the same command again to complete the others."
 
 
 def parse_day_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -105,9 +117,14 @@ dry_run_option = click.option(
 
 
 def hub_client(settings: Any) -> Any:
+    from dailypapers.http import MB
     from dailypapers.hub import HubClient, RetryPolicy
 
-    return HubClient(retry=RetryPolicy(budget=settings.retry_budget))
+    return HubClient(
+        retry=RetryPolicy(budget=settings.retry_budget),
+        deadline=settings.request_deadline,
+        max_bytes=settings.max_response_mb * MB,
+    )
 
 
 def open_store(site: Path, settings: Any, *, scratch: bool = False) -> Any:

@@ -79,6 +79,7 @@ def run(
     )
     now = utc_now()
     wanted = [day] if day else recent_days(settings.run_days, now.date())
+    hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
     with writing(site, settings, dry_run) as store:
         # Once each, the days that have just settled: their ranking becomes final.
         settling = [d for d in days_to_settle(store, now, settings.settle_days) if d not in wanted]
@@ -87,7 +88,7 @@ def run(
         result = collect(
             site,
             wanted + settling,
-            hub_client(settings),
+            hub,
             store,
             settings,
             concurrency=settings.concurrency,
@@ -142,11 +143,12 @@ def backfill(
         retry_budget=retry_budget,
     )
     wanted = day_range(since, until)
+    hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
     with writing(site, settings, dry_run) as store, progress(len(wanted)) as advance:
         result = collect(
             site,
             wanted,
-            hub_client(settings),
+            hub,
             store,
             settings,
             refresh=refresh,
