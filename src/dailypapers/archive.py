@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.errors import ArchiveDamaged, SiteError
-from dailypapers.models import Organization, Paper, collapse_whitespace, is_safe_id
+from dailypapers.models import Paper, paper_from_original_record
 from dailypapers.store import Store, resolve_db_path
 from dailypapers.write import check_no_links
 
@@ -25,9 +25,6 @@ from dailypapers.write import check_no_links
 # open the archive, and importing them cost 55 ms, more than the search itself.
 
 DATA_GLOB = "daily-*.json"
-_AUTHORS = re.compile(r"·\s*(\d+)\s*authors?")
-# The original scraper glued counters (stars like "2.37k", upvotes) onto organization names.
-_JUNK_COUNTERS = re.compile(r"(?:\d+(?:\.\d+)?k?)+$")
 
 
 @dataclass
@@ -211,7 +208,7 @@ def read_data_file(data: dict[str, Any]) -> tuple[str, list[Paper], str]:
     records = data.get("papers") or []
     if all(isinstance(r, dict) and "id" in r and "hub_order" in r for r in records):
         return day, papers_from_data(data), crawled_at
-    return day, [p for p in map(_paper_from_original, records) if p is not None], crawled_at
+    return day, [p for p in map(paper_from_original_record, records) if p is not None], crawled_at
 
 
 def _utc(value: str) -> str:
@@ -221,31 +218,3 @@ def _utc(value: str) -> str:
     if value.endswith("Z"):
         return value
     return value.split(".")[0] + "Z"
-
-
-def _paper_from_original(record: Any) -> Paper | None:
-    if not isinstance(record, dict):
-        return None
-    paper_id = str(record.get("url") or "").rstrip("/").rsplit("/", 1)[-1]
-    if not is_safe_id(paper_id):
-        return None
-    institution = collapse_whitespace(str(record.get("institution") or ""))
-    authors: tuple[str, ...] = ()
-    organization = None
-    if match := _AUTHORS.match(institution):
-        # Only the count survived the scraper; placeholders keep the "·K authors" line right.
-        authors = tuple(f"Author {n}" for n in range(1, int(match.group(1)) + 1))
-    elif name := _JUNK_COUNTERS.sub("", institution).strip():
-        organization = Organization(name, name)
-    code_link = record.get("code_link") or None
-    is_github = bool(code_link and "github.com/" in code_link)
-    return Paper(
-        id=paper_id,
-        title=collapse_whitespace(str(record.get("title") or paper_id)),
-        summary=str(record.get("abstract") or "").strip(),
-        authors=authors,
-        organization=organization,
-        upvotes=int(record.get("likes") or 0),
-        github_repo=code_link if is_github else None,
-        project_page=code_link if code_link and not is_github else None,
-    )

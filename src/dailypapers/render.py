@@ -22,7 +22,7 @@ import jinja2
 from dailypapers.config import Settings, utc_offset
 from dailypapers.escape import escape_markdown, link_url, repo_name, yaml_safe_json, yaml_scalar
 from dailypapers.latex import latex_text
-from dailypapers.models import Organization, Paper, rank
+from dailypapers.models import Paper, paper_from_record, rank
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
 
@@ -180,25 +180,4 @@ def to_json(data: dict[str, Any]) -> str:
 def papers_from_data(data: dict[str, Any]) -> list[Paper]:
     """The papers of a data file written by :func:`daily_data`, back in the Hub's order."""
     records = sorted(data["papers"], key=lambda record: record["hub_order"])
-    papers = []
-    for record in records:
-        org = record.get("organization")
-        papers.append(
-            Paper(
-                id=record["id"],
-                title=record["title"],
-                summary=record.get("abstract") or "",
-                authors=tuple(record.get("authors") or ()),
-                organization=Organization(org["name"], org.get("fullname") or "") if org else None,
-                upvotes=record.get("upvotes") or 0,
-                num_comments=record.get("num_comments") or 0,
-                github_repo=record.get("github_repo"),
-                github_stars=record.get("github_stars"),
-                project_page=record.get("project_page"),
-                ai_summary=record.get("ai_summary"),
-                ai_keywords=tuple(record.get("ai_keywords") or ()),
-                published_at=record.get("published_at"),
-                submitted_at=record.get("submitted_at"),
-            )
-        )
-    return papers
+    return [paper_from_record(record) for record in records]

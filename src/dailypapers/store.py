@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.errors import ArchiveDamaged, SiteError
-from dailypapers.models import Organization, Paper
+from dailypapers.models import Paper, paper_from_row
 
 DB_ENV = "DAILYPAPERS_DB"
 DEFAULT_DB = Path(".dailypapers") / "papers.db"
@@ -168,28 +168,6 @@ def _index_row(paper: Paper) -> tuple[str, str, str, str, str]:
     org = paper.organization
     organization = " ".join(filter(None, (org.name, org.fullname))) if org else ""
     return (paper.id, paper.title, paper.summary, " ".join(paper.ai_keywords), organization)
-
-
-def paper_from_row(row: sqlite3.Row) -> Paper:
-    org = None
-    if row["org_name"] is not None or row["org_fullname"] is not None:
-        org = Organization(row["org_name"] or "", row["org_fullname"] or "")
-    return Paper(
-        id=row["id"],
-        title=row["title"],
-        summary=row["summary"],
-        authors=tuple(json.loads(row["authors"])),
-        organization=org,
-        upvotes=row["upvotes"],
-        num_comments=row["num_comments"],
-        github_repo=row["github_repo"],
-        github_stars=row["github_stars"],
-        project_page=row["project_page"],
-        ai_summary=row["ai_summary"],
-        ai_keywords=tuple(json.loads(row["ai_keywords"])),
-        published_at=row["published_at"],
-        submitted_at=row["submitted_at"],
-    )
 
 
 def _contains_text(haystack: str | None, needle: str) -> bool:
