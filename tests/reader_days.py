@@ -33,8 +33,8 @@ def entry(
     paper = made["paper"]
     paper.update(id=paper_id, title=title, upvotes=upvotes, ai_keywords=list(keywords))
     made.update(title=title, numComments=comments)
-    if summary is not None:
-        paper["summary"] = made["summary"] = summary
+    # An abstract of its own: the sample's mentions in-context learning, a keyword of the tests.
+    paper["summary"] = made["summary"] = summary or f"We present {title}, with experiments."
     for key, value in (("githubRepo", github), ("githubStars", stars), ("projectPage", project)):
         if value is None:
             paper.pop(key, None)
@@ -53,7 +53,7 @@ def day_entries(day: str) -> list[Any] | None:
     """The replay source: two days of papers, None (no papers) for any other day."""
     if day == "2026-03-06":
         return [
-            SAMPLE,  # 10 upvotes, MHUGLab, code with 9 stars, project page, 1 comment
+            copy.deepcopy(SAMPLE),  # 10 upvotes, MHUGLab, code with 9 stars, project page, 1 comment
             entry("2603.00001", "Scaling Diffusion Transformers", 120, organization=("nvidia", "NVIDIA"),
                   github="https://github.com/nv/dit", stars=12345, comments=7, keywords=("diffusion",)),
             entry("2603.00002", "A Jailbreak Benchmark for Chat Models", 95, organization=None,
@@ -64,11 +64,12 @@ def day_entries(day: str) -> list[Any] | None:
                   github="https://github.com/under_score/star*repo", stars=0),
             entry("2603.00005", "Speech Models at Scale", 50, organization=None),
             entry("2603.00006", "Agents that Browse", 41, organization=("openai", "OpenAI"),
-                  github="javascript:alert(1)", project="http://example.org/a b<c>{{d}}(e)"),
+                  github="javascript:alert(1)"),
             entry("2603.00007", "Few-Shot Segmentation", 30, organization=("kaist", "KAIST"),
                   summary="We study in-context   learning for segmentation.", comments=1),
             entry("2603.00008", "Diffusion-Free Image Editing", 20, organization=("snu", "SNU"),
-                  keywords=("image editing",)),
+                  keywords=("image editing",), github="javascript:alert(1)",
+                  project="https://example.org/edit?q={{x}}&lt;b>(1)|`*_ok_"),
             entry("2603.00009", "Robust Jailbreak Defenses", 12, organization=("MHUGLab", "MHUG"),
                   keywords=("safety",)),
             entry("2603.00010", "Diffusions of Innovation", 5, organization=None),

@@ -433,14 +433,11 @@ class Store:
 
         Filters: listed on a day from ``since`` to ``until``; ``organization`` in the name or
         full name of the paper's organization (any case); at least ``min_upvotes`` (its
-        highest). With an empty query every paper passing the filters matches, most upvoted
-        first. ``limit`` None: no limit.
+        highest). With an empty query every paper passing the filters matches (every paper,
+        without filters), most upvoted first. ``limit`` None: no limit.
         """
         terms = [term.replace('"', '""') for term in query.split()]
-        filtered = any(value is not None for value in (since, until, organization, min_upvotes))
-        if not terms and not filtered:
-            return []
-        conditions: list[str] = []
+        conditions: list[str] = ["1"]
         parameters: list[Any] = []
         if terms:
             conditions.append("papers_fts MATCH ?")
