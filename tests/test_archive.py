@@ -21,10 +21,10 @@ import pytest
 from conftest import DATA, backfill_command, environment, fast_client, load_json, run_backfill
 from dailypapers.archive import import_site, open_store
 from dailypapers.config import Settings
+from dailypapers.dates import labels_of, recent_days
 from dailypapers.errors import SiteError
-from dailypapers.pipeline import collect, data_path, post_path, publish_day, recent_days, run_day
+from dailypapers.pipeline import collect, data_path, post_path, publish_day, run_day
 from dailypapers.store import MIGRATIONS, Store
-from dailypapers.summary import labels_of
 
 
 def site_content(site: Path) -> dict[str, bytes]:

@@ -14,7 +14,8 @@ import pytest
 
 from conftest import SEED_SNAPSHOTS, fast_client, seed_source
 from dailypapers.config import Settings
-from dailypapers.pipeline import data_path, post_path, recent_days, run_day
+from dailypapers.dates import recent_days
+from dailypapers.pipeline import data_path, post_path, run_day
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
 

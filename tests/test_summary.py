@@ -29,8 +29,9 @@ import dailypapers
 from conftest import DATA, environment, fast_client, load_json, run_backfill
 from dailypapers.charts import FIGSIZE, PAPERS_COLOR, UPVOTES_COLOR, DayPoint, daily_chart_svg
 from dailypapers.config import Settings, build_settings
+from dailypapers.dates import day_range, labels_of
 from dailypapers.demo import SCAFFOLD
-from dailypapers.pipeline import CollectResult, collect, day_range
+from dailypapers.pipeline import CollectResult, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
 from dailypapers.summary import (
@@ -39,7 +40,6 @@ from dailypapers.summary import (
     chart_path,
     code_span,
     data_path,
-    labels_of,
     post_path,
     render_summary,
 )

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from conftest import DATA, SHARED_HUB, run_backfill, seed_source
+from dailypapers.dates import week_of
 from dailypapers.replay import ReplayHub
-from dailypapers.stats import week_of
 from sites import built_pages, chirpy_site, jekyll_build
 
 pytestmark = pytest.mark.jekyll

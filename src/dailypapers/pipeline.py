@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -20,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.config import DEFAULT_SETTINGS, Settings
-from dailypapers.errors import ConfigError, DailyPapersError, HubDataError
+from dailypapers.dates import parse_day, timestamp, utc_now
+from dailypapers.errors import DailyPapersError, HubDataError
 from dailypapers.hub import HubClient
 from dailypapers.interests import Interests, select_daily
 from dailypapers.models import (
@@ -33,12 +33,10 @@ from dailypapers.models import (
 )
 from dailypapers.render import daily_data, post_filename, render_daily, to_json
 from dailypapers.settle import is_final
-from dailypapers.stats import Period
 from dailypapers.store import Store
 from dailypapers.summary import publish_summaries
 from dailypapers.write import FileResult, write_file
 
-NOW_ENV = "DAILYPAPERS_NOW"  # a fixed "now" (ISO 8601), for reproducible runs and tests
 # What a hostile answer can still raise once parsed (a value no check foresaw): it fails
 # that day alone, like a bad answer, instead of the whole run.
 INTERRUPT_WRITING = 1.0  # seconds spent writing finished days after Ctrl-C (the user is waiting)
@@ -51,44 +49,6 @@ def post_path(day: str, settings: Settings | None = None) -> Path:
 
 def data_path(day: str) -> Path:
     return Path("_data") / "papers" / f"daily-{day}.json"
-
-
-def parse_day(value: str) -> str:
-    """Validate a YYYY-MM-DD date and return it in that form."""
-    try:
-        day = dt.date.fromisoformat(value) if len(value) == 10 else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise ConfigError(f"{value!r} is not a date in the form YYYY-MM-DD")
-    return day.isoformat()
-
-
-def day_range(since: str, until: str) -> list[str]:
-    start, end = dt.date.fromisoformat(parse_day(since)), dt.date.fromisoformat(parse_day(until))
-    if end < start:
-        raise ConfigError(f"--until {until} is before --since {since}")
-    return Period(f"{since}..{until}", start.isoformat(), end.isoformat()).calendar_days()
-
-
-def recent_days(count: int, today: dt.date) -> list[str]:
-    """The last ``count`` UTC days ending with ``today``, oldest first."""
-    return [(today - dt.timedelta(days=n)).isoformat() for n in reversed(range(count))]
-
-
-def utc_now() -> dt.datetime:
-    fixed = os.environ.get(NOW_ENV)
-    if fixed:
-        try:
-            moment = dt.datetime.fromisoformat(fixed.replace("Z", "+00:00"))
-        except ValueError:
-            raise ConfigError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 time") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return dt.datetime.now(dt.UTC)
-
-
-def timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

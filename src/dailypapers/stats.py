@@ -8,52 +8,13 @@ it; a listing belongs to the period of its date.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from dailypapers.errors import ConfigError
+from dailypapers.dates import Period
 from dailypapers.models import Paper
 from dailypapers.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    label: str  # "2026-02", "2026-W07" or "2026-02-01..2026-02-14"
-    since: str
-    until: str  # inclusive
-
-    def calendar_days(self) -> list[str]:
-        """Every day from ``since`` to ``until``, in order."""
-        start, end = dt.date.fromisoformat(self.since), dt.date.fromisoformat(self.until)
-        return [(start + dt.timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
-
-
-def month_period(month: str) -> Period:
-    if not re.fullmatch(r"\d{4}-\d{2}", month) or not 1 <= int(month[5:]) <= 12:
-        raise ConfigError(f"{month!r} is not a month in the form YYYY-MM")
-    year, number = int(month[:4]), int(month[5:])
-    first = dt.date(year, number, 1)
-    after = dt.date(year + number // 12, number % 12 + 1, 1)
-    return Period(month, first.isoformat(), (after - dt.timedelta(days=1)).isoformat())
-
-
-def week_period(week: str) -> Period:
-    match = re.fullmatch(r"(\d{4})-W(\d{2})", week)
-    try:
-        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1) if match else None
-    except ValueError:
-        monday = None
-    if monday is None:
-        raise ConfigError(f"{week!r} is not an ISO week in the form YYYY-Www")
-    return Period(week, monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
-
-
-def week_of(day: str) -> str:
-    year, week, _ = dt.date.fromisoformat(day).isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 @dataclass(frozen=True, slots=True)

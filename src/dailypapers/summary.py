@@ -29,10 +29,11 @@ from typing import Any
 
 from dailypapers.charts import DayPoint
 from dailypapers.config import DEFAULT_SETTINGS, Settings
+from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.interests import Interests
 from dailypapers.models import collapse_whitespace
 from dailypapers.render import environment, front_matter, post_filename, to_json
-from dailypapers.stats import Period, RankedPaper, Stats, compute_stats, month_period, week_of, week_period
+from dailypapers.stats import RankedPaper, Stats, compute_stats
 from dailypapers.store import Store
 from dailypapers.write import FileResult, site_path, write_file
 
@@ -40,15 +41,6 @@ KINDS = ("weekly", "monthly")
 LIST_TOP = 10  # keywords and organizations listed in every summary
 CHART_DIR = Path("assets") / "img" / "dailypapers"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # chart labels: ASCII, no locale
-
-
-def period_of(kind: str, label: str) -> Period:
-    return week_period(label) if kind == "weekly" else month_period(label)
-
-
-def labels_of(kind: str, days: Iterable[str]) -> list[str]:
-    """The weeks (``2026-W06``) or months (``2026-02``) the given days fall in, in order."""
-    return sorted({week_of(day) if kind == "weekly" else day[:7] for day in days})
 
 
 def data_path(kind: str, label: str) -> Path:

@@ -173,7 +173,8 @@ def stats(
     Paper count, total and average upvotes (each paper once, at its highest observed count),
     top papers, organizations and keywords, and the biggest risers between observations.
     """
-    from dailypapers.stats import Period, compute_stats, month_period, stats_json, week_period
+    from dailypapers.dates import Period, month_period, week_period
+    from dailypapers.stats import compute_stats, stats_json
 
     chosen = [name for name, value in (("--month", month), ("--week", week), ("--since", since)) if value]
     if len(chosen) > 1:

@@ -46,7 +46,7 @@ def interrupted(stop: KeyboardInterrupt) -> str:
 
 
 def parse_day_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from dailypapers.pipeline import parse_day
+    from dailypapers.dates import parse_day
 
     if value is None:
         return None

@@ -64,7 +64,8 @@ def run(
     fetches, once, every stored day that has become settle_days old (default 7) since its
     last fetch: its post and data file then say its ranking is final.
     """
-    from dailypapers.pipeline import collect, recent_days, utc_now
+    from dailypapers.dates import recent_days, utc_now
+    from dailypapers.pipeline import collect
     from dailypapers.settle import days_to_settle
 
     settings = load_settings(
@@ -131,7 +132,8 @@ def backfill(
     rerunning after an interruption completes the job. One failing day does not stop the
     others; the exit status is non-zero if any day failed.
     """
-    from dailypapers.pipeline import collect, day_range
+    from dailypapers.dates import day_range
+    from dailypapers.pipeline import collect
 
     settings = load_settings(
         site,
