@@ -11,17 +11,21 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 import yaml
 from click.testing import CliRunner
+from lxml import etree
 
 from conftest import SEED_SNAPSHOTS, seed_source
 from dailypapers.cli import cli
-from dailypapers.config import SETTINGS, Settings, build_settings
+from dailypapers.config import SETTINGS, Settings, build_settings, load_settings
 from dailypapers.init import INIT_VALUES, WORKFLOW, config_text, init_site
 from dailypapers.replay import ReplayHub
+from sites import chirpy_site
 
 BIN = Path(sys.executable).parent
+INIT_TOML = {name: list(value) if isinstance(value, tuple) else value for name, value in INIT_VALUES.items()}
 
 
 def test_init_writes_settings_workflow_and_a_jekyll_site(tmp_path: Path) -> None:
@@ -172,29 +176,125 @@ def test_workflow_steps_collect_commit_and_push(cloned_site: tuple[Path, Path], 
 
 
 @pytest.mark.jekyll
-def test_init_then_run_builds_with_jekyll(tmp_path: Path, seed_hub: ReplayHub) -> None:
+def test_init_then_run_builds_a_real_site(tmp_path: Path, seed_hub: ReplayHub) -> None:
+    """minima with jekyll-feed and jekyll-seo-tag: every post page has its charset, title,
+    viewport and author, and the feed summarises each post by its description."""
     if shutil.which("jekyll") is None:
         pytest.skip("jekyll is not installed (.ci/run installs Debian's package)")
     site = tmp_path / "blog"
     env = {"HF_ENDPOINT": seed_hub.url, "HF_HUB_DISABLE_TELEMETRY": "1"}
     runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(site)]).exit_code == 0
+    assert runner.invoke(cli, ["init", str(site), "--author", "lim4349"]).exit_code == 0
     for day in sorted(SEED_SNAPSHOTS):
         assert seed_source(day)
         result = runner.invoke(cli, ["run", "--site", str(site), "--date", day], env=env)
         assert result.exit_code == 0, result.output
     built = subprocess.run(
-        ["jekyll", "build", "--source", str(site), "--destination", str(site / "_site"), "--quiet"],
+        ["jekyll", "build", "--source", str(site), "--destination", str(site / "_site")],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert built.returncode == 0, built.stderr
+    assert "Conflict" not in built.stdout + built.stderr
     sources = sorted((site / "_posts").iterdir())
     assert len(sources) > len(SEED_SNAPSHOTS)  # the days, and their weeks and months
-    index = (site / "_site" / "index.html").read_text(encoding="utf-8")
-    assert index.count("<li>") == len(sources)  # every post was built (none dated in the future)
     assert not (site / "_site" / "dailypapers.toml").exists()
+    for source in sources:
+        front = yaml.safe_load(source.read_text(encoding="utf-8").split("---\n")[1])
+        page = site / "_site" / "posts" / front["slug"] / "index.html"
+        tree = lxml.html.fromstring(page.read_bytes())
+        assert tree.xpath("//html/@lang") == ["ko"]
+        assert tree.xpath("//head/meta[1]/@charset") == ["utf-8"]  # first, before any text
+        assert tree.findtext(".//head/title").startswith(front["title"])
+        assert tree.xpath("//meta[@name='viewport']/@content") == ["width=device-width, initial-scale=1"]
+        assert tree.xpath("//meta[@name='author']/@content") == ["lim4349"]
+        [description] = tree.xpath("//meta[@name='description']/@content")
+        assert description.replace("’", "'") == front["description"]  # jekyll-seo-tag smartifies
+        assert tree.xpath("//*[@itemprop='author']//text()")[-1].strip() == "lim4349"
+        assert len(tree.xpath("//article//h1")) == 1  # the post's own heading, not the title twice
+    # The index lists every post (none is dated in the future).
+    index = lxml.html.fromstring((site / "_site" / "index.html").read_bytes())
+    assert len(index.xpath("//ul[@class='post-list']/li")) == len(sources)
+    feed = etree.fromstring((site / "_site" / "feed.xml").read_bytes())
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", atom)
+    assert entries
+    for entry in entries:
+        title, summary = (
+            entry.findtext("a:title", namespaces=atom),
+            entry.findtext("a:summary", namespaces=atom),
+        )
+        assert summary and summary != title and "좋아요 1위: " in summary
+
+
+def test_init_keeps_the_settings_given(tmp_path: Path) -> None:
+    site = tmp_path / "blog"
+    args = ["init", str(site), "--author", "lim4349", "--language", "en", "--timezone", "Europe/Paris"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    text = (site / "dailypapers.toml").read_text()
+    given = {"author": "lim4349", "language": "en", "timezone": "Europe/Paris"}
+    assert tomllib.loads(text) == given | INIT_TOML
+    assert load_settings(site, environ={}) == Settings(
+        author="lim4349", language="en", timezone="Europe/Paris"
+    )
+    config = yaml.safe_load((site / "_config.yml").read_text())
+    assert (config["lang"], config["timezone"], config["author"]) == ("en", "Europe/Paris", "lim4349")
+    # Given again, a setting is changed in the existing file, comments and all kept.
+    (site / "dailypapers.toml").write_text(text + "\n[daily]\ntop = 5\n")
+    again = CliRunner().invoke(cli, ["init", str(site), "--author", "someone else"])
+    assert "updated  dailypapers.toml" in again.output
+    assert tomllib.loads((site / "dailypapers.toml").read_text()) == {
+        **given,
+        "author": "someone else",
+        **INIT_TOML,
+        "daily": {"top": 5},
+    }
+    assert (site / "dailypapers.toml").read_text().count("# ") == text.count("# ")
+    bad = CliRunner().invoke(cli, ["init", str(site), "--timezone", "Mars/Base"])
+    assert bad.exit_code == 2 and "--timezone" in bad.output
+
+
+@pytest.mark.parametrize(("lang", "language"), [("ko-KR", "ko"), ("en", "en"), ("fr", None)])
+def test_init_on_a_chirpy_site_changes_nothing_of_the_theme(
+    tmp_path: Path, lang: str, language: str | None
+) -> None:
+    site = chirpy_site(tmp_path / "blog")
+    config = (site / "_config.yml").read_text().replace("lang: en", f"lang: {lang}")
+    (site / "_config.yml").write_text(config)
+    before = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    result = CliRunner().invoke(cli, ["init", str(site)])
+    assert result.exit_code == 0, result.output
+    after = {path: path.read_bytes() for path in site.rglob("*") if path.is_file()}
+    assert {path: after[path] for path in before} == before
+    assert sorted(str(path.relative_to(site)) for path in set(after) - set(before)) == [
+        ".github/workflows/dailypapers.yml",
+        ".gitignore",
+        "dailypapers.toml",
+    ]
+    settings = tomllib.loads((site / "dailypapers.toml").read_text())
+    expected = {"timezone": "Asia/Seoul"} | ({"language": language} if language else {})
+    assert settings == expected | INIT_TOML
+    if language:
+        assert f'language = "{language}", to fit the site\'s _config.yml' in result.output
+
+
+def test_an_unsaved_option_is_pointed_out(tmp_path: Path, seed_hub: ReplayHub) -> None:
+    site = tmp_path / "blog"
+    env = {"HF_ENDPOINT": seed_hub.url, "HF_HUB_DISABLE_TELEMETRY": "1"}
+    assert CliRunner().invoke(cli, ["init", str(site)]).exit_code == 0
+    args = ["run", "--site", str(site), "--date", "2026-02-05", "--author", "lim4349", "--top", "10"]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Note:")]
+    assert notes == [
+        "Note: --author lim4349 is not in dailypapers.toml, so the scheduled run will not use it; keep it "
+        f'with `dailypapers init {site} --author lim4349` or `author = "lim4349"` in dailypapers.toml.'
+    ]  # --top 10 is the default: the scheduled run writes the same
+    assert CliRunner().invoke(cli, ["init", str(site), "--author", "lim4349"]).exit_code == 0
+    again = CliRunner().invoke(cli, args, env=env)
+    assert again.exit_code == 0 and "Note:" not in again.stderr
 
 
 def test_demo_writes_a_site_and_a_second_run_changes_nothing(tmp_path: Path) -> None:

@@ -26,13 +26,14 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import yaml
 from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source
 from dailypapers import render
 from dailypapers.config import LANGUAGES, Settings
-from dailypapers.demo import SCAFFOLD
+from dailypapers.jekyll import new_site_files
 from dailypapers.models import Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.summary import code_span
 from fidelity import (
@@ -141,9 +142,15 @@ class Site:
 
 def scaffold(root: Path) -> Site:
     site = Site(root)
-    for relative, content in SCAFFOLD.items():
+    for relative, content in new_site_files().items():
         site.write(relative, content)
-    site.write("_config.yml", SCAFFOLD["_config.yml"] + CONFIG)
+    # The new site's settings, but for URLs: several posts here share a date and a title.
+    config = {
+        **yaml.safe_load(new_site_files()["_config.yml"]),
+        **yaml.safe_load(CONFIG),
+        "permalink": "date",
+    }
+    site.write("_config.yml", yaml.safe_dump(config, allow_unicode=True))
     for relative, content in LAYOUTS.items():
         site.write(relative, content)
     return site

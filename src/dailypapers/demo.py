@@ -9,49 +9,13 @@ from pathlib import Path
 from dailypapers.archive import open_store
 from dailypapers.config import Settings
 from dailypapers.hub import HubClient
+from dailypapers.jekyll import new_site_files
 from dailypapers.pipeline import CollectResult, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.write import dry_run as write_dry_run
 from dailypapers.write import write_file
 
 SAMPLE_DAYS = resources.files("dailypapers") / "sample_days"
-
-_CONFIG = """\
-# A minimal Jekyll site made by dailypapers. Build it with `jekyll build` or `jekyll serve`.
-title: Hugging Face Daily Papers
-markdown: kramdown
-future: true
-"""
-
-_LAYOUT = """\
-<!DOCTYPE html>
-<html lang="ko">
-<head><meta charset="utf-8"><title>{{ page.title | default: site.title }}</title></head>
-<body>
-<main>
-{{ content }}
-</main>
-</body>
-</html>
-"""
-
-_INDEX = """\
----
-layout: default
-title: Hugging Face Daily Papers
----
-<h1>{{ site.title }}</h1>
-<ul>
-{% for post in site.posts %}  <li><a href="{{ post.url | relative_url }}">{{ post.title }}</a></li>
-{% endfor %}</ul>
-"""
-
-SCAFFOLD = {
-    "_config.yml": _CONFIG,
-    "_layouts/default.html": _LAYOUT,
-    "_layouts/post.html": "---\nlayout: default\n---\n{{ content }}\n",
-    "index.html": _INDEX,
-}
 
 
 def sample_days() -> list[str]:
@@ -69,8 +33,8 @@ def run_demo(site: Path, *, author: str | None = None, dry_run: bool = False) ->
             stack.enter_context(write_dry_run())
         else:
             site.mkdir(parents=True, exist_ok=True)
-        for relative, content in SCAFFOLD.items():
-            if not (site / relative).exists():  # never overwrite a file the user may have edited
+        if not (site / "_config.yml").exists():  # never touch a site the user already has
+            for relative, content in new_site_files(author=author).items():
                 write_file(site, relative, content)
         return _collect_samples(site, author, dry_run)
 

@@ -7,12 +7,25 @@ directory is not a Jekyll site yet, a minimal one. An existing file is never ove
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dailypapers.config import CONFIG_FILE, DEFAULT_SETTINGS, FIELD, SETTINGS, Setting
-from dailypapers.demo import SCAFFOLD
+from dailypapers.config import (
+    BY_NAME,
+    CONFIG_FILE,
+    DEFAULT_SETTINGS,
+    FIELD,
+    LANGUAGES,
+    SETTINGS,
+    Setting,
+    build_settings,
+)
+from dailypapers.errors import ConfigError
+from dailypapers.jekyll import JEKYLL_CONFIG, new_site_files, read_site_config, site_language
 from dailypapers.lock import LOCK_FILE
 from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, is_dry_run, write_file
@@ -21,7 +34,7 @@ WORKFLOW = Path(".github") / "workflows" / "dailypapers.yml"
 DEFAULT_PACKAGE = "dailypapers"
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
     if value is None:
         return '""'
     if isinstance(value, bool):
@@ -29,7 +42,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, tuple | list):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
 
@@ -48,9 +61,10 @@ def _default(setting: Setting) -> Any:
 INIT_VALUES: dict[str, Any] = {"links": ("code", "project", "comments")}
 
 
-def config_text() -> str:
-    """``dailypapers.toml`` with every setting commented out at its default value, but those
-    of :data:`INIT_VALUES`, set."""
+def config_text(chosen: Mapping[str, Any] | None = None) -> str:
+    """``dailypapers.toml``: the ``chosen`` settings (dotted name -> value) and those of
+    :data:`INIT_VALUES` set, every other one commented out at its default value."""
+    chosen = {**INIT_VALUES, **(chosen or {})}
     lines = [
         "# dailypapers settings. Uncomment a line (and its [section]) to change it.",
         "# A command-line option wins over an environment variable (shown for each setting),",
@@ -62,14 +76,32 @@ def config_text() -> str:
         head, _, key = setting.name.rpartition(".")
         if head != section:
             section = head
-            lines += ["", f"# [{section}]"]
-        if setting.name in INIT_VALUES:
-            assert not head, "a setting turned on by init must be top-level (its section is commented out)"
-            value = f"{key} = {_toml_value(INIT_VALUES[setting.name])}"
-            default = f"# default: {key} = {_toml_value(_default(setting))}"
-            lines += ["", f"# {setting.help} (${setting.env})", default, value]
-            continue
-        lines += ["", f"# {setting.help} (${setting.env})", f"# {key} = {_toml_value(_default(setting))}"]
+            used = any(name.startswith(f"{section}.") for name in chosen)
+            lines += ["", f"[{section}]" if used else f"# [{section}]"]
+        lines += ["", f"# {setting.help} (${setting.env})"]
+        if setting.name in chosen:
+            if setting.name in INIT_VALUES:
+                lines.append(f"# default: {key} = {toml_value(_default(setting))}")
+            lines.append(f"{key} = {toml_value(chosen[setting.name])}")
+        else:
+            lines.append(f"# {key} = {toml_value(_default(setting))}")
+    return "\n".join(lines) + "\n"
+
+
+def set_top_level(text: str, values: Mapping[str, Any]) -> str:
+    """``text`` (a ``dailypapers.toml``) with the top-level ``values`` set: an existing or
+    commented-out line of the key is replaced in place, comments and the rest kept."""
+    lines = text.splitlines()
+    first_section = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    for key, value in values.items():
+        line = f"{key} = {toml_value(value)}"
+        set_at = [i for i in range(first_section) if re.match(rf"\s*{key}\s*=", lines[i])]
+        commented = [i for i in range(first_section) if re.match(rf"\s*#\s*{key}\s*=", lines[i])]
+        if set_at or commented:
+            lines[(set_at or commented)[0]] = line
+        else:
+            lines.insert(first_section, line)
+            first_section += 1
     return "\n".join(lines) + "\n"
 
 
@@ -85,22 +117,65 @@ class InitResult:
     files: list[FileResult] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # files that existed and were left alone
     made_jekyll_site: bool = False
+    notes: list[str] = field(default_factory=list)  # one line each, for the user
 
 
-def init_site(site: Path, *, package: str = DEFAULT_PACKAGE, ignore_db: bool = False) -> InitResult:
-    """Set up ``site`` (created if missing) for dailypapers; nothing existing is overwritten.
+def fitting_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings that fit an existing site's ``_config.yml``: its ``lang`` and ``timezone``."""
+    fitted: dict[str, Any] = {}
+    language = site_language(dict(config), LANGUAGES)
+    if language:
+        fitted["language"] = language
+    with contextlib.suppress(ValueError):  # a zone Python does not know: leave the default
+        fitted["timezone"] = BY_NAME["timezone"].check(config.get("timezone"))
+    return fitted
 
-    Inside :func:`dailypapers.write.dry_run`, nothing is written (not even the directory).
+
+def init_site(
+    site: Path,
+    *,
+    package: str = DEFAULT_PACKAGE,
+    ignore_db: bool = False,
+    chosen: Mapping[str, Any] | None = None,
+) -> InitResult:
+    """Set up ``site`` (created if missing) for dailypapers; nothing existing is overwritten,
+    but for the ``chosen`` settings (dotted name -> checked value, e.g. from ``--author``),
+    which are set in an existing ``dailypapers.toml`` too.
+
+    On an existing site, ``dailypapers.toml`` is made to fit its ``_config.yml`` (language
+    from ``lang``, ``timezone``). Inside :func:`dailypapers.write.dry_run`, nothing is
+    written (not even the directory).
     """
     if not is_dry_run():
         site.mkdir(parents=True, exist_ok=True)
     result = InitResult()
-    wanted: dict[str, str] = {CONFIG_FILE: config_text(), str(WORKFLOW): workflow_text(package)}
-    if not (site / "_config.yml").exists():
+    given = dict(chosen or {})
+    values = dict(given)
+    try:
+        site_config = read_site_config(site)
+    except ConfigError as error:
+        result.notes.append(f"{error}: settings not fitted to it")
+        site_config = {}
+    wanted: dict[str, str] = {str(WORKFLOW): workflow_text(package)}
+    toml = site / CONFIG_FILE
+    if toml.exists():
+        if given:
+            old = toml.read_text(encoding="utf-8-sig")
+            result.files.append(write_file(site, CONFIG_FILE, set_top_level(old, given)))
+        else:
+            result.kept.append(Path(CONFIG_FILE))
+    else:
+        for name, value in fitting_settings(site_config or {}).items():
+            if name not in values:
+                values[name] = value
+                result.notes.append(f"{name} = {toml_value(value)}, to fit the site's {JEKYLL_CONFIG}")
+        wanted[CONFIG_FILE] = config_text(values)
+    if site_config is None:
         result.made_jekyll_site = True
-        wanted.update(SCAFFOLD)
-        # Keep the settings file out of the published site.
-        wanted["_config.yml"] = SCAFFOLD["_config.yml"] + f"exclude: [{CONFIG_FILE}]\n"
+        settings = build_settings(values)
+        wanted.update(
+            new_site_files(language=settings.language, timezone=settings.timezone, author=settings.author)
+        )
     for relative, content in wanted.items():
         if (site / relative).exists():
             result.kept.append(Path(relative))

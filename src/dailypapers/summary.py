@@ -151,7 +151,8 @@ def render_summary(
         links=settings.links,
         keywords=stats.keywords[:LIST_TOP],
         organizations=stats.organizations[:LIST_TOP],
-        chart_url="/" + chart_path(summary.kind, summary.label).as_posix(),
+        # Liquid's relative_url puts the site's baseurl before the path when it has one.
+        chart_url="{{ '/" + chart_path(summary.kind, summary.label).as_posix() + "' | relative_url }}",
         label=summary.label,
     )
 

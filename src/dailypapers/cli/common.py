@@ -92,7 +92,47 @@ def load_settings(site: Path, **options: Any) -> Any:
     if options.get("db") is not None:
         options["db"] = options["db"].absolute()  # an option's path is relative to here
     flags = {OPTION_SETTINGS.get(name, name): value for name, value in options.items()}
-    return config.load_settings(site, flags)
+    settings = config.load_settings(site, flags)
+    for line in unsaved_settings(site, flags):
+        note(line)
+    return settings
+
+
+# Settings that change what is written, that a writing command takes as an option; the
+# ones `init` takes too are kept with it.
+WRITTEN_SETTINGS = ("author", "language", "daily.top")
+INIT_OPTIONS = ("author", "language", "timezone")
+
+
+def unsaved_settings(site: Path, flags: dict[str, Any]) -> list[str]:
+    """One line for each option given here that the site's file does not keep: the
+    scheduled run (which reads the file) would write otherwise."""
+    import shlex
+
+    from dailypapers import config
+    from dailypapers.init import toml_value
+
+    given = {name: flags[name] for name in WRITTEN_SETTINGS if flags.get(name) is not None}
+    if not given:
+        return []
+    saved = config.load_settings(site, {}, environ={})
+    lines = []
+    for name, value in given.items():
+        field = config.FIELD.get(name, name)
+        current = saved.daily.top if name == "daily.top" else getattr(saved, field)
+        if current == value:
+            continue
+        option = "--" + {"daily.top": "top"}.get(name, name)
+        section, _, key = name.rpartition(".")
+        entry = f"[{section}] {key} = {toml_value(value)}" if section else f"{key} = {toml_value(value)}"
+        where = "" if site == Path(".") else f" {shlex.quote(str(site))}"
+        command = f"dailypapers init{where} {option} {shlex.quote(str(value))}"
+        keep = f"`{command}` or " if name in INIT_OPTIONS else ""
+        lines.append(
+            f"Note: {option} {shlex.quote(str(value))} is not in {config.CONFIG_FILE}, so the scheduled "
+            f"run will not use it; keep it with {keep}`{entry}` in {config.CONFIG_FILE}."
+        )
+    return lines
 
 
 db_option = click.option(

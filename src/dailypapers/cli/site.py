@@ -13,6 +13,7 @@ from dailypapers.cli.common import (
     author_option,
     db_option,
     dry_run_option,
+    language_option,
     report_day,
     reports_errors,
     show_file,
@@ -58,24 +59,47 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
     help="What the workflow installs with pip (a version, a git URL, a path).",
 )
 @click.option("--ignore-db", is_flag=True, help="Add the archive to .gitignore instead of committing it.")
+@author_option
+@language_option
+@click.option("--timezone", help="Time zone of the posts' `date:` lines (setting timezone, Asia/Seoul).")
 @dry_run_option
 @reports_errors
-def init(site: Path, package: str, ignore_db: bool, dry_run: bool) -> None:
+def init(
+    site: Path,
+    package: str,
+    ignore_db: bool,
+    author: str | None,
+    language: str | None,
+    timezone: str | None,
+    dry_run: bool,
+) -> None:
     """Set up SITE (default: here) for dailypapers: settings file and daily GitHub workflow.
 
-    Writes dailypapers.toml with every setting commented out, .github/workflows/dailypapers.yml
-    (runs at 00:15 and 14:00 UTC and on demand, commits and pushes what changed) and, if SITE
-    is not a Jekyll site yet, a minimal one. Existing files are never overwritten.
+    Writes dailypapers.toml (--author, --language and --timezone set in it, every other
+    setting commented out), .github/workflows/dailypapers.yml (runs at 00:15 and 14:00 UTC
+    and on demand, commits and pushes what changed) and, if SITE is not a Jekyll site yet,
+    a new one (minima theme, feed, SEO tags). Existing files are never overwritten; the
+    settings given are set in an existing dailypapers.toml.
     """
+    from dailypapers.config import BY_NAME
     from dailypapers.init import init_site
     from dailypapers.write import dry_run as dry_run_mode
 
+    chosen = {}
+    for name, value in (("author", author), ("language", language), ("timezone", timezone)):
+        if value is not None:
+            try:
+                chosen[name] = BY_NAME[name].check(value)
+            except ValueError as error:
+                raise click.BadParameter(str(error), param_hint=f"--{name}") from None
     with dry_run_mode() if dry_run else contextlib.nullcontext():
-        result = init_site(site, package=package, ignore_db=ignore_db)
+        result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen)
     for file in result.files:
         show_file(file)
     for path in result.kept:
         click.echo(f"     kept  {path} (exists)")
+    for line in result.notes:
+        click.echo(f"     note  {line}")
     if not dry_run:
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
 

@@ -1,0 +1,139 @@
+"""What dailypapers knows of Jekyll sites: the files of a new one, and reading ``_config.yml``.
+
+A new site is what ``jekyll new`` makes and GitHub Pages builds without a plugin of its
+own: the ``minima`` theme with ``jekyll-feed`` and ``jekyll-seo-tag``. Its layouts give
+every page ``<meta charset="utf-8">``, a ``<title>``, a viewport and SEO tags, and the feed
+lists every post with its ``description:`` as summary.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dailypapers.config import CONFIG_FILE
+from dailypapers.errors import ConfigError
+
+JEKYLL_CONFIG = "_config.yml"
+
+SITE_DESCRIPTIONS = {
+    "ko": "Hugging Face Daily Papers의 논문을 매일 좋아요 순으로 정리합니다.",
+    "en": "The Hugging Face Daily Papers, ranked by upvotes, every day.",
+    "ja": "Hugging Face Daily Papers の論文を毎日いいね順にまとめます。",
+    "zh": "每天按点赞数整理 Hugging Face Daily Papers 的论文。",
+}
+
+# Jekyll's YAML reader (Psych) takes JSON scalars; json.dumps quotes any text safely.
+_CONFIG = """\
+# A Jekyll site made by `dailypapers init`: the minima theme with jekyll-feed and
+# jekyll-seo-tag, as `jekyll new` makes and GitHub Pages builds. Build it with
+# `jekyll build` or `jekyll serve`.
+title: {title}
+description: {description}
+lang: {lang}
+timezone: {timezone}
+{author}baseurl: ""  # the site's path under its host, e.g. "/blog" for user.github.io/blog
+url: ""  # e.g. "https://user.github.io", for absolute links in the feed and SEO tags
+# The original blog's URLs: /posts/daily-papers-2026-02-05/ (every post has its slug).
+permalink: /posts/:title/
+defaults:
+  - scope: {{path: "", type: posts}}
+    values: {{layout: post}}
+theme: minima
+plugins:
+  - jekyll-feed
+  - jekyll-seo-tag
+# Posts are dated 09:15 in the site's time zone: show them even if built a little earlier.
+future: true
+exclude: [{config_file}]
+"""
+
+_INDEX = """\
+---
+layout: home
+---
+"""
+
+# minima's post layout, with one change: a post whose content starts with its own <h1>
+# (every dailypapers post does) does not get a second one from the layout.
+_POST_LAYOUT = """\
+---
+layout: default
+---
+<article class="post h-entry" itemscope itemtype="http://schema.org/BlogPosting">
+
+  <header class="post-header">
+    {%- assign opening = content | strip | slice: 0, 3 -%}
+    {%- unless opening == "<h1" %}
+    <h1 class="post-title p-name" itemprop="name headline">{{ page.title | escape }}</h1>
+    {%- endunless %}
+    <p class="post-meta">
+      <time class="dt-published" datetime="{{ page.date | date_to_xmlschema }}" itemprop="datePublished">
+        {%- assign date_format = site.minima.date_format | default: "%b %-d, %Y" -%}
+        {{ page.date | date: date_format }}
+      </time>
+      {%- if page.author -%}
+        • <span itemprop="author" itemscope itemtype="http://schema.org/Person">
+          <span class="p-author h-card" itemprop="name">{{ page.author }}</span></span>
+      {%- endif -%}</p>
+  </header>
+
+  <div class="post-content e-content" itemprop="articleBody">
+    {{ content }}
+  </div>
+
+  <a class="u-url" href="{{ page.url | relative_url }}" hidden></a>
+</article>
+"""
+
+
+def new_site_files(
+    *, language: str = "ko", timezone: str = "Asia/Seoul", author: str | None = None
+) -> dict[str, str]:
+    """The files of a new Jekyll site (relative path -> content) for posts in ``language``."""
+    config = _CONFIG.format(
+        title=json.dumps("Hugging Face Daily Papers"),
+        description=json.dumps(SITE_DESCRIPTIONS[language], ensure_ascii=False),
+        lang=language,
+        timezone=json.dumps(timezone),
+        author=f"author: {json.dumps(author, ensure_ascii=False)}\n" if author else "",
+        config_file=CONFIG_FILE,
+    )
+    return {JEKYLL_CONFIG: config, "index.md": _INDEX, "_layouts/post.html": _POST_LAYOUT}
+
+
+def read_site_config(site: Path) -> dict[str, Any] | None:
+    """The site's ``_config.yml`` as a mapping; None when there is none.
+
+    Raises :class:`ConfigError` when it cannot be read or is not a YAML mapping.
+    """
+    path = site / JEKYLL_CONFIG
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ConfigError(f"{path} is not valid YAML{where}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} is not a YAML mapping of settings")
+    return data
+
+
+def site_language(config: dict[str, Any], languages: tuple[str, ...]) -> str | None:
+    """The posts' language that fits the site's ``lang`` (``ko-KR`` -> ``ko``), if supported."""
+    lang = config.get("lang")
+    if not isinstance(lang, str):
+        return None
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    return code if code in languages else None
