@@ -236,9 +236,8 @@ def test_init_keeps_the_settings_given(tmp_path: Path) -> None:
     text = (site / "dailypapers.toml").read_text()
     given = {"author": "lim4349", "language": "en", "timezone": "Europe/Paris"}
     assert tomllib.loads(text) == given | INIT_TOML
-    assert load_settings(site, environ={}) == Settings(
-        author="lim4349", language="en", timezone="Europe/Paris"
-    )
+    loaded = load_settings(site, environ={})
+    assert (loaded.author, loaded.language, loaded.timezone) == ("lim4349", "en", "Europe/Paris")
     config = yaml.safe_load((site / "_config.yml").read_text())
     assert (config["lang"], config["timezone"], config["author"]) == ("en", "Europe/Paris", "lim4349")
     # Given again, a setting is changed in the existing file, comments and all kept.
