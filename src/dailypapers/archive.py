@@ -160,6 +160,8 @@ def complete_from_data_files(
             day, merged, observed=papers, observed_at=crawled_at, content_hash=content_hash(day, merged)
         )
         completed.append(day)
+    if completed:
+        restore_empty_days(site, store)
     if completed and say:
         if sizes:
             say(
@@ -190,9 +192,37 @@ def import_site(site: Path, store: Store) -> ImportResult:
         )
         result.days.append(day)
         result.papers += len(papers)
+    restore_empty_days(site, store)
     if not result.days and result.skipped:
         raise SiteError(f"no data file of {site} could be imported: {next(iter(result.skipped.values()))}")
     return result
+
+
+SUMMARY_GLOBS = ("weekly-*.json", "monthly-*.json")
+
+
+def restore_empty_days(site: Path, store: Store) -> int:
+    """Mark as empty the days that the site's weekly and monthly data files list as ``empty``
+    (asked for once over, no papers): no daily data file remembers them. Returns how many."""
+    from dailypapers.pipeline import data_path
+
+    directory = site / data_path("x").parent
+    empty: set[str] = set()
+    for path in sorted(p for pattern in SUMMARY_GLOBS for p in directory.glob(pattern)):
+        try:
+            days = json.loads(path.read_text(encoding="utf-8")).get("days") or []
+            empty.update(str(d["date"]) for d in days if isinstance(d, dict) and d.get("status") == "empty")
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            continue  # a summary is rewritten from the archive anyway
+    marked = 0
+    for day in sorted(empty):
+        try:
+            date = dt.date.fromisoformat(day if len(day) == 10 else "")
+        except ValueError:
+            continue
+        store.mark_empty(day, f"{date + dt.timedelta(days=1)}T00:00:00Z")
+        marked += 1
+    return marked
 
 
 def read_data_file(data: dict[str, Any]) -> tuple[str, list[Paper], str]:

@@ -178,6 +178,10 @@ def store_day(
             observed_at=timestamp(now),
             content_hash=content_hash(day, papers),
         )
+    elif dt.date.fromisoformat(day) < now.astimezone(dt.UTC).date():
+        # Over and empty: a summary shows it as a day without papers, not one never collected.
+        # A day still running may yet get papers, so it stays unknown.
+        store.mark_empty(day, timestamp(now))
     return papers, warnings + field_warnings + merge_warnings
 
 
@@ -324,5 +328,5 @@ def collect(
             progress(day, done)
     result.days.sort(key=lambda done: done.day)
     # Last, once the days are written: the weeks and months of the days asked for.
-    result.summaries = publish_summaries(site, store, days, settings)
+    result.summaries = publish_summaries(site, store, days, settings, today=clock().date())
     return result

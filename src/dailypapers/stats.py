@@ -22,6 +22,12 @@ class RankedPaper:
     paper: Paper
     upvotes: int  # the highest observed on its listings in the period
     first_day: str
+    first_position: int = 0  # its place in the Hub's list on first_day
+
+    @property
+    def order(self) -> tuple[int, str, int]:
+        """The ranking key: upvotes descending, then the Hub's order on the first listing."""
+        return (-self.upvotes, self.first_day, self.first_position)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +66,8 @@ class Stats:
 def compute_stats(store: Store, period: Period) -> Stats:
     days = store.listed_day_count(period.since, period.until)
     papers = [
-        RankedPaper(paper, best, first_day)
-        for paper, best, first_day in store.listed_papers(period.since, period.until)
+        RankedPaper(paper, best, first_day, position)
+        for paper, best, first_day, position in store.listed_papers(period.since, period.until)
     ]
     stats = Stats(period, days, papers)
 
@@ -79,18 +85,19 @@ def compute_stats(store: Store, period: Period) -> Stats:
         key=lambda item: (-item[1], -item[2], item[0]),
     )
     stats.keywords = sorted(keywords.items(), key=lambda item: (-item[1], item[0]))
-    stats.risers = _risers(store, papers)
+    stats.risers = _risers(store, papers, period)
     return stats
 
 
-def _risers(store: Store, papers: list[RankedPaper]) -> list[Riser]:
-    """Papers whose upvotes grew between their first and last observation, most growth first."""
-    by_id = {ranked.paper.id: ranked.paper for ranked in papers}
+def _risers(store: Store, papers: list[RankedPaper], period: Period) -> list[Riser]:
+    """Papers whose upvotes grew between their first and last observation of a listing in the
+    period (an observation of a listing outside it does not count), most growth first."""
+    by_id = {ranked.paper.id: ranked for ranked in papers}
     if not by_id:
         return []
-    changes = store.upvote_changes(list(by_id))
-    risers = [Riser(by_id[paper_id], first, last) for paper_id, first, last in changes if last > first]
-    return sorted(risers, key=lambda r: (-r.growth, r.paper.id))
+    changes = store.upvote_changes(list(by_id), period.since, period.until)
+    risers = [Riser(by_id[paper_id].paper, first, last) for paper_id, first, last in changes if last > first]
+    return sorted(risers, key=lambda r: (-r.growth, *by_id[r.paper.id].order[1:]))
 
 
 def stats_json(stats: Stats, top: int = 10) -> dict[str, Any]:

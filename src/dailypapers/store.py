@@ -13,6 +13,8 @@ Tables:
 - ``listings``: which papers a day lists, in the Hub's order, with their upvotes as of
   that day's latest fetch (a paper listed on two days keeps each day's figure);
 - ``observations``: upvotes and comments of a paper each time a day listing it was fetched;
+- ``empty_days``: days the Hub was asked for once they were over and listed no paper (so a
+  summary tells a day with no papers from a day never collected);
 - ``papers_fts``: full-text index (FTS5) over title, summary, keywords, organization.
 """
 
@@ -92,6 +94,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE days ADD COLUMN fetched_at TEXT;
     UPDATE days SET fetched_at = crawled_at
+    """,
+    # 4: days asked for after they ended that listed no paper, with the time of the first check.
+    """
+    CREATE TABLE empty_days (day TEXT PRIMARY KEY, checked_at TEXT NOT NULL)
     """,
 )
 
@@ -289,6 +295,23 @@ class Store:
         )
         return [paper_from_row(row) for row in rows]
 
+    def mark_empty(self, day: str, checked_at: str) -> None:
+        """Record that ``day``, over by ``checked_at``, listed no paper on the Hub.
+
+        The first check is kept: asking again changes nothing (a committed archive stays as it is).
+        """
+        if self._db.execute("SELECT 1 FROM empty_days WHERE day = ?", (day,)).fetchone() is None:
+            with self.transaction() as db:
+                db.execute("INSERT OR IGNORE INTO empty_days VALUES (?, ?)", (day, checked_at))
+
+    def collected_days(self, since: str, until: str) -> tuple[set[str], set[str]]:
+        """Of the days from ``since`` to ``until``: those with papers, and those known empty."""
+        bounds = (since, until)
+        query = "SELECT DISTINCT day FROM {} WHERE day BETWEEN ? AND ?"
+        listed = {row[0] for row in self._db.execute(query.format("listings"), bounds)}
+        empty = {row[0] for row in self._db.execute(query.format("empty_days"), bounds)}
+        return listed, empty - listed
+
     def crawled_at(self, day: str) -> str | None:
         row = self._db.execute("SELECT crawled_at FROM days WHERE day = ?", (day,)).fetchone()
         return row[0] if row else None
@@ -482,37 +505,46 @@ class Store:
         ).fetchone()
         return int(row[0])
 
-    def listed_papers(self, since: str, until: str) -> list[tuple[Paper, int, str]]:
+    def listed_papers(self, since: str, until: str) -> list[tuple[Paper, int, str, int]]:
         """Each paper listed from ``since`` to ``until``: (paper, its best listed upvotes, its
-        first day there), best first, then by first day and id."""
+        first day there, its place in the Hub's list that day), in the one order of every
+        ranking: upvotes descending, then the Hub's order on the first listing (day, place)."""
         rows = self._db.execute(
             """
-            SELECT p.*, MIN(l.day) AS first_day, MAX(l.upvotes) AS best
-            FROM listings l JOIN papers p ON p.id = l.paper_id
-            WHERE l.day BETWEEN ? AND ?
-            GROUP BY p.id
-            ORDER BY best DESC, first_day, p.id
+            WITH inside AS (SELECT * FROM listings WHERE day BETWEEN ? AND ?),
+            firsts AS (
+                SELECT paper_id, MIN(day) AS first_day, MAX(upvotes) AS best FROM inside GROUP BY paper_id
+            )
+            SELECT p.*, f.first_day, f.best, i.position AS first_position
+            FROM firsts f
+            JOIN inside i ON i.paper_id = f.paper_id AND i.day = f.first_day
+            JOIN papers p ON p.id = f.paper_id
+            ORDER BY f.best DESC, f.first_day, i.position
             """,
             (since, until),
         ).fetchall()
-        return [(paper_from_row(row), row["best"], row["first_day"]) for row in rows]
+        return [(paper_from_row(row), row["best"], row["first_day"], row["first_position"]) for row in rows]
 
-    def upvote_changes(self, paper_ids: Sequence[str]) -> list[tuple[str, int, int]]:
-        """(id, first upvotes, last upvotes) of the papers among ``paper_ids`` observed more than once."""
+    def upvote_changes(self, paper_ids: Sequence[str], since: str, until: str) -> list[tuple[str, int, int]]:
+        """(id, first upvotes, last upvotes) of the papers among ``paper_ids`` observed more than
+        once on their listings from ``since`` to ``until`` (observations of other days' listings
+        do not count)."""
         if not paper_ids:
             return []
         marks = ",".join("?" * len(paper_ids))
+        inside = "f.paper_id = o.paper_id AND f.day BETWEEN ? AND ?"
+        bounds = (since, until)
         rows = self._db.execute(
             f"""
             SELECT paper_id,
-                   (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
+                   (SELECT upvotes FROM observations f WHERE {inside}
                     ORDER BY observed_at, upvotes LIMIT 1) AS first,
-                   (SELECT upvotes FROM observations f WHERE f.paper_id = o.paper_id
+                   (SELECT upvotes FROM observations f WHERE {inside}
                     ORDER BY observed_at DESC, upvotes DESC LIMIT 1) AS last
-            FROM observations o WHERE paper_id IN ({marks})
+            FROM observations o WHERE paper_id IN ({marks}) AND day BETWEEN ? AND ?
             GROUP BY paper_id HAVING COUNT(*) > 1
             """,
-            list(paper_ids),
+            [*bounds, *bounds, *paper_ids, *bounds],
         ).fetchall()
         return [(row[0], row[1], row[2]) for row in rows]
 

@@ -11,10 +11,12 @@ For each ISO week and each month with at least one stored day we write:
 
 Figures follow :mod:`dailypapers.stats`: a paper counts once per period, with the highest
 upvotes of its listings there. A period still running (this week, this month) is written
-as soon as it has a day and is simply brought up to date by each later run: it shows the
-days stored so far ("수집 일수"). Everything written depends only on the archive (no clock:
-``generated_at`` is the newest fetch time of the period's days), so an unchanged period's
-files are not rewritten.
+as soon as it has a day and brought up to date by each later run. Until it is over and the
+archive holds every one of its days (listed, or known to have no papers), its post says so
+and its data file has ``"complete": false``; the chart shows each day as listed, empty or
+not collected. What is written depends on the archive and on today's date (UTC, or
+``DAILYPAPERS_NOW``) only: ``generated_at`` is the newest fetch time of the period's days,
+so an unchanged period's files are not rewritten.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dailypapers.charts import DayPoint
+from dailypapers.charts import TEMPLATE as CHART_TEMPLATE
+from dailypapers.charts import DayPoint, daily_chart_svg
 from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.interests import Interests
@@ -35,12 +38,12 @@ from dailypapers.models import collapse_whitespace
 from dailypapers.render import environment, front_matter, post_filename, to_json
 from dailypapers.stats import RankedPaper, Stats, compute_stats
 from dailypapers.store import Store
-from dailypapers.write import FileResult, site_path, write_file
+from dailypapers.words import CHART_WORDS, month_title, short_date, week_title
+from dailypapers.write import FileResult, write_file
 
 KINDS = ("weekly", "monthly")
 LIST_TOP = 10  # keywords and organizations listed in every summary
 CHART_DIR = Path("assets") / "img" / "dailypapers"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # chart labels: ASCII, no locale
 
 
 def data_path(kind: str, label: str) -> Path:
@@ -55,13 +58,28 @@ def post_path(kind: str, label: str, settings: Settings = DEFAULT_SETTINGS) -> P
     return post_filename(kind, dt.date.fromisoformat(period_of(kind, label).since), settings)
 
 
+LISTED, EMPTY, MISSING, UPCOMING = "listed", "empty", "missing", "upcoming"
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    """One calendar day of a period: listed (papers stored), empty (the Hub listed none),
+    missing (over, but never collected) or upcoming (today or later)."""
+
+    day: str
+    status: str
+    papers: int = 0
+    upvotes: int = 0  # the sum of the day's listings' upvotes as of that day
+
+
 @dataclass
 class Summary:
     kind: str
     label: str
     stats: Stats
-    per_day: list[tuple[str, int, int]]  # every calendar day of the period: day, papers, upvotes
+    days: list[DayFigures]  # every calendar day of the period
     generated_at: str
+    today: dt.date
 
     @property
     def period(self) -> Period:
@@ -71,18 +89,43 @@ class Summary:
     def first_day(self) -> dt.date:
         return dt.date.fromisoformat(self.period.since)
 
+    @property
+    def over(self) -> bool:
+        return dt.date.fromisoformat(self.period.until) < self.today
 
-def build_summary(store: Store, kind: str, label: str) -> Summary | None:
-    """The figures of one week or month; None when the archive has no day in it."""
+    @property
+    def missing(self) -> list[str]:
+        return [figures.day for figures in self.days if figures.status == MISSING]
+
+    @property
+    def complete(self) -> bool:
+        """The period is over and the archive holds every one of its days."""
+        return self.over and not self.missing
+
+    @property
+    def listed_upvotes(self) -> int:
+        """The per-day upvotes added up: a paper listed on several days counts on each."""
+        return sum(figures.upvotes for figures in self.days)
+
+
+def build_summary(store: Store, kind: str, label: str, *, today: dt.date) -> Summary | None:
+    """The figures of one week or month as of ``today``; None when the archive has no day in it."""
     period = period_of(kind, label)
     stats = compute_stats(store, period)
     if not stats.days:
         return None
-    # Per-day totals count each listing: the upvotes a day's papers had on that day.
-    listed = store.day_totals(period.since, period.until)
-    per_day = [(day, *listed.get(day, (0, 0))) for day in period.calendar_days()]
-    generated_at = store.last_crawled_at(period.since, period.until)
-    return Summary(kind, label, stats, per_day, generated_at or "")
+    listed, empty = store.collected_days(period.since, period.until)
+    totals = store.day_totals(period.since, period.until)
+    days = []
+    for day in period.calendar_days():
+        if day in listed:
+            days.append(DayFigures(day, LISTED, *totals[day]))
+        elif day in empty:
+            days.append(DayFigures(day, EMPTY))
+        else:
+            days.append(DayFigures(day, MISSING if day < today.isoformat() else UPCOMING))
+    generated_at = store.last_crawled_at(period.since, period.until) or ""
+    return Summary(kind, label, stats, days, generated_at, today)
 
 
 # --- rendering --------------------------------------------------------------------------
@@ -104,29 +147,44 @@ def code_span(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def chart_title(summary: Summary) -> str:
-    period = summary.period
+def period_title(summary: Summary, language: str) -> str:
+    """``2026년 2월 2주차 (2/9–2/15)`` or ``2026년 2월``, the language's way (see :mod:`words`)."""
+    first = summary.first_day
     if summary.kind == "weekly":
-        return f"{summary.label} ({period.since} to {period.until}): papers and upvotes per day"
-    return f"{summary.label}: papers and upvotes per day"
+        return week_title(language, first)
+    return month_title(language, first.year, first.month)
+
+
+def chart_title(summary: Summary, language: str) -> str:
+    return f"{period_title(summary, language)} {CHART_WORDS[language].per_day}"
 
 
 def chart_points(summary: Summary) -> list[DayPoint]:
-    points = []
-    for day, papers, upvotes in summary.per_day:
-        date = dt.date.fromisoformat(day)
-        label = (
-            f"{WEEKDAYS[date.weekday()]} {date.month}/{date.day}"
-            if summary.kind == "weekly"
-            else str(date.day)
-        )
-        points.append(DayPoint(label, papers, upvotes))
-    return points
+    """The chart's days: a day the archive does not hold has no figures (None), not zeros."""
+    return [
+        DayPoint(f.day, f.papers, f.upvotes) if f.status in (LISTED, EMPTY) else DayPoint(f.day, None, None)
+        for f in summary.days
+    ]
+
+
+def chart_svg(summary: Summary, settings: Settings = DEFAULT_SETTINGS, *, site: Path | None = None) -> str:
+    return daily_chart_svg(
+        chart_title(summary, settings.language),
+        chart_points(summary),
+        language=settings.language,
+        weekly=summary.kind == "weekly",
+        template=environment(site, settings.math).get_template(CHART_TEMPLATE),
+    ).decode("utf-8")
 
 
 def render_summary(
-    summary: Summary, settings: Settings = DEFAULT_SETTINGS, *, site: Path | None = None
+    summary: Summary,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    site: Path | None = None,
+    chart: str | None = None,
 ) -> str:
+    """The post; ``chart``: the SVG to show in it (drawn here when not given)."""
     env = environment(site, settings.math)
     env.filters.setdefault("code", code_span)  # the environment is shared and cached
     # Until a language has its own summary templates, its summaries are in Korean.
@@ -136,10 +194,12 @@ def render_summary(
     # Muted papers are left out of the list, not out of the figures; starred ones get a ⭐.
     interests = Interests.from_settings(settings)
     listed = [ranked for ranked in stats.papers if not interests.muted(ranked.paper)][:top]
+    language = settings.language
     return template.render(
         year=first.year,
         month=first.month,
         week=summary.label,
+        title=period_title(summary, language),
         since=summary.period.since,
         until=summary.period.until,
         front_matter=front_matter(summary.kind, first, settings),
@@ -153,7 +213,15 @@ def render_summary(
         organizations=stats.organizations[:LIST_TOP],
         # Liquid's relative_url puts the site's baseurl before the path when it has one.
         chart_url="{{ '/" + chart_path(summary.kind, summary.label).as_posix() + "' | relative_url }}",
+        chart_svg=chart if chart is not None else chart_svg(summary, settings, site=site),
         label=summary.label,
+        kind=summary.kind,
+        over=summary.over,
+        complete=summary.complete,
+        missing=[short_date(language, dt.date.fromisoformat(day)) for day in summary.missing],
+        listed_upvotes=summary.listed_upvotes,
+        uncollected=sum(f.status in (MISSING, UPCOMING) for f in summary.days),
+        empty_days=sum(f.status == EMPTY for f in summary.days),
     )
 
 
@@ -198,11 +266,21 @@ def summary_data(summary: Summary, settings: Settings = DEFAULT_SETTINGS) -> dic
         # As the original's collections.Counter.most_common: [keyword, papers] pairs.
         "top_tags": [[keyword, count] for keyword, count in stats.keywords[:LIST_TOP]],
         "daily_summaries": [
-            {"date": day, "total_papers": papers, "total_likes": upvotes}
-            for day, papers, upvotes in summary.per_day
-            if papers
+            {"date": f.day, "total_papers": f.papers, "total_likes": f.upvotes}
+            for f in summary.days
+            if f.status == LISTED
         ],
-        "period": summary.label,
+        "period": summary.label,  # the ISO week (2026-W07) or the month (2026-02)
+        # False while the period runs, or when the archive lacks one of its days (see "days").
+        "complete": summary.complete,
+        "missing_days": summary.missing,
+        # Every calendar day: listed, empty (no papers), missing (not collected) or upcoming.
+        # A day's upvotes are its listings' as of that day, so a paper listed on several days
+        # counts on each: their sum (listed_likes) is not total_likes.
+        "days": [
+            {"date": f.day, "status": f.status, "papers": f.papers, "likes": f.upvotes} for f in summary.days
+        ],
+        "listed_likes": summary.listed_upvotes,
         "since": summary.period.since,
         "until": summary.period.until,
         "top_organizations": [
@@ -218,36 +296,44 @@ def summary_data(summary: Summary, settings: Settings = DEFAULT_SETTINGS) -> dic
 
 
 def publish_summary(
-    site: Path, store: Store, kind: str, label: str, settings: Settings = DEFAULT_SETTINGS
+    site: Path,
+    store: Store,
+    kind: str,
+    label: str,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    today: dt.date,
 ) -> list[FileResult]:
     """Bring one week's or month's chart, data file and post up to date; [] for an empty one."""
-    from dailypapers.charts import daily_chart_svg  # imports matplotlib: only when drawing
-
-    summary = build_summary(store, kind, label)
+    summary = build_summary(store, kind, label, today=today)
     if summary is None:
         return []
-    # The post last: it shows the chart, and a run cut short rewrites all three next time.
-    try:
-        previous: bytes | None = site_path(site, chart_path(kind, label)).read_bytes()
-    except FileNotFoundError:
-        previous = None
-    svg = daily_chart_svg(chart_title(summary), chart_points(summary), reuse=previous)
+    svg = chart_svg(summary, settings, site=site)
+    # The post last: a run cut short rewrites all three next time.
     return [
         write_file(site, chart_path(kind, label), svg),
         write_file(site, data_path(kind, label), to_json(summary_data(summary, settings))),
-        write_file(site, post_path(kind, label, settings), render_summary(summary, settings, site=site)),
+        write_file(
+            site, post_path(kind, label, settings), render_summary(summary, settings, site=site, chart=svg)
+        ),
     ]
 
 
 def publish_summaries(
-    site: Path, store: Store, days: Iterable[str], settings: Settings = DEFAULT_SETTINGS
+    site: Path,
+    store: Store,
+    days: Iterable[str],
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    today: dt.date,
 ) -> list[FileResult]:
     """Bring every week and month containing one of ``days`` up to date (the kinds in
-    ``settings.summaries``). ``run``, ``backfill`` and ``render`` call it with their days."""
+    ``settings.summaries``), as of ``today`` (UTC: what is over, what is still to come).
+    ``run``, ``backfill`` and ``render`` call it with their days."""
     days = list(days)
     files: list[FileResult] = []
     for kind in KINDS:
         if kind in settings.summaries:
             for label in labels_of(kind, days):
-                files.extend(publish_summary(site, store, kind, label, settings))
+                files.extend(publish_summary(site, store, kind, label, settings, today=today))
     return files

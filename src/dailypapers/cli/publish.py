@@ -239,9 +239,10 @@ def render(
 
 def _rendered(site: Path, store: Any, days: list[str], settings: Any) -> Any:
     """The files of each day, as they are written, then those of the days' weeks and months."""
+    from dailypapers.dates import utc_now
     from dailypapers.pipeline import publish_day
     from dailypapers.summary import publish_summaries
 
     for day in days:
         yield from publish_day(site, store, day, settings).files
-    yield from publish_summaries(site, store, days, settings)
+    yield from publish_summaries(site, store, days, settings, today=utc_now().date())
