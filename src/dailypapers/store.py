@@ -301,7 +301,7 @@ class Store:
         The first check is kept: asking again changes nothing (a committed archive stays as it is).
         """
         if self._db.execute("SELECT 1 FROM empty_days WHERE day = ?", (day,)).fetchone() is None:
-            with self.transaction() as db:
+            with self._transaction() as db:
                 db.execute("INSERT OR IGNORE INTO empty_days VALUES (?, ?)", (day, checked_at))
 
     def collected_days(self, since: str, until: str) -> tuple[set[str], set[str]]:
