@@ -23,7 +23,8 @@ from dailypapers.archive import import_site, open_store
 from dailypapers.config import Settings
 from dailypapers.dates import labels_of, recent_days
 from dailypapers.errors import SiteError
-from dailypapers.pipeline import collect, data_path, post_path, publish_day, run_day
+from dailypapers.paths import data_path, post_path
+from dailypapers.pipeline import collect, publish_day, run_day
 from dailypapers.store import MIGRATIONS, Store
 
 
@@ -52,7 +53,7 @@ def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_
             assert [p.id for p in papers] == [e["paper"]["id"] for e in entries]
             assert [p.upvotes for p in papers] == [e["paper"]["upvotes"] for e in entries]
             assert [p.title for p in papers] == [" ".join(e["title"].split()) for e in entries]
-            assert (full_backfill / post_path(path.stem)).is_file()
+            assert (full_backfill / post_path("daily", path.stem)).is_file()
 
 
 @pytest.mark.corpus
@@ -235,7 +236,7 @@ def test_a_missing_archive_is_rebuilt_from_the_data_files(site: Path, store: Sto
 
 
 def test_the_original_crawlers_data_file_imports(site: Path) -> None:
-    papers_dir = site / data_path("x").parent
+    papers_dir = site / data_path("daily", "x").parent
     papers_dir.mkdir(parents=True)
     (papers_dir / "daily-2026-02-05.json").write_bytes(
         (DATA / "original" / "daily-2026-02-05.json").read_bytes()
@@ -251,7 +252,7 @@ def test_the_original_crawlers_data_file_imports(site: Path) -> None:
     assert by_id["2602.03152"].institution == "alibaba-inc"  # was "alibaba-inc3"
     assert by_id["2602.04634"].institution == "RLinf"  # was "RLinf2.37k2"
     assert by_id["2602.04634"].project_page == "https://wideseek-r1.github.io/"
-    post = (site / post_path("2026-02-05")).read_text(encoding="utf-8")
+    post = (site / post_path("daily", "2026-02-05")).read_text(encoding="utf-8")
     assert "   - 기관: ·438 authors\n" in post
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import invoke, seed_source
 from dailypapers.lock import site_lock
-from dailypapers.pipeline import post_path
+from dailypapers.paths import post_path
 from dailypapers.replay import ReplayHub
 
 DAYS = ("2026-02-05", "2026-02-10")
@@ -47,8 +47,8 @@ def test_a_healthy_site_passes_every_check(site: Path, seed_hub: ReplayHub) -> N
 
 def test_broken_posts_are_found_and_the_suggested_fix_works(site: Path, seed_hub: ReplayHub) -> None:
     blog(site, seed_hub)
-    (site / post_path(DAYS[0])).unlink()
-    edited = site / post_path(DAYS[1])
+    (site / post_path("daily", DAYS[0])).unlink()
+    edited = site / post_path("daily", DAYS[1])
     edited.write_text(edited.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
     stale = site / "_posts" / f".{DAYS[0]}-daily-papers.md.k3j4h5g6.dailypapers.tmp"
     stale.write_text("half a post", encoding="utf-8")

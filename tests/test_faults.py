@@ -31,7 +31,8 @@ from dailypapers.errors import HubDataError, HubUnavailable
 from dailypapers.hub import HubClient, RetryPolicy
 from dailypapers.lock import lock_holder, site_lock
 from dailypapers.models import collapse_whitespace
-from dailypapers.pipeline import collect, data_path, post_path, run_day
+from dailypapers.paths import data_path, post_path
+from dailypapers.pipeline import collect, run_day
 from dailypapers.replay import (
     BAD_ENTRY_MUTATIONS,
     REPAIRED_MUTATIONS,
@@ -111,7 +112,7 @@ def published(site: Path, seed_hub: ReplayHub) -> Path:
     """A site where the seed day is already published, by the real command."""
     done = invoke("run", "--site", str(site), "--date", DAY, endpoint=seed_hub.url)
     assert done.exit_code == 0, done.output
-    assert (site / post_path(DAY)).is_file()
+    assert (site / post_path("daily", DAY)).is_file()
     return site
 
 
@@ -200,7 +201,8 @@ def test_a_slow_hub_times_out_and_the_day_fails_alone(site: Path, store: Store, 
         "try again later (the next scheduled run will catch up)"
     )
     assert [done.day for done in result.days] == ["2026-02-10"]
-    assert not (site / post_path(DAY)).exists() and (site / post_path("2026-02-10")).exists()
+    assert not (site / post_path("daily", DAY)).exists()
+    assert (site / post_path("daily", "2026-02-10")).exists()
 
 
 def test_a_broken_source_answers_500_instead_of_dropping_the_connection(replay: Any) -> None:
@@ -249,7 +251,7 @@ def test_bad_entries_are_repaired_or_skipped_naming_the_paper(
         f"Warning: {DAY}: skipped entry 5: paper id '2601.00001/extra' is not a valid paper id",
         f"Warning: {DAY}: skipped entry 6: paper id '../2601.00001' is not a valid paper id",
     ]
-    data = json.loads((site / data_path(DAY)).read_text(encoding="utf-8"))
+    data = json.loads((site / data_path("daily", DAY)).read_text(encoding="utf-8"))
     by_id = {record["id"]: record for record in data["papers"]}
     kept = [
         entry["paper"]["id"] for entry in original[:REPAIRED_MUTATIONS] + original[len(BAD_ENTRY_MUTATIONS) :]
@@ -262,7 +264,7 @@ def test_bad_entries_are_repaired_or_skipped_naming_the_paper(
         f"·{len(second['authors'])} authors" if second["authors"] else ""
     )
     assert by_id[third["id"]]["authors"] == []
-    post = (site / post_path(DAY)).read_text(encoding="utf-8")
+    post = (site / post_path("daily", DAY)).read_text(encoding="utf-8")
     assert post.count("https://huggingface.co/papers/") == 7
     # Nothing was written outside the site, and no path was made from a bad id.
     outside = [p for p in tmp_path.rglob("*") if not p.is_relative_to(site)]
@@ -275,7 +277,7 @@ def test_bad_entries_on_a_published_day_keep_the_stored_papers(published: Path, 
     done = invoke("run", "--site", str(published), "--date", DAY, endpoint=hub.url)
     assert done.exit_code == 0, done.output
     assert "kept the 3 stored papers it did not list" in done.stderr
-    post = (published / post_path(DAY)).read_text(encoding="utf-8")
+    post = (published / post_path("daily", DAY)).read_text(encoding="utf-8")
     assert post.count("https://huggingface.co/papers/") == 10
 
 
@@ -377,7 +379,7 @@ def test_a_second_run_waits_for_the_first_or_stops_with_one_line(site: Path, rep
         f"Error: another dailypapers run (pid {first.pid}) is still writing to {site} after 0.3 s; "
         "try again when it has finished, or wait longer with DAILYPAPERS_LOCK_WAIT=SECONDS",
     ]
-    assert out == "" and not (site / post_path("2026-02-10")).exists()
+    assert out == "" and not (site / post_path("daily", "2026-02-10")).exists()
     assert patient.poll() is None  # still waiting
     release.set()
     assert first.wait(timeout=30) == 0
@@ -385,7 +387,7 @@ def test_a_second_run_waits_for_the_first_or_stops_with_one_line(site: Path, rep
     assert patient.returncode == 0, err
     assert err == f"Waiting up to 60 s for another dailypapers run (pid {first.pid}) writing to {site}\n"
     assert "created  _posts/2026-01-27-daily-papers.md" in out
-    assert (site / post_path(DAY)).is_file()
+    assert (site / post_path("daily", DAY)).is_file()
     assert archive(site)["days"] == ["2026-01-27", DAY]
 
 

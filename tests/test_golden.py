@@ -18,7 +18,8 @@ import pytest
 from conftest import DATA, SEED_SNAPSHOTS, fast_client, snapshot_clock, snapshot_time
 from dailypapers.config import Settings
 from dailypapers.escape import unescape_markdown
-from dailypapers.pipeline import post_path, run_day
+from dailypapers.paths import post_path
+from dailypapers.pipeline import run_day
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
 
@@ -31,7 +32,7 @@ def test_seed_post_matches_golden_file(day: str, site: Path, seed_hub: ReplayHub
     run_day(
         site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"), clock=snapshot_clock(day)
     )
-    written = (site / post_path(day)).read_text(encoding="utf-8")
+    written = (site / post_path("daily", day)).read_text(encoding="utf-8")
     expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
     assert unescape_markdown(written) == expected
 
@@ -42,7 +43,7 @@ def test_only_the_table_hazard_is_escaped(site: Path, seed_hub: ReplayHub, store
         run_day(
             site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"), clock=snapshot_clock(day)
         )
-        written = (site / post_path(day)).read_text(encoding="utf-8")
+        written = (site / post_path("daily", day)).read_text(encoding="utf-8")
         expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
         if day == "2026-01-09":
             assert written != expected
@@ -61,7 +62,7 @@ def test_cli_reaches_the_hub_through_hf_endpoint(site: Path, seed_hub: ReplayHub
     assert done.returncode == 0, done.stderr
     assert "created  _posts/2026-02-05-daily-papers.md" in done.stdout
     expected = (EXPECTED / "2026-02-05-daily-papers.md").read_text(encoding="utf-8")
-    assert (site / post_path("2026-02-05")).read_text(encoding="utf-8") == expected
+    assert (site / post_path("daily", "2026-02-05")).read_text(encoding="utf-8") == expected
     assert seed_hub.requests == ["/api/daily_papers?date=2026-02-05&p=0&limit=100"]
 
 
@@ -82,7 +83,7 @@ def test_language_post_matches_golden(language: str, site: Path, seed_hub: Repla
     run_day(
         site, "2026-02-05", fast_client(seed_hub.url), store, settings, clock=snapshot_clock("2026-02-05")
     )
-    written = (site / post_path("2026-02-05")).read_text(encoding="utf-8")
+    written = (site / post_path("daily", "2026-02-05")).read_text(encoding="utf-8")
     golden = EXPECTED / language / "2026-02-05-daily-papers.md"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(exist_ok=True)

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from conftest import seed_source
 from dailypapers.cli import cli
-from dailypapers.pipeline import data_path, post_path
+from dailypapers.paths import data_path, post_path
 from dailypapers.store import Store
 
 DAY = "2026-02-05"
@@ -62,7 +62,7 @@ def archived(site: Path) -> dict[str, Any]:
 def published(site: Path, seed_hub: Any) -> Path:
     done = invoke("run", "--site", str(site), "--date", DAY, endpoint=seed_hub.url)
     assert done.exit_code == 0, done.output
-    post = (site / post_path(DAY)).read_text(encoding="utf-8")
+    post = (site / post_path("daily", DAY)).read_text(encoding="utf-8")
     assert post.count("Abstract:") == 10 and "기관:" in post
     return site
 
@@ -115,13 +115,13 @@ def test_a_present_value_still_updates_and_only_missing_ones_are_kept(published:
     hub = replay(served(change))
     done = invoke("run", "--site", str(published), "--date", DAY, endpoint=hub.url)
     assert done.exit_code == 0, done.output
-    data = json.loads((published / data_path(DAY)).read_text(encoding="utf-8"))
+    data = json.loads((published / data_path("daily", DAY)).read_text(encoding="utf-8"))
     by_id = {record["id"]: record for record in data["papers"]}
     assert by_id[first["id"]]["abstract"] == "A new abstract from the Hub."
     assert by_id[first["id"]]["institution"] == "New Org"
     assert by_id[first["id"]]["authors"] == [author["name"] for author in first["authors"]]
     assert by_id[first["id"]]["upvotes"] == first["upvotes"]
-    post = (published / post_path(DAY)).read_text(encoding="utf-8")
+    post = (published / post_path("daily", DAY)).read_text(encoding="utf-8")
     assert post.count("Abstract:") == 10 and "A new abstract from the Hub." in post
     assert "for 10 stored papers" in done.stderr
 

@@ -15,7 +15,8 @@ import pytest
 from conftest import SEED_SNAPSHOTS, fast_client, seed_source
 from dailypapers.config import Settings
 from dailypapers.dates import recent_days
-from dailypapers.pipeline import data_path, post_path, run_day
+from dailypapers.paths import data_path, post_path
+from dailypapers.pipeline import run_day
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
 
@@ -106,7 +107,7 @@ def test_changed_upvotes_update_the_post_and_record_history(site: Path, store: S
     assert [f.status.value for f in second.files] == ["updated", "updated"]
     history = store.observations("2602.04705")
     assert [(t, up) for t, up, _ in history] == [("2026-02-05T03:00:00Z", 189), ("2026-02-05T14:45:00Z", 190)]
-    data = json.loads((site / data_path("2026-02-05")).read_text(encoding="utf-8"))
+    data = json.loads((site / data_path("daily", "2026-02-05")).read_text(encoding="utf-8"))
     assert data["crawled_at"] == "2026-02-05T14:45:00Z"
 
 
@@ -120,7 +121,8 @@ def test_run_without_date_refreshes_the_last_three_utc_days(site: Path, seed_hub
         "2026-01-28",
         "2026-01-29",
     ]
-    assert (site / post_path("2026-01-27")).exists() and (site / post_path("2026-01-28")).exists()
+    assert (site / post_path("daily", "2026-01-27")).exists()
+    assert (site / post_path("daily", "2026-01-28")).exists()
     assert recent_days(2, __import__("datetime").date(2026, 3, 1)) == ["2026-02-28", "2026-03-01"]
 
 
@@ -169,7 +171,7 @@ def test_every_recorded_day_renders(site: Path, store: Store, shared_hub: Path, 
     for day in days:
         result = run_day(site, day, client, store)
         assert result.papers, day
-        post = (site / post_path(day)).read_text(encoding="utf-8")
+        post = (site / post_path("daily", day)).read_text(encoding="utf-8")
         assert post.count("[HF 페이지](https://huggingface.co/papers/") == len(result.shown)
     assert len(hub.requests) == 248
 

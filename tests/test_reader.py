@@ -21,11 +21,12 @@ from dailypapers.config import Settings, load_settings
 from dailypapers.escape import link_url, repo_name
 from dailypapers.interests import Interests, select_daily, word_pattern
 from dailypapers.models import Organization, Paper, papers_from_entries
-from dailypapers.pipeline import CollectResult, collect, post_path
+from dailypapers.paths import data_path as summary_data_path
+from dailypapers.paths import post_path
+from dailypapers.paths import post_path as summary_post_path
+from dailypapers.pipeline import CollectResult, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
-from dailypapers.summary import data_path as summary_data_path
-from dailypapers.summary import post_path as summary_post_path
 from reader_days import DAYS, SAMPLE, day_entries
 
 EXPECTED = DATA / "expected" / "reader"
@@ -92,7 +93,7 @@ def test_replay_hub_serves_every_field_of_the_sample_entry(reader_hub: ReplayHub
 def test_configured_post_matches_golden(language: str, site: Path, reader_hub: ReplayHub) -> None:
     """Interests, mutes and links in a daily post (regenerate: UPDATE_GOLDEN=1)."""
     collect_site(site, reader_hub, configured(site, language))
-    written = read(site, post_path(DAY))
+    written = read(site, post_path("daily", DAY))
     golden = EXPECTED / language / f"{DAY}-daily-papers.md"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +104,7 @@ def test_configured_post_matches_golden(language: str, site: Path, reader_hub: R
 def test_configured_post_reads_as_intended(site: Path, reader_hub: ReplayHub) -> None:
     """What the golden file shows, stated: the rules rather than the bytes."""
     collect_site(site, reader_hub, configured(site))
-    post = read(site, post_path(DAY))
+    post = read(site, post_path("daily", DAY))
     ranking, section = post.split("\n## ⭐ 관심 논문\n")
     assert "Jailbreak" not in post  # both muted papers, whatever their rank
     # The top 3 of the papers left: a diffusion paper (⭐), then two others.
@@ -129,7 +130,7 @@ def test_configured_post_reads_as_intended(site: Path, reader_hub: ReplayHub) ->
 
 def test_without_configuration_nothing_new_shows(site: Path, reader_hub: ReplayHub) -> None:
     collect_site(site, reader_hub, Settings())
-    post = read(site, post_path(DAY))
+    post = read(site, post_path("daily", DAY))
     for new in ("⭐", "💬", "코드", "프로젝트 페이지", "★", "최종"):
         assert new not in post
     assert "A Jailbreak Benchmark" in post  # nothing muted
@@ -280,7 +281,7 @@ def test_a_day_is_fetched_once_more_when_it_settles_then_final(
     first, second = DAYS  # 2026-03-05 settles at 2026-03-12 00:00 UTC, 2026-03-06 a day later
     run_at(site, hub, "2026-03-06T12:00:00Z", "--days", "2")
     assert (fetches(hub, first), fetches(hub, second)) == (1, 1)
-    assert not data_file(site, first)["final"] and "최종" not in read(site, post_path(first))
+    assert not data_file(site, first)["final"] and "최종" not in read(site, post_path("daily", first))
     weekly = summary_data_path("weekly", "2026-W10")
     before = json.loads(read(site, weekly))["total_likes"]
 
@@ -291,7 +292,8 @@ def test_a_day_is_fetched_once_more_when_it_settles_then_final(
     assert "once more for their final ranking: 2026-03-05" in done.stderr
     assert (fetches(hub, first), fetches(hub, second)) == (2, 1)
     assert data_file(site, first)["final"] is True and not data_file(site, second)["final"]
-    assert FINAL_KO in read(site, post_path(first)) and "최종" not in read(site, post_path(second))
+    assert FINAL_KO in read(site, post_path("daily", first))
+    assert "최종" not in read(site, post_path("daily", second))
     # The final figures reach the data file and the week's summary.
     assert data_file(site, first)["papers"][0]["likes"] == 160
     # Each paper counts once, at its best in the week: 2603.00001 goes from 120 (2026-03-06) to 160.
@@ -301,7 +303,7 @@ def test_a_day_is_fetched_once_more_when_it_settles_then_final(
     assert (fetches(hub, first), fetches(hub, second)) == (2, 1)
     run_at(site, hub, "2026-03-20T00:15:00Z", "--days", "1")
     assert (fetches(hub, first), fetches(hub, second)) == (2, 2)  # each exactly once
-    assert data_file(site, second)["final"] is True and FINAL_KO in read(site, post_path(second))
+    assert data_file(site, second)["final"] is True and FINAL_KO in read(site, post_path("daily", second))
     run_at(site, hub, "2026-04-01T00:15:00Z", "--days", "1")
     assert (fetches(hub, first), fetches(hub, second)) == (2, 2)
 
@@ -319,8 +321,8 @@ def test_a_backfilled_old_day_is_final_at_once(site: Path, reader_hub: ReplayHub
         clock = lambda: dt.datetime(2026, 3, 13, tzinfo=dt.UTC)  # noqa: E731
         collect(site, DAYS, fast_client(reader_hub.url), store, Settings(), clock=clock)
     assert data_file(site, "2026-03-06")["final"] and data_file(site, "2026-03-05")["final"]
-    assert "This ranking is final" not in read(site, post_path("2026-03-06"))  # the language's line
-    assert FINAL_KO in read(site, post_path("2026-03-06"))
+    assert "This ranking is final" not in read(site, post_path("daily", "2026-03-06"))  # the language's line
+    assert FINAL_KO in read(site, post_path("daily", "2026-03-06"))
 
 
 # --- browsing the archive --------------------------------------------------------------------

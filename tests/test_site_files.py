@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from dailypapers.cli import cli
 from dailypapers.lock import LOCK_FILE, site_lock
-from dailypapers.pipeline import post_path
+from dailypapers.paths import post_path
 from dailypapers.write import stale_temp_files, write_file
 
 DAY = "2026-02-05"
@@ -72,7 +72,7 @@ def test_the_lock_holds_our_pid_and_leaves_other_files_alone(blog: Path) -> None
     [
         ("_posts", "outside"),  # a directory of the site linked outside it
         ("_posts", "inside"),  # ... or to another directory of the site
-        (str(post_path(DAY)), "_config.yml"),  # the post itself linked to another file
+        (str(post_path("daily", DAY)), "_config.yml"),  # the post itself linked to another file
         (".dailypapers", "outside"),  # the archive's directory
     ],
 )

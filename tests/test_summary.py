@@ -37,19 +37,12 @@ from dailypapers.charts import HEIGHT, PAPERS_COLOR, UPVOTES_COLOR, WIDTH, DayPo
 from dailypapers.config import Settings, build_settings
 from dailypapers.dates import Period, day_range, labels_of, month_period
 from dailypapers.jekyll import new_site_files
+from dailypapers.paths import chart_path, data_path, post_path
 from dailypapers.pipeline import CollectResult, collect, store_day
 from dailypapers.replay import ReplayHub
 from dailypapers.stats import compute_stats
 from dailypapers.store import Store
-from dailypapers.summary import (
-    KINDS,
-    build_summary,
-    chart_path,
-    code_span,
-    data_path,
-    post_path,
-    render_summary,
-)
+from dailypapers.summary import KINDS, build_summary, code_span, render_summary
 
 EXPECTED = DATA / "expected"
 RECORDINGS = (DATA / "hub", Path(dailypapers.__file__).parent / "sample_days")

@@ -18,13 +18,12 @@ from typing import Any
 
 from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.models import Paper, paper_from_original_record
+from dailypapers.paths import DATA_DIR, site_data_files
 from dailypapers.store import Store, resolve_db_path
 from dailypapers.write import check_no_links
 
 # pipeline and render (Jinja2, charts) are imported only where needed: `search` and `stats`
 # open the archive, and importing them cost 55 ms, more than the search itself.
-
-DATA_GLOB = "daily-*.json"
 
 
 @dataclass
@@ -92,12 +91,6 @@ def open_store(
         store.close()
         raise
     return store
-
-
-def site_data_files(site: Path) -> list[Path]:
-    from dailypapers.pipeline import data_path
-
-    return sorted((site / data_path("x").parent).glob(DATA_GLOB))
 
 
 def _keep_aside(path: Path) -> Path:
@@ -204,9 +197,7 @@ SUMMARY_GLOBS = ("weekly-*.json", "monthly-*.json")
 def restore_empty_days(site: Path, store: Store) -> int:
     """Mark as empty the days that the site's weekly and monthly data files list as ``empty``
     (asked for once over, no papers): no daily data file remembers them. Returns how many."""
-    from dailypapers.pipeline import data_path
-
-    directory = site / data_path("x").parent
+    directory = site / DATA_DIR
     empty: set[str] = set()
     for path in sorted(p for pattern in SUMMARY_GLOBS for p in directory.glob(pattern)):
         try:

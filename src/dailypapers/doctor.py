@@ -81,7 +81,7 @@ def _check_jekyll(site: Path) -> Finding:
 
 
 def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
-    from dailypapers.archive import site_data_files
+    from dailypapers.paths import site_data_files
     from dailypapers.store import Store, resolve_db_path
 
     path = resolve_db_path(site, settings.database)
@@ -151,7 +151,7 @@ def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) 
 def _check_pairs(
     site: Path, settings: Any, data_days: set[str], stored: set[str], differing: dict[str, str]
 ) -> list[Finding]:
-    from dailypapers.pipeline import post_path
+    from dailypapers.paths import post_path
 
     post_days = set()
     for post in (site / "_posts").glob("*"):
@@ -159,7 +159,7 @@ def _check_pairs(
             day = dt.date.fromisoformat(post.name[:10]).isoformat()
         except ValueError:
             continue
-        if post_path(day, settings).name == post.name:
+        if post_path("daily", day, settings).name == post.name:
             post_days.add(day)
     findings = []
     without_post = data_days - post_days

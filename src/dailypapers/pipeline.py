@@ -31,7 +31,8 @@ from dailypapers.models import (
     paper_from_entry,
     papers_from_entries,
 )
-from dailypapers.render import daily_data, post_filename, render_daily, to_json
+from dailypapers.paths import data_path, post_path
+from dailypapers.render import daily_data, render_daily, to_json
 from dailypapers.settle import is_final
 from dailypapers.store import Store
 from dailypapers.summary import publish_summaries
@@ -41,14 +42,6 @@ from dailypapers.write import FileResult, write_file
 # that day alone, like a bad answer, instead of the whole run.
 INTERRUPT_WRITING = 1.0  # seconds spent writing finished days after Ctrl-C (the user is waiting)
 ANSWER_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
-
-
-def post_path(day: str, settings: Settings | None = None) -> Path:
-    return post_filename("daily", dt.date.fromisoformat(day), settings or Settings())
-
-
-def data_path(day: str) -> Path:
-    return Path("_data") / "papers" / f"daily-{day}.json"
 
 
 @dataclass
@@ -197,7 +190,7 @@ def publish_day(site: Path, store: Store, day: str, settings: Settings = DEFAULT
     result.final = is_final(day, store.fetched_at(day), settings.settle_days)
     data = daily_data(day, papers, crawled_at=store.crawled_at(day) or "", final=result.final)
     # Data first: if we die between the two writes, the next run re-renders the post from it.
-    result.files.append(write_file(site, data_path(day), to_json(data)))
+    result.files.append(write_file(site, data_path("daily", day), to_json(data)))
     post = render_daily(
         day,
         selection.shown,
@@ -207,7 +200,7 @@ def publish_day(site: Path, store: Store, day: str, settings: Settings = DEFAULT
         more=selection.more,
         final=result.final,
     )
-    result.files.append(write_file(site, post_path(day, settings), post))
+    result.files.append(write_file(site, post_path("daily", day, settings), post))
     return result
 
 

@@ -23,6 +23,7 @@ from dailypapers.config import Settings, utc_offset
 from dailypapers.escape import escape_markdown, link_url, repo_name, yaml_safe_json, yaml_scalar
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, paper_from_record, rank
+from dailypapers.paths import pattern_fields
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
 
@@ -58,23 +59,6 @@ def yaml_list(values: Sequence[str]) -> str:
 def thousands(number: int | float, decimals: int = 0) -> str:
     """``12,345`` (every supported language groups digits by three with a comma)."""
     return f"{number:,.{decimals}f}"
-
-
-def pattern_fields(date: dt.date) -> dict[str, str]:
-    """What file-name and permalink patterns may use for a post dated ``date``."""
-    year, week, _ = date.isocalendar()
-    return {
-        "date": date.isoformat(),
-        "year": f"{date.year:04d}",
-        "month": f"{date.month:02d}",
-        "day": f"{date.day:02d}",
-        "week": f"{year:04d}-W{week:02d}",
-    }
-
-
-def post_filename(kind: str, date: dt.date, settings: Settings) -> Path:
-    """``_posts/<name>`` for the ``kind`` post dated ``date``."""
-    return Path("_posts") / settings.post(kind).filename.format(**pattern_fields(date))
 
 
 def front_matter(kind: str, date: dt.date, settings: Settings) -> str:

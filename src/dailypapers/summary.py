@@ -35,7 +35,8 @@ from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.interests import Interests
 from dailypapers.models import collapse_whitespace
-from dailypapers.render import environment, front_matter, post_filename, to_json
+from dailypapers.paths import chart_path, data_path, post_path
+from dailypapers.render import environment, front_matter, to_json
 from dailypapers.stats import RankedPaper, Stats, compute_stats
 from dailypapers.store import Store
 from dailypapers.words import CHART_WORDS, month_title, short_date, week_title
@@ -43,21 +44,6 @@ from dailypapers.write import FileResult, write_file
 
 KINDS = ("weekly", "monthly")
 LIST_TOP = 10  # keywords and organizations listed in every summary
-CHART_DIR = Path("assets") / "img" / "dailypapers"
-
-
-def data_path(kind: str, label: str) -> Path:
-    return Path("_data") / "papers" / f"{kind}-{label}.json"
-
-
-def chart_path(kind: str, label: str) -> Path:
-    return CHART_DIR / f"{kind}-{label}.svg"
-
-
-def post_path(kind: str, label: str, settings: Settings = DEFAULT_SETTINGS) -> Path:
-    return post_filename(kind, dt.date.fromisoformat(period_of(kind, label).since), settings)
-
-
 LISTED, EMPTY, MISSING, UPCOMING = "listed", "empty", "missing", "upcoming"
 
 

@@ -1,0 +1,57 @@
+"""Where everything lives in a site: posts, data files, charts.
+
+One set of names for the three kinds of post: ``label`` is the day (``2026-02-05``) of a daily
+post, the ISO week (``2026-W06``) of a weekly one, the month (``2026-02``) of a monthly one.
+File names of posts follow the settings (``[daily] filename = ...``); the rest is fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dailypapers.config import DEFAULT_SETTINGS, Settings
+from dailypapers.dates import period_of
+
+DATA_DIR = Path("_data") / "papers"
+CHART_DIR = Path("assets") / "img" / "dailypapers"
+DAILY_DATA_GLOB = "daily-*.json"
+
+
+def pattern_fields(date: dt.date) -> dict[str, str]:
+    """What file-name and permalink patterns may use for a post dated ``date``."""
+    year, week, _ = date.isocalendar()
+    return {
+        "date": date.isoformat(),
+        "year": f"{date.year:04d}",
+        "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}",
+        "week": f"{year:04d}-W{week:02d}",
+    }
+
+
+def post_filename(kind: str, date: dt.date, settings: Settings) -> Path:
+    """``_posts/<name>`` for the ``kind`` post dated ``date``."""
+    return Path("_posts") / settings.post(kind).filename.format(**pattern_fields(date))
+
+
+def post_date(kind: str, label: str) -> dt.date:
+    """The date of a post: its day, or the first day of its week or month."""
+    return dt.date.fromisoformat(label if kind == "daily" else period_of(kind, label).since)
+
+
+def post_path(kind: str, label: str, settings: Settings = DEFAULT_SETTINGS) -> Path:
+    return post_filename(kind, post_date(kind, label), settings)
+
+
+def data_path(kind: str, label: str) -> Path:
+    return DATA_DIR / f"{kind}-{label}.json"
+
+
+def chart_path(kind: str, label: str) -> Path:
+    return CHART_DIR / f"{kind}-{label}.svg"
+
+
+def site_data_files(site: Path) -> list[Path]:
+    """The site's daily data files, oldest day first."""
+    return sorted((site / DATA_DIR).glob(DAILY_DATA_GLOB))
