@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,9 @@ def placeholders(
     texts: dict[str, str] = {}
     for index, paper in enumerate(papers):
         title, summary, org = (_marker(field, index) for field in ("T", "S", "O"))
+        hub_summary = _marker("A", index)
+        if paper.ai_summary:
+            texts[hub_summary] = shown(paper.ai_summary)
         texts[title] = shown(paper.title)
         if paper.summary:
             texts[summary] = shown(paper.summary)
@@ -96,9 +99,21 @@ def placeholders(
                 paper,
                 title=title,
                 summary=summary if paper.summary else "",
+                ai_summary=hub_summary if paper.ai_summary else None,
                 organization=Organization(org, org) if named else paper.organization,
             )
         )
+    return fake, texts
+
+
+def summary_placeholders(
+    summaries: Mapping[str, str], shown: Callable[[str], str] = str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Language-model summaries (paper id -> text) replaced by markers, and marker -> text."""
+    fake, texts = {}, {}
+    for index, (paper_id, text) in enumerate(sorted(summaries.items())):
+        fake[paper_id] = _marker("L", index)
+        texts[fake[paper_id]] = shown(text)
     return fake, texts
 
 
@@ -115,7 +130,7 @@ def _signature(node: etree._Element) -> tuple[str, tuple[tuple[str, str], ...]]:
     return tag, tuple(sorted(node.attrib.items())) if isinstance(node.tag, str) else ()
 
 
-_MARKER = re.compile(r"Zq[TSO]\d+qZ")
+_MARKER = re.compile(r"Zq[TSOAL]\d+qZ")
 
 
 def _holders(root: etree._Element) -> dict[str, list[tuple[int, etree._Element]]]:
@@ -197,9 +212,14 @@ def liquid_starts(markdown: str) -> int:
 # --- rendering posts ----------------------------------------------------------------------
 
 
-def render_post(day: str, papers: Sequence[Paper], settings: Settings | None = None) -> str:
+def render_post(
+    day: str,
+    papers: Sequence[Paper],
+    settings: Settings | None = None,
+    summaries: Mapping[str, str] | None = None,
+) -> str:
     """A daily post through the real render path (all ``papers``, ranked)."""
-    return render.render_daily(day, rank(papers), settings)
+    return render.render_daily(day, rank(papers), settings, summaries=summaries)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from conftest import invoke, seed_source
+from conftest import DATA, invoke, seed_source
 from dailypapers.config import SETTINGS, Settings, load_settings
 from dailypapers.errors import ConfigError
 from dailypapers.replay import ReplayHub
@@ -467,3 +467,26 @@ def test_math(site: Path, hub_env: ReplayHub) -> None:
     configure(site, 'math = "mathjax"\n')
     run_seed_day(site)
     assert r"2.56$$\times$$ speedup" in daily_post(site) and "\nmath: true\n" in daily_post(site)
+
+
+@effect("ai_summary")
+def test_ai_summary(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyPatch, replay: Any) -> None:
+    # The recorded days predate the Hub's ai_summary; the sample entry has one, with keywords.
+    sample = json.loads((DATA / "sample_entry.json").read_text(encoding="utf-8"))
+    sample["paper"]["upvotes"] = 1000  # first in the post
+    hub = replay(lambda day: [sample, *(seed_source(day) or [])])
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    run_seed_day(site)
+    assert "HF AI 요약" not in daily_post(site)  # off by default: the seed format
+    configure(site, "ai_summary = true\n")
+    run_seed_day(site)
+    post = daily_post(site)
+    paper = sample["paper"]
+    assert f"   - HF AI 요약: {paper['ai_summary']}\n" in post
+    assert "   - 키워드: " + ", ".join(f"`{k}`" for k in paper["ai_keywords"]) + "\n" in post
+    # The weekly keyword section counts the keywords the papers show.
+    weekly = daily_post(site, SUMMARY_FILES["weekly"])
+    section = weekly.split("## 🏷️", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\d+\. `([^`]+)` - \d+회$", section, re.MULTILINE)
+    assert sorted(listed) == sorted(paper["ai_keywords"])
+    assert "   - 키워드: `Vision-Language Models`, " in weekly  # its top paper shows them too

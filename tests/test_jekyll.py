@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source
 from dailypapers import render
 from dailypapers.config import LANGUAGES, Settings
 from dailypapers.jekyll import new_site_files
+from dailypapers.latex import latex_text
 from dailypapers.models import Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.summary import code_span
 from fidelity import (
@@ -47,6 +49,7 @@ from fidelity import (
     mathjax_reading,
     placeholders,
     render_post,
+    summary_placeholders,
     text_reading,
 )
 
@@ -120,13 +123,17 @@ class Site:
         papers: Sequence[Paper],
         settings: Settings | None = None,
         shown: Callable[[str], str] = str,
+        summaries: Mapping[str, str] | None = None,
     ) -> None:
         """A post of ``papers`` and its placeholder twin (rendered with the escaping as it is);
-        ``shown`` is what the post should show of a Hub text (see the ``math`` setting)."""
+        ``shown`` is what the post should show of a Hub text (see the ``math`` setting);
+        ``summaries`` are language-model summaries by paper id."""
         fake, texts = placeholders(papers, shown)
+        fake_summaries, summary_texts = summary_placeholders(summaries or {}, shown)
+        texts.update(summary_texts)
         source, template = f"_posts/{day}-{slug}.md", f"_posts/{day}-{slug}-template.md"
-        self.write(source, render_post(day, papers, settings))
-        self.write(template, render_post(day, fake, settings))
+        self.write(source, render_post(day, papers, settings, summaries))
+        self.write(template, render_post(day, fake, settings, fake_summaries))
         self.posts.setdefault(group, []).append(Post(source, template, list(papers), texts))
 
     def failures(self, group: str) -> dict[str, list[str]]:
@@ -207,17 +214,26 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
         site.add("hazards", "2030-01-01", f"hazards-{language}", papers, Settings(language=language))
     site.add("random", "2030-01-02", "random", random_papers(80))
 
+    # The Hub's one-line summaries and keywords (setting ai_summary), made of the hazards.
+    with_hub_summaries = [
+        dataclasses.replace(paper, ai_summary=paper.summary or paper.title, ai_keywords=(paper.title,))
+        for paper in papers
+    ]
+    site.add("ai_summary", "2030-01-07", "ai-summary", with_hub_summaries, Settings(ai_summary=True))
+
     # The math setting: every recorded paper with LaTeX, the hazards and generated text.
     # (in the order a post shows them, once each: checks compare the links in that order)
     with_latex = {p.id: p for p in seed_papers + corpus_papers if re.search(r"[$\\]", p.title + p.summary)}
     latex = rank(with_latex.values())
     chunks = [latex[start : start + 25] for start in range(0, len(latex), 25)]
+    # Each post its own date: posts of one date share a slug, hence a URL.
+    dates = ((dt.date(2030, 2, 1) + dt.timedelta(days=n)).isoformat() for n in itertools.count())
     for mode, shown in (("text", text_reading), ("mathjax", mathjax_reading)):
         settings = Settings(math=mode)
         for index, chunk in enumerate(chunks):
-            site.add(f"math:{mode}", "2030-01-06", f"{mode}-{index}", chunk, settings, shown)
-        site.add(f"math:{mode}", "2030-01-06", f"{mode}-hazards", papers, settings, shown)
-        site.add(f"math:{mode}", "2030-01-06", f"{mode}-random", random_papers(80), settings, shown)
+            site.add(f"math:{mode}", next(dates), f"{mode}-{index}", chunk, settings, shown)
+        site.add(f"math:{mode}", next(dates), f"{mode}-hazards", papers, settings, shown)
+        site.add(f"math:{mode}", next(dates), f"{mode}-random", random_papers(80), settings, shown)
 
     # Front matter: authors made of hazards and of arbitrary text (controls included).
     values = [case["title"] for case in CASES] + drawn(st.text(min_size=1) | hub_text().filter(bool), 40)
@@ -287,6 +303,14 @@ def test_every_recorded_day_shows_exactly(built: Site, shared_hub: Path) -> None
     assert not (failures := built.failures("corpus")), describe(failures)
 
 
+def test_hub_summaries_and_keywords_show_exactly(built: Site) -> None:
+    post = built.posts["ai_summary"][0]
+    assert len([text for marker, text in post.texts.items() if marker.startswith("ZqA")]) == len(CASES)
+    assert not (failures := built.failures("ai_summary")), describe(failures)
+    codes = [node.text_content() for node in built.pages[post.source].iter("code")]
+    assert codes == [collapse_whitespace(paper.title) for paper in post.papers]
+
+
 @pytest.mark.parametrize("mode", ["text", "mathjax"])
 def test_math_settings_show_what_they_promise(built: Site, mode: str) -> None:
     """``text``: LaTeX read as Unicode; ``mathjax``: every math fragment reaches MathJax as
@@ -322,7 +346,9 @@ def test_descriptions_reach_jekyll_with_the_title_intact(built: Site) -> None:
         page = built.pages.get(source)
         shown = page.findtext("pre") if page is not None else None
         read = json.loads(shown) if shown is not None else "(front matter not read)"
-        if not (isinstance(read, str) and read.startswith("논문 1개. 좋아요 1위: " + title + " (👍 ")):
+        # LaTeX read as text, whatever the math setting (feeds and cards show no math)
+        expected = f"논문 1개. 좋아요 1위: {latex_text(title)} (👍 "
+        if not (isinstance(read, str) and read.startswith(expected)):
             wrong[source] = (title, read)
     assert not wrong, list(wrong.items())[:5]
 

@@ -100,6 +100,7 @@ class Settings:
     mute: tuple[str, ...] = ()
     links: tuple[str, ...] = ()  # some of LINK_KINDS; none: the seed format
     settle_days: int = 7
+    ai_summary: bool = False  # the Hub's one-line summary and keywords under each paper
 
     def __post_init__(self) -> None:
         for kind in POST_KINDS:
@@ -153,6 +154,16 @@ def _positive_seconds(value: Any) -> float:
     if not 0 < number <= 3600:
         raise ValueError("expected a number of seconds, more than 0 and at most 3600")
     return number
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):  # from the environment
+        value = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}.get(
+            value.strip().lower(), value
+        )
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
 
 
 def _text(value: Any) -> str:
@@ -294,6 +305,7 @@ SETTINGS: tuple[Setting, ...] = (
         _choice(*MATH_MODES),
         "LaTeX in paper text: raw (as the Hub has it), text (read as Unicode) or mathjax (typeset)",
     ),
+    Setting("ai_summary", _bool, "show the Hub's one-line AI summary and keywords under each paper"),
     Setting("notify.webhook", _optional_text, "Slack or Discord webhook URL for a message after `run`"),
     Setting("notify.format", _choice("slack", "discord"), "webhook message format"),
     Setting("notify.top", _int(1, 20), "papers in the notification"),

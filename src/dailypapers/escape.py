@@ -217,3 +217,19 @@ def repo_name(url: str) -> str:
     if len(parts) >= 2:
         return f"{parts[0]}/{parts[1].removesuffix('.git')}"
     return "/".join([match.group(1), *parts])
+
+
+def code_span(text: str) -> str:
+    """``text`` as inline code that Jekyll (Liquid, then kramdown) shows verbatim.
+
+    A backtick inside takes a longer fence (padded with a space when it touches the fence).
+    Liquid reads ``{{``/``{%`` even inside code, and kramdown may take a line with a pipe
+    for a table row, so such text becomes ``<code>`` with those characters as references.
+    """
+    text = collapse_whitespace(text)
+    if "|" in text or re.search(r"\{[{%]", text):
+        escaped = html.escape(text, quote=False).replace("{", "&#123;").replace("|", "&#124;")
+        return f"<code>{escaped}</code>"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -74,7 +74,11 @@ def _pieces(text: str) -> Iterator[tuple[str, Any]]:
 
     known = _converter().latex_context
     verbatim_arguments = False  # the groups right after a macro we could not read: its arguments
+    covered = 0  # pylatexenc skips some characters (a backslash at the very end): kept as text
     for node in _nodes(text):
+        if node.pos > covered:
+            yield "text", text[covered : node.pos]
+        covered = node.pos + node.len
         verbatim = _verbatim(node)
         if isinstance(node, LatexMathNode | LatexGroupNode) and not _closed(node):
             opening = node.delimiters[0]
@@ -103,6 +107,8 @@ def _pieces(text: str) -> Iterator[tuple[str, Any]]:
                 continue
             verbatim_arguments = False
             yield "converted", converted
+    if covered < len(text):
+        yield "text", text[covered:]
 
 
 def latex_text(text: str) -> str:

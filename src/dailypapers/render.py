@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from dailypapers.config import Settings, utc_offset
-from dailypapers.escape import escape_markdown, link_url, repo_name, yaml_safe_json, yaml_scalar
+from dailypapers.escape import code_span, escape_markdown, link_url, repo_name, yaml_safe_json, yaml_scalar
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, paper_from_record, rank
 from dailypapers.paths import pattern_fields
@@ -42,6 +42,7 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
         undefined=jinja2.StrictUndefined,
     )
     env.filters["md"] = functools.partial(escape_markdown, math=math)
+    env.filters["code"] = code_span  # keywords, as inline code
     env.filters["plain"] = latex_text  # LaTeX read as text, for front matter and messages
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_list"] = yaml_list
@@ -92,11 +93,13 @@ def render_daily(
     starred: Collection[str] = frozenset(),
     more: Sequence[tuple[int, Paper]] = (),
     final: bool = False,
+    summaries: Mapping[str, str] | None = None,
 ) -> str:
     """The daily post for ``day`` listing ``papers`` in the given (ranked) order.
 
     ``starred``: ids of the papers marked ⭐; ``more``: starred papers ranked below the
-    list, with their place, for a section of their own; ``final``: the ranking is settled.
+    list, with their place, for a section of their own; ``final``: the ranking is settled;
+    ``summaries``: the language model's, by paper id (see :mod:`dailypapers.llm`).
     """
     settings = settings or Settings()
     date = dt.date.fromisoformat(day)
@@ -111,6 +114,8 @@ def render_daily(
         links=settings.links,
         final=final,
         settle_days=settings.settle_days,
+        summaries=summaries or {},
+        ai_summary=settings.ai_summary,
     )
 
 

@@ -22,9 +22,7 @@ so an unchanged period's files are not rewritten.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,8 +31,8 @@ from dailypapers.charts import TEMPLATE as CHART_TEMPLATE
 from dailypapers.charts import DayPoint, daily_chart_svg
 from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.dates import Period, labels_of, period_of
+from dailypapers.escape import code_span  # noqa: F401 (the `code` filter, kept importable from here)
 from dailypapers.interests import Interests
-from dailypapers.models import collapse_whitespace
 from dailypapers.paths import chart_path, data_path, post_path
 from dailypapers.render import environment, front_matter, to_json
 from dailypapers.stats import RankedPaper, Stats, compute_stats
@@ -117,22 +115,6 @@ def build_summary(store: Store, kind: str, label: str, *, today: dt.date) -> Sum
 # --- rendering --------------------------------------------------------------------------
 
 
-def code_span(text: str) -> str:
-    """``text`` as inline code that Jekyll (Liquid, then kramdown) shows verbatim.
-
-    A backtick inside takes a longer fence (padded with a space when it touches the fence).
-    Liquid reads ``{{``/``{%`` even inside code, and kramdown may take a line with a pipe
-    for a table row, so such text becomes ``<code>`` with those characters as references.
-    """
-    text = collapse_whitespace(text)
-    if "|" in text or re.search(r"\{[{%]", text):
-        escaped = html.escape(text, quote=False).replace("{", "&#123;").replace("|", "&#124;")
-        return f"<code>{escaped}</code>"
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def period_title(summary: Summary, language: str) -> str:
     """``2026년 2월 2주차 (2/9–2/15)`` or ``2026년 2월``, the language's way (see :mod:`words`)."""
     first = summary.first_day
@@ -169,10 +151,10 @@ def render_summary(
     *,
     site: Path | None = None,
     chart: str | None = None,
+    summaries: Mapping[str, str] | None = None,
 ) -> str:
     """The post; ``chart``: the SVG to show in it (drawn here when not given)."""
     env = environment(site, settings.math)
-    env.filters.setdefault("code", code_span)  # the environment is shared and cached
     # Until a language has its own summary templates, its summaries are in Korean.
     template = env.select_template([f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"])
     stats, top = summary.stats, settings.post(summary.kind).top
@@ -208,6 +190,8 @@ def render_summary(
         listed_upvotes=summary.listed_upvotes,
         uncollected=sum(f.status in (MISSING, UPCOMING) for f in summary.days),
         empty_days=sum(f.status == EMPTY for f in summary.days),
+        summaries=summaries or {},
+        ai_summary=settings.ai_summary,
     )
 
 
