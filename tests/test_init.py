@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ from conftest import SEED_SNAPSHOTS, seed_source
 from dailypapers.cli import cli
 from dailypapers.config import SETTINGS, Settings, build_settings, load_settings
 from dailypapers.init import INIT_VALUES, WORKFLOW, config_text, init_site
+from dailypapers.origin import installed_origin, origin_from_direct_url
 from dailypapers.replay import ReplayHub
 from sites import chirpy_site
 
@@ -304,3 +306,99 @@ def test_demo_writes_a_site_and_a_second_run_changes_nothing(tmp_path: Path) -> 
     assert "created  _posts/2026-02-01-monthly-papers-summary.md" in first.output
     again = CliRunner().invoke(cli, ["demo", "--site", str(site)])
     assert again.exit_code == 0 and "created" not in again.output and "updated" not in again.output
+
+
+# --- what the workflow installs -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "spec", "reachable"),
+    [
+        (
+            {"url": "https://github.com/o/dailypapers", "vcs_info": {"vcs": "git", "commit_id": "ab12"}},
+            "git+https://github.com/o/dailypapers@ab12",
+            True,
+        ),
+        (
+            {
+                "url": "ssh://git@github.com/o/dailypapers.git",
+                "vcs_info": {"vcs": "git", "commit_id": "ab12"},
+            },
+            "git+ssh://git@github.com/o/d.git@ab12",
+            True,
+        ),
+        (
+            {"url": "file:///src/dailypapers", "vcs_info": {"vcs": "git", "commit_id": "ab12"}},
+            "git+file:///src/dailypapers@ab12",
+            False,
+        ),
+        (
+            {"url": "https://example.com/dailypapers-0.1.0.tar.gz", "archive_info": {}},
+            "https://example.com/dailypapers-0.1.0.tar.gz",
+            True,
+        ),
+        (
+            {"url": "file:///home/me/dailypapers", "dir_info": {"editable": True}},
+            "file:///home/me/dailypapers",
+            False,
+        ),
+    ],
+)
+def test_origin_from_pep_610_record(direct_url: dict[str, Any], spec: str, reachable: bool) -> None:
+    origin = origin_from_direct_url(direct_url, "dailypapers", "0.1.0")
+    assert (origin.spec, origin.reachable) == (spec, reachable)
+    assert (origin.problem() is None) == reachable
+
+
+def test_package_from_an_index_is_pinned_to_its_version() -> None:
+    origin = installed_origin("pytest")  # installed from the package index: no direct_url.json
+    assert origin.spec == f"pytest=={importlib.metadata.version('pytest')}" and origin.reachable
+
+
+def test_init_package_option_sets_the_install_step(tmp_path: Path) -> None:
+    spec = "git+https://github.com/o/dailypapers@0123abcd"
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--package", spec])
+    assert result.exit_code == 0 and "Warning" not in result.output
+    flow = yaml.safe_load((tmp_path / WORKFLOW).read_text())
+    assert flow["jobs"]["digest"]["steps"][2]["run"] == f'python -m pip install --quiet "{spec}"'
+    # Given again, only the install line of the existing workflow changes.
+    before = (tmp_path / WORKFLOW).read_text()
+    again = CliRunner().invoke(cli, ["init", str(tmp_path), "--package", "dailypapers==0.2"])
+    assert f"updated  {WORKFLOW}" in again.output
+    assert (tmp_path / WORKFLOW).read_text() == before.replace(spec, "dailypapers==0.2")
+
+
+@pytest.mark.slow
+def test_init_pins_the_git_commit_it_was_installed_from(tmp_path: Path) -> None:
+    """pip install git+file://REPO@COMMIT into a new virtual environment, then its `init`."""
+    repo = tmp_path / "repo"
+    project = Path(__file__).parents[1]
+    repo.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(project / name, repo / name)
+    shutil.copytree(project / "src", repo / "src", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    git(repo, "init", "--quiet")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=a", "-c", "user.email=a@example.com", "commit", "--quiet", "-m", "release")
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    url = f"git+{repo.as_uri()}@{commit}"
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", url],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert installed.returncode == 0, installed.stderr
+    site = tmp_path / "blog"
+    done = subprocess.run(
+        [str(venv / "bin" / "dailypapers"), "init", str(site)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    flow = yaml.safe_load((site / WORKFLOW).read_text())
+    assert flow["jobs"]["digest"]["steps"][2]["run"] == f'python -m pip install --quiet "{url}"'
+    # A file: URL is this machine's: init says so, and what to pass instead.
+    [warning] = done.stderr.splitlines()
+    assert warning.startswith(f"Warning: the workflow installs {url}, but")
+    assert "GitHub's runner cannot reach" in warning and "--package" in warning

@@ -27,6 +27,7 @@ from dailypapers.config import (
 from dailypapers.errors import ConfigError
 from dailypapers.jekyll import JEKYLL_CONFIG, new_site_files, read_site_config, site_language
 from dailypapers.lock import LOCK_FILE
+from dailypapers.origin import installed_origin
 from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, is_dry_run, write_file
 
@@ -105,6 +106,23 @@ def set_top_level(text: str, values: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# The install step of the generated workflow: `python -m pip install --quiet "SPEC"`.
+_INSTALL = re.compile(r'(python -m pip install --quiet )"[^"\n]*"')
+
+
+def set_package(workflow: str, spec: str) -> str:
+    """The generated ``workflow`` with its install step installing ``spec``."""
+    return _INSTALL.sub(lambda match: f'{match.group(1)}"{spec}"', workflow, count=1)
+
+
+def _installed_spec(result: InitResult) -> str:
+    """What the workflow installs by default: the running dailypapers' own origin."""
+    origin = installed_origin()
+    if problem := origin.problem():
+        result.warnings.append(f"the workflow installs {origin.spec}, but {problem}")
+    return origin.spec
+
+
 def workflow_text(package: str = DEFAULT_PACKAGE, site_dir: str = ".") -> str:
     from dailypapers.render import environment
 
@@ -118,6 +136,7 @@ class InitResult:
     kept: list[Path] = field(default_factory=list)  # files that existed and were left alone
     made_jekyll_site: bool = False
     notes: list[str] = field(default_factory=list)  # one line each, for the user
+    warnings: list[str] = field(default_factory=list)  # what will not work as written
 
 
 def fitting_settings(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,7 +153,7 @@ def fitting_settings(config: Mapping[str, Any]) -> dict[str, Any]:
 def init_site(
     site: Path,
     *,
-    package: str = DEFAULT_PACKAGE,
+    package: str | None = None,
     ignore_db: bool = False,
     chosen: Mapping[str, Any] | None = None,
 ) -> InitResult:
@@ -156,7 +175,17 @@ def init_site(
     except ConfigError as error:
         result.notes.append(f"{error}: settings not fitted to it")
         site_config = {}
-    wanted: dict[str, str] = {str(WORKFLOW): workflow_text(package)}
+    wanted: dict[str, str] = {}
+    spec = package or _installed_spec(result)
+    workflow = site / WORKFLOW
+    if workflow.exists() and package:
+        old_flow = workflow.read_text(encoding="utf-8")
+        new_flow = set_package(old_flow, package)
+        if new_flow == old_flow and _INSTALL.search(old_flow) is None:
+            result.notes.append(f"{WORKFLOW} has no `pip install` step of dailypapers: --package not applied")
+        result.files.append(write_file(site, WORKFLOW, new_flow))
+    else:
+        wanted[str(WORKFLOW)] = workflow_text(spec)
     toml = site / CONFIG_FILE
     if toml.exists():
         if given:

@@ -54,9 +54,8 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
 @click.argument("site", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option(
     "--package",
-    default="dailypapers",
-    show_default=True,
-    help="What the workflow installs with pip (a version, a git URL, a path).",
+    help="What the workflow installs with pip, e.g. git+https://github.com/OWNER/REPO@COMMIT "
+    "(default: where this dailypapers was installed from).",
 )
 @click.option("--ignore-db", is_flag=True, help="Add the archive to .gitignore instead of committing it.")
 @author_option
@@ -66,7 +65,7 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
 @reports_errors
 def init(
     site: Path,
-    package: str,
+    package: str | None,
     ignore_db: bool,
     author: str | None,
     language: str | None,
@@ -100,6 +99,8 @@ def init(
         click.echo(f"     kept  {path} (exists)")
     for line in result.notes:
         click.echo(f"     note  {line}")
+    for line in result.warnings:
+        click.echo(f"Warning: {line}", err=True)
     if not dry_run:
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
 
