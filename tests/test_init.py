@@ -24,7 +24,7 @@ from dailypapers.config import SETTINGS, Settings, build_settings, load_settings
 from dailypapers.init import INIT_VALUES, WORKFLOW, config_text, init_site
 from dailypapers.origin import installed_origin, origin_from_direct_url
 from dailypapers.replay import ReplayHub
-from sites import chirpy_site
+from sites import CHIRPY_DEPLOY_WORKFLOW, add_deploy_workflow, chirpy_site
 
 BIN = Path(sys.executable).parent
 INIT_TOML = {name: list(value) if isinstance(value, tuple) else value for name, value in INIT_VALUES.items()}
@@ -125,11 +125,26 @@ def run_step(site: Path, name: str, env: dict[str, str]) -> subprocess.Completed
     )
 
 
-@pytest.fixture
-def cloned_site(tmp_path: Path) -> tuple[Path, Path]:
-    """An initialised site pushed to a bare "origin", and a fresh clone of it (the runner)."""
+def standin(bin_dir: Path, name: str, script: str) -> Path:
+    """An executable ``name`` in ``bin_dir`` running the bash ``script``."""
+    bin_dir.mkdir(exist_ok=True)
+    path = bin_dir / name
+    path.write_text(f"#!/bin/bash\n{script}\n")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture(params=["actions-deploy", "branch-build"])
+def cloned_site(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path]:
+    """An initialised site pushed to a bare "origin", and a fresh clone of it (the runner).
+
+    "actions-deploy": the site deploys Pages with its own workflow (Chirpy's); "branch-build":
+    GitHub builds the branch.
+    """
     origin, author = tmp_path / "origin.git", tmp_path / "author"
     git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
+    if request.param == "actions-deploy":
+        add_deploy_workflow(author)
     init_site(author)
     git(author, "init", "--quiet", "--initial-branch=main")
     git(author, "add", "-A")
@@ -141,15 +156,37 @@ def cloned_site(tmp_path: Path) -> tuple[Path, Path]:
     return author, runner
 
 
-def test_workflow_steps_collect_commit_and_push(cloned_site: tuple[Path, Path], seed_hub: ReplayHub) -> None:
-    author, runner = cloned_site
-    env = {
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+@pytest.fixture
+def runner_env(tmp_path: Path, seed_hub: ReplayHub) -> dict[str, str]:
+    """The runner's environment: the replay hub, and a stand-in `gh` recording its arguments
+    in ``$GH_CALLS`` (GitHub's runners have the real one)."""
+    calls = tmp_path / "gh-calls"
+    calls.touch()
+    standin(tmp_path / "bin", "gh", f'printf "%s\\n" "$*" >> "{calls}"')
+    return {
+        "PATH": os.pathsep.join([str(tmp_path / "bin"), str(BIN), os.environ["PATH"]]),
         "HOME": os.environ.get("HOME", "/tmp"),
         "HF_ENDPOINT": seed_hub.url,
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "DAILYPAPERS_NOW": "2026-02-10T14:00:00Z",
+        "GH_CALLS": str(calls),
     }
+
+
+def gh_calls(env: dict[str, str]) -> list[str]:
+    return Path(env["GH_CALLS"]).read_text().splitlines()
+
+
+def test_workflow_steps_collect_commit_and_push(
+    cloned_site: tuple[Path, Path], runner_env: dict[str, str]
+) -> None:
+    author, runner = cloned_site
+    env = runner_env
+    deploys = (runner / ".github" / "workflows" / "pages-deploy.yml").exists()
+    flow = yaml.safe_load((runner / WORKFLOW).read_text())
+    assert flow["permissions"] == (
+        {"contents": "write", "actions": "write"} if deploys else {"contents": "write"}
+    )
     collected = run_step(runner, "Collect and publish", env)
     assert collected.returncode == 0, collected.stderr
     assert "created  _posts/2026-02-10-daily-papers.md" in collected.stdout
@@ -163,18 +200,63 @@ def test_workflow_steps_collect_commit_and_push(cloned_site: tuple[Path, Path], 
     pushed = run_step(runner, "Commit and push changed files", env)
     assert pushed.returncode == 0, pushed.stderr + pushed.stdout
     assert "Push rejected (attempt 1 of 5)" in pushed.stdout
+    # One push that changed something, one deploy started (on the branch pushed), or none
+    # at all for a site GitHub builds from the branch by itself.
+    assert gh_calls(env) == (["workflow run pages-deploy.yml --ref main"] if deploys else [])
     git(author, "pull", "--quiet", "origin", "main")
     posts = sorted(path.name for path in (author / "_posts").iterdir())
     assert "2026-02-10-daily-papers.md" in posts and "2026-02-10-my-own.md" in posts
     assert (author / ".dailypapers" / "papers.db").is_file()  # the archive is committed by default
     assert git(runner, "log", "--format=%s", "-1").startswith("Daily papers 20")
 
-    # The afternoon run: nothing new on the Hub, nothing committed.
+    # The afternoon run: nothing new on the Hub, nothing committed, no deploy started.
     head = git(runner, "rev-parse", "HEAD")
     assert run_step(runner, "Collect and publish", env).returncode == 0
     quiet = run_step(runner, "Commit and push changed files", env)
     assert quiet.returncode == 0 and "Nothing changed." in quiet.stdout
     assert git(runner, "rev-parse", "HEAD") == head
+    assert len(gh_calls(env)) == (1 if deploys else 0)
+
+
+def test_a_failed_push_starts_no_deploy(
+    cloned_site: tuple[Path, Path], runner_env: dict[str, str], tmp_path: Path
+) -> None:
+    _, runner = cloned_site
+    hook = tmp_path / "origin.git" / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    standin(tmp_path / "bin", "sleep", "exit 0")  # the retries' waits, skipped
+    assert run_step(runner, "Collect and publish", runner_env).returncode == 0
+    pushed = run_step(runner, "Commit and push changed files", runner_env)
+    assert pushed.returncode == 1 and "Could not push after 5 attempts." in pushed.stderr
+    assert gh_calls(runner_env) == []
+
+
+def test_init_starts_the_sites_pages_deploy(tmp_path: Path) -> None:
+    add_deploy_workflow(tmp_path, "pages-deploy.yml")
+    add_deploy_workflow(tmp_path, "ci.yml", "on: push\njobs:\n  test:\n    steps:\n      - run: make\n")
+    undispatchable = CHIRPY_DEPLOY_WORKFLOW.replace("  workflow_dispatch:\n", "")
+    add_deploy_workflow(tmp_path, "deploy-docs.yaml", undispatchable)
+    result = CliRunner().invoke(cli, ["init", str(tmp_path), "--package", "dailypapers==1.0"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / WORKFLOW).read_text()
+    flow = yaml.safe_load(text)
+    assert flow["permissions"] == {"contents": "write", "actions": "write"}
+    push = flow["jobs"]["digest"]["steps"][-1]
+    assert push["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    assert 'gh workflow run "deploy-docs.yaml" --ref "$branch"' in push["run"]
+    assert 'gh workflow run "pages-deploy.yml" --ref "$branch"' in push["run"]
+    assert "ci.yml" not in text
+    assert "starts deploy-docs.yaml, pages-deploy.yml after each push that changed something" in result.output
+    assert "Warning: deploy-docs.yaml deploys the site but cannot be started" in result.output
+    assert "workflow_dispatch" in result.output
+
+
+def test_a_branch_built_site_gets_no_dispatch(tmp_path: Path) -> None:
+    assert CliRunner().invoke(cli, ["init", str(tmp_path), "--package", "dailypapers==1.0"]).exit_code == 0
+    text = (tmp_path / WORKFLOW).read_text()
+    assert yaml.safe_load(text)["permissions"] == {"contents": "write"}
+    assert "gh " not in text and "GH_TOKEN" not in text and "actions:" not in text
 
 
 @pytest.mark.jekyll

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from dailypapers.errors import ConfigError
 from dailypapers.jekyll import JEKYLL_CONFIG, new_site_files, read_site_config, site_language
 from dailypapers.lock import LOCK_FILE
 from dailypapers.origin import installed_origin
+from dailypapers.pages import deploy_workflows
 from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, is_dry_run, write_file
 
@@ -123,11 +124,12 @@ def _installed_spec(result: InitResult) -> str:
     return origin.spec
 
 
-def workflow_text(package: str = DEFAULT_PACKAGE, site_dir: str = ".") -> str:
+def workflow_text(package: str = DEFAULT_PACKAGE, site_dir: str = ".", deploys: Sequence[str] = ()) -> str:
+    """The scheduled workflow; ``deploys``: the Pages deploy workflows it starts after a push."""
     from dailypapers.render import environment
 
     template = environment(None).get_template("init/dailypapers.yml.j2")
-    return template.render(package=package, site_dir=site_dir)
+    return template.render(package=package, site_dir=site_dir, deploys=list(deploys))
 
 
 @dataclass
@@ -185,7 +187,17 @@ def init_site(
             result.notes.append(f"{WORKFLOW} has no `pip install` step of dailypapers: --package not applied")
         result.files.append(write_file(site, WORKFLOW, new_flow))
     else:
-        wanted[str(WORKFLOW)] = workflow_text(spec)
+        deploys = deploy_workflows(site)
+        for deploy in deploys:
+            if not deploy.dispatchable:
+                result.warnings.append(
+                    f"{deploy.file} deploys the site but cannot be started by another workflow: "
+                    "add `workflow_dispatch:` to its `on:` so that the scheduled run can start it"
+                )
+        if deploys:
+            names = ", ".join(deploy.file for deploy in deploys)
+            result.notes.append(f"{WORKFLOW.name} starts {names} after each push that changed something")
+        wanted[str(WORKFLOW)] = workflow_text(spec, deploys=[deploy.file for deploy in deploys])
     toml = site / CONFIG_FILE
     if toml.exists():
         if given:

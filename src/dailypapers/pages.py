@@ -1,0 +1,93 @@
+"""How a site gets published on GitHub Pages, read from its workflows.
+
+A site either lets GitHub build a branch (the classic Pages build, which starts on any push,
+the workflow token's included), or deploys through its own Actions workflow using
+``actions/deploy-pages`` (Chirpy's ``pages-deploy.yml``), usually triggered ``on: push``.
+GitHub starts no workflow for a push made with a workflow's ``GITHUB_TOKEN``, so the
+scheduled run must start such a deploy itself (``gh workflow run FILE``), which needs the
+deploy workflow to accept ``workflow_dispatch``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+WORKFLOWS = Path(".github") / "workflows"
+OWN_WORKFLOW = WORKFLOWS / "dailypapers.yml"
+DEPLOY_ACTION = "actions/deploy-pages"
+
+
+@dataclass(frozen=True)
+class DeployWorkflow:
+    file: str  # its file name, what `gh workflow run` takes
+    dispatchable: bool  # it has the workflow_dispatch trigger
+
+
+def _triggers(flow: dict[Any, Any]) -> set[str]:
+    # YAML 1.1 reads the key `on` as True.
+    on = flow.get("on", flow.get(True))
+    if isinstance(on, str):
+        return {on}
+    if isinstance(on, list):
+        return {str(item) for item in on}
+    if isinstance(on, dict):
+        return {str(key) for key in on}
+    return set()
+
+
+def _uses_deploy_pages(flow: dict[Any, Any]) -> bool:
+    jobs = flow.get("jobs")
+    if not isinstance(jobs, dict):
+        return False
+    for job in jobs.values():
+        steps = job.get("steps") if isinstance(job, dict) else None
+        for step in steps if isinstance(steps, list) else []:
+            uses = step.get("uses") if isinstance(step, dict) else None
+            if isinstance(uses, str) and uses.split("@")[0].strip() == DEPLOY_ACTION:
+                return True
+    return False
+
+
+def deploy_workflows(site: Path) -> list[DeployWorkflow]:
+    """The site's workflows that deploy Pages through ``actions/deploy-pages``, by file name."""
+    found = []
+    folder = site / WORKFLOWS
+    paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+    for path in paths:
+        if path.name == OWN_WORKFLOW.name:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if DEPLOY_ACTION not in text:
+            continue
+        try:
+            flow = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        if isinstance(flow, dict) and _uses_deploy_pages(flow):
+            found.append(DeployWorkflow(path.name, "workflow_dispatch" in _triggers(flow)))
+    return found
+
+
+_DISPATCH = re.compile(r"\bgh workflow run\s+\"?([\w.-]+)")
+
+
+def dispatched_workflows(workflow_text: str) -> set[str]:
+    """The workflow files a (generated) workflow starts with ``gh workflow run``."""
+    return set(_DISPATCH.findall(workflow_text))
+
+
+def grants_actions_write(workflow_text: str) -> bool:
+    try:
+        flow = yaml.safe_load(workflow_text)
+    except yaml.YAMLError:
+        return False
+    permissions = flow.get("permissions") if isinstance(flow, dict) else None
+    return isinstance(permissions, dict) and permissions.get("actions") == "write"
