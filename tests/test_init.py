@@ -403,7 +403,7 @@ def test_demo_writes_a_site_and_a_second_run_changes_nothing(tmp_path: Path) -> 
         ),
         (
             {
-                "url": "ssh://git@github.com/o/dailypapers.git",
+                "url": "ssh://git@github.com/o/d.git",
                 "vcs_info": {"vcs": "git", "commit_id": "ab12"},
             },
             "git+ssh://git@github.com/o/d.git@ab12",
