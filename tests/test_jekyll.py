@@ -394,7 +394,8 @@ def test_data_files_with_controls_in_every_text_field_build_and_read_back(tmp_pa
     if JEKYLL is None:
         pytest.skip("jekyll is not on PATH (.ci/run installs Debian's jekyll package)")
     from dailypapers.models import Organization
-    from dailypapers.pipeline import content_hash, publish_day
+    from dailypapers.pipeline import publish_day
+    from dailypapers.render import content_hash
     from dailypapers.store import Store
     from dailypapers.summary import publish_summaries
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.errors import ArchiveDamaged, SiteError
+from dailypapers.merge import merge_with_stored
 from dailypapers.models import Paper, paper_from_original_record
 from dailypapers.paths import DATA_DIR, site_data_files
 from dailypapers.store import Store, resolve_db_path
@@ -130,7 +131,7 @@ def complete_from_data_files(
     query and a glance at each file's head. An archive restored from an old backup, or a new
     empty one, is brought level with what is published before anything is written from it.
     """
-    from dailypapers.pipeline import content_hash, merge_with_stored
+    from dailypapers.render import content_hash
 
     files = site_data_files(site) if files is None else files
     sizes = store.day_sizes()
@@ -168,7 +169,7 @@ def complete_from_data_files(
 
 def import_site(site: Path, store: Store) -> ImportResult:
     """Load every ``_data/papers/daily-*.json`` of ``site`` into ``store`` (one transaction per day)."""
-    from dailypapers.pipeline import content_hash
+    from dailypapers.render import content_hash
 
     result = ImportResult()
     for path in site_data_files(site):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict
@@ -159,6 +160,12 @@ def daily_data(day: str, papers: Sequence[Paper], *, crawled_at: str, final: boo
         "total_papers": len(ranked),
         "papers": [paper_record(paper, order[paper.id]) for paper in ranked],
     }
+
+
+def content_hash(day: str, papers: Sequence[Paper]) -> str:
+    """A day's content (its data file without the crawl time): unchanged days are not rewritten."""
+    body = to_json(daily_data(day, papers, crawled_at=""))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def to_json(data: dict[str, Any]) -> str:
