@@ -21,7 +21,13 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="dailypapers")
+    from dailypapers.cli import interrupt
+
+    try:
+        with interrupt.handled():  # Ctrl-C while click parses: one line too, no traceback
+            cli(prog_name="dailypapers")
+    except KeyboardInterrupt:
+        interrupt.exit_now()
 
 
 # The commands register themselves on `cli` when their modules are imported.

@@ -42,8 +42,12 @@ def handled() -> Iterator[None]:
     previous = signal.signal(signal.SIGINT, _first)
     try:
         yield
-    finally:
+    except KeyboardInterrupt:
+        raise  # the handler stays: another Ctrl-C while this one is handled exits at once
+    except BaseException:
         signal.signal(signal.SIGINT, previous)
+        raise
+    signal.signal(signal.SIGINT, previous)
 
 
 def exit_now(message: str = MESSAGE) -> NoReturn:
