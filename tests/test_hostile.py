@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -434,3 +440,129 @@ def test_doctor_masks_credentials_and_keeps_to_its_deadline(site: Path) -> None:
     assert "no complete answer within 5 s after 1 try" in done.output
     done = invoke("doctor", "--site", str(site), endpoint="https://user:hf_SeCrEt@[bad")
     assert "SeCrEt" not in done.output and "FAIL  hub: https://***@[bad: the Hub endpoint" in done.output
+
+
+# --- Ctrl-C: real SIGINT to the real command -----------------------------------------------------
+
+LONG = ("2026-01-27", "2026-02-03")  # eight days: the three of DAYS answer, the five after hang
+
+
+def hanging(release: threading.Event) -> Callable[[str, Request], Script]:
+    fine = normal()
+
+    def answer(day: str, request: Request) -> Script:
+        if day in SOURCES:
+            return fine(day, request)
+        release.wait(60)  # a Hub that never answers these days
+        return json_answer([])
+
+    return answer
+
+
+def start_backfill(site: Path, endpoint: str, *extra: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "HF_ENDPOINT": endpoint, "DAILYPAPERS_NOW": NOW}
+    for name in ("HF_TOKEN", "DAILYPAPERS_DB"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "dailypapers", "backfill", "--site", str(site),
+               "--since", LONG[0], "--until", LONG[1], *extra]  # fmt: skip
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def read_until(process: subprocess.Popen[str], marker: str) -> list[str]:
+    """stderr lines up to the first one containing ``marker``."""
+    assert process.stderr is not None
+    lines = []
+    while True:
+        line = process.stderr.readline()
+        assert line, f"the command ended before {marker!r}: {lines}"
+        lines.append(line.rstrip("\n"))
+        if marker in line:
+            return lines
+
+
+def interrupt(process: subprocess.Popen[str], times: int = 1) -> tuple[int, str, str]:
+    """SIGINT (``times`` of them, 50 ms apart); the exit status, stdout and the rest of stderr.
+    The command must end within 2 s of the first."""
+    for n in range(times):
+        if n:
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=2)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        pytest.fail(f"still running 2 s after Ctrl-C: {err[-2000:]}")
+    return process.returncode, out, err
+
+
+@pytest.fixture
+def stuck_hub() -> Iterator[HostileHub]:
+    release = threading.Event()
+    with HostileHub(hanging(release)) as hub:
+        yield hub
+        release.set()
+
+
+@pytest.mark.parametrize("times", [1, 2, 5])
+def test_ctrl_c_while_fetching_keeps_the_finished_days_and_exits_130(
+    tmp_path: Path, stuck_hub: HostileHub, times: int
+) -> None:
+    site = tmp_path / "site"
+    process = start_backfill(site, stuck_hub.url, "--concurrency", "4")
+    before = read_until(process, "[3/8]")  # three days done; four fetches hang, one is queued
+    deadline = time.monotonic() + 10
+    while len(stuck_hub.requests) < 7 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    asked = len(stuck_hub.requests)
+    status, out, err = interrupt(process, times)
+    assert status == 130
+    assert "Traceback" not in out + err
+    assert err.splitlines() == [
+        "Interrupted; 3 days, 2026-01-27 to 2026-01-29 written; "
+        "run the same command again to complete the others."
+    ]
+    assert all(line.startswith("[") for line in before)
+    for day in DAYS:  # finished days are written
+        assert upvotes(site, day) == expected_upvotes(day, 0)
+        assert (site / post_path(day)).is_file()
+    assert not any((site / post_path(f"2026-01-{n}")).exists() for n in (30, 31))
+    time.sleep(0.3)
+    assert len(stuck_hub.requests) == asked == 7  # the queued day was never asked
+
+
+def test_ctrl_c_while_waiting_for_the_lock(tmp_path: Path, stuck_hub: HostileHub) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    code = (
+        "import time\nfrom pathlib import Path\nfrom dailypapers.lock import site_lock\n"
+        f"with site_lock(Path({str(site)!r})):\n    print('held', flush=True)\n    time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        process = start_backfill(site, stuck_hub.url)
+        read_until(process, "Waiting up to")
+        status, out, err = interrupt(process, 3)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert status == 130 and "Traceback" not in out + err
+    assert err.splitlines() == ["Interrupted; files already written are complete."]
+    assert stuck_hub.requests == []
+
+
+# From the moment our code runs (the interpreter's own start-up, a few hundredths of a
+# second, is Python's: a Ctrl-C there is its KeyboardInterrupt).
+@pytest.mark.parametrize("delay", [0.3, 0.6, 1.0])
+def test_ctrl_c_at_any_moment_of_the_start_is_quiet(
+    tmp_path: Path, stuck_hub: HostileHub, delay: float
+) -> None:
+    process = start_backfill(tmp_path / "site", stuck_hub.url)
+    time.sleep(delay)
+    status, out, err = interrupt(process, 2)
+    assert status == 130, err
+    assert "Traceback" not in out + err
+    *progress, last = err.splitlines()
+    assert last.startswith("Interrupted; ") and all(line.startswith("[") for line in progress), err

@@ -23,11 +23,8 @@ def cli() -> None:
 def main() -> None:
     from dailypapers.cli import interrupt
 
-    try:
-        with interrupt.handled():  # Ctrl-C while click parses: one line too, no traceback
-            cli(prog_name="dailypapers")
-    except KeyboardInterrupt:
-        interrupt.exit_now()
+    interrupt.install_quiet()  # each command handles Ctrl-C its own way while it runs
+    cli(prog_name="dailypapers")
 
 
 # The commands register themselves on `cli` when their modules are imported.
