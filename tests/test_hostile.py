@@ -49,6 +49,11 @@ NOW = "2026-02-01T00:00:00Z"
 SOURCES = {"2026-01-27": "2026-01-27", "2026-01-28": "2026-01-28", "2026-01-29": "2026-02-05"}
 
 
+# Weekly and monthly summaries (and their charts) are most of a run's time, and not what
+# these tests are about; the test of bounded counts keeps them.
+QUICK = {"DAILYPAPERS_SUMMARIES": ""}
+
+
 def entries(day: str, bump: int = 0) -> list[Any]:
     source = SOURCES.get(day)
     if source is None:
@@ -91,7 +96,7 @@ def backfill(site: Path, endpoint: str, *extra: str, env: dict[str, str] | None 
         "backfill", "--site", str(site), "--since", DAYS[0], "--until", DAYS[-1], "--refresh",
         "--retry-budget", "0", *extra,
         endpoint=endpoint,
-        env={"DAILYPAPERS_NOW": NOW, "DAILYPAPERS_REQUEST_DEADLINE": "1", **(env or {})},
+        env={"DAILYPAPERS_NOW": NOW, "DAILYPAPERS_REQUEST_DEADLINE": "1", **QUICK, **(env or {})},
     )  # fmt: skip
 
 
@@ -270,6 +275,7 @@ def test_a_hostile_answer_fails_its_day_alone(kind: str, site: Path) -> None:
     assert asked.count(HOSTILE) == 1  # no retry within a zero budget, and no redirect followed
 
 
+@pytest.mark.slow  # three tries of half a second each, and the waits between them
 def test_the_deadline_cuts_off_a_dripping_hub_however_the_bytes_come(site: Path) -> None:
     """Dripping bodies and headers are retried within the budget and each try ends at the
     deadline, so the whole day ends; the days around it are written."""
@@ -279,7 +285,7 @@ def test_the_deadline_cuts_off_a_dripping_hub_however_the_bytes_come(site: Path)
             "backfill", "--site", str(site), "--since", DAYS[0], "--until", DAYS[-1], "--refresh",
             "--retry-budget", "3",
             endpoint=hub.url,
-            env={"DAILYPAPERS_NOW": NOW, "DAILYPAPERS_REQUEST_DEADLINE": "0.5"},
+            env={"DAILYPAPERS_NOW": NOW, "DAILYPAPERS_REQUEST_DEADLINE": "0.5", **QUICK},
         )  # fmt: skip
         tries = hub.days().count(HOSTILE)
     assert_no_traceback(done)
@@ -335,7 +341,7 @@ def webhook_run(site: Path, hook: Callable[[HostileHub], Script], **env: str) ->
         done = invoke(
             "run", "--site", str(site), "--date", HOSTILE,
             endpoint=hub.url,
-            env={"DAILYPAPERS_NOW": NOW, "DAILYPAPERS_NOTIFY_WEBHOOK": url, **env},
+            env={"DAILYPAPERS_NOW": NOW, "DAILYPAPERS_NOTIFY_WEBHOOK": url, **QUICK, **env},
         )  # fmt: skip
         return done, webhook.requests
 
@@ -379,7 +385,14 @@ WEBHOOK_FAILURES: dict[str, tuple[Callable[[HostileHub], Script], str]] = {
 }
 
 
-@pytest.mark.parametrize("kind", WEBHOOK_FAILURES)
+# Those retried three times (0.5 s and 1 s apart) are slow.
+RETRIED = {"503", "dripping", "not HTTP"}
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [pytest.param(kind, marks=[pytest.mark.slow] if kind in RETRIED else []) for kind in WEBHOOK_FAILURES],
+)
 def test_a_webhook_that_does_not_take_the_message_is_a_warning(site: Path, kind: str) -> None:
     hook, message = WEBHOOK_FAILURES[kind]
     done, requests = webhook_run(site, hook, DAILYPAPERS_REQUEST_DEADLINE="0.5")
@@ -419,7 +432,7 @@ def test_an_unusable_webhook_url_is_a_warning_that_never_shows_it(site: Path, ur
 def test_a_bad_hf_endpoint_is_one_line_and_never_retried(site: Path, endpoint: str, reason: str) -> None:
     before = contents(site)
     for command in (["run", "--date", HOSTILE], ["backfill", "--since", DAYS[0], "--until", DAYS[-1]]):
-        done = invoke(*command, "--site", str(site), endpoint=endpoint, env={"DAILYPAPERS_NOW": NOW})
+        done = invoke(*command, "--site", str(site), endpoint=endpoint, env={"DAILYPAPERS_NOW": NOW, **QUICK})
         assert_no_traceback(done)
         assert done.exit_code == 1
         assert done.stderr == (
@@ -429,6 +442,7 @@ def test_a_bad_hf_endpoint_is_one_line_and_never_retried(site: Path, endpoint: s
     assert contents(site) == before
 
 
+@pytest.mark.slow  # doctor's deadline is 5 s
 def test_doctor_masks_credentials_and_keeps_to_its_deadline(site: Path) -> None:
     body = json.dumps(entries(HOSTILE)).encode()
     with HostileHub(lambda day, request: dripping(body, 0.05)) as hub:
@@ -460,7 +474,7 @@ def hanging(release: threading.Event) -> Callable[[str, Request], Script]:
 
 
 def start_backfill(site: Path, endpoint: str, *extra: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "HF_ENDPOINT": endpoint, "DAILYPAPERS_NOW": NOW}
+    env = {**os.environ, "HF_ENDPOINT": endpoint, "DAILYPAPERS_NOW": NOW, **QUICK}
     for name in ("HF_TOKEN", "DAILYPAPERS_DB"):
         env.pop(name, None)
     command = [sys.executable, "-m", "dailypapers", "backfill", "--site", str(site),
@@ -505,7 +519,7 @@ def stuck_hub() -> Iterator[HostileHub]:
         release.set()
 
 
-@pytest.mark.parametrize("times", [1, 2, 5])
+@pytest.mark.parametrize("times", [1, pytest.param(2, marks=pytest.mark.slow), 5])
 def test_ctrl_c_while_fetching_keeps_the_finished_days_and_exits_130(
     tmp_path: Path, stuck_hub: HostileHub, times: int
 ) -> None:
@@ -555,7 +569,7 @@ def test_ctrl_c_while_waiting_for_the_lock(tmp_path: Path, stuck_hub: HostileHub
 
 # From the moment our code runs (the interpreter's own start-up, a few hundredths of a
 # second, is Python's: a Ctrl-C there is its KeyboardInterrupt).
-@pytest.mark.parametrize("delay", [0.3, 0.6, 1.0])
+@pytest.mark.parametrize("delay", [0.3, pytest.param(0.6, marks=pytest.mark.slow), 1.0])
 def test_ctrl_c_at_any_moment_of_the_start_is_quiet(
     tmp_path: Path, stuck_hub: HostileHub, delay: float
 ) -> None:
