@@ -28,7 +28,8 @@ import pytest
 from click.testing import Result
 
 from conftest import invoke
-from dailypapers.demo import SAMPLE_DAYS, SCAFFOLD
+from dailypapers.demo import SAMPLE_DAYS
+from dailypapers.jekyll import new_site_files
 from dailypapers.pipeline import data_path, post_path
 from dailypapers.replay import HTML_PAGE
 from hostile import (
@@ -126,7 +127,7 @@ def clean_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The three days published from normal answers, with the files Jekyll needs."""
     site = tmp_path_factory.mktemp("clean") / "site"
     site.mkdir()
-    for relative, text in SCAFFOLD.items():
+    for relative, text in new_site_files().items():
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
         (site / relative).write_text(text, encoding="utf-8")
     with serve(normal()) as hub:
