@@ -424,7 +424,8 @@ def test_the_chart_is_byte_identical_across_renders_and_processes() -> None:
     ],
 )
 def test_the_chart_text_is_real_text_in_the_language(language: str, words: list[str]) -> None:
-    week = [DayPoint(f"2026-02-{day:02d}", 10, 100 + day) for day in range(9, 16)]
+    week = [DayPoint(f"2026-02-{day:02d}", 10, 100 + day) for day in range(9, 15)]
+    week.append(DayPoint("2026-02-15", None, None))  # not collected: the legend explains the box
     svg = daily_chart_svg("제목 & <title>", week, language=language, weekly=True)
     root = chart_tree(svg)
     assert root.get("role") == "img" and root.get("aria-label") == "제목 & <title>"
@@ -449,14 +450,20 @@ def test_ticks_and_value_labels_match_the_data() -> None:
     assert "1,000" in ticks and values == ["10"] * 7 + ["1,234"] * 7
 
 
-def test_a_day_not_collected_differs_from_a_day_without_papers() -> None:
-    points = [DayPoint("2026-02-02", 5, 50), DayPoint("2026-02-03", 0, 0), DayPoint("2026-02-04", None, None)]
+def test_a_day_not_collected_differs_from_a_day_without_papers_and_one_to_come() -> None:
+    points = [
+        DayPoint("2026-02-02", 5, 50),
+        DayPoint("2026-02-03", 0, 0),
+        DayPoint("2026-02-04", None, None),
+        DayPoint("2026-02-05", None, None, upcoming=True),
+    ]
     root = chart_tree(daily_chart_svg("t", points, language="en", weekly=True))
     ns = "{http://www.w3.org/2000/svg}"
     values = [t.text for t in root.iter(f"{ns}text") if t.get("class") == "dpc-value"]
     assert values == ["5", "0", "50", "0"]  # the empty day shows 0, the missing one nothing
     boxes = [r for r in root.iter(f"{ns}rect") if r.get("class") == "dpc-missing"]
-    assert len(boxes) == 3  # the missing day in both panels, and its legend
+    assert len(boxes) == 3  # the missing day in both panels, and its legend; none for the day to come
+    assert "Feb 5: to come" in root.findtext(f"{ns}desc")
     assert "Feb 4: not collected" in root.findtext(f"{ns}desc")
     assert "Feb 3: 0 papers, 0 upvotes" in root.findtext(f"{ns}desc")
 

@@ -47,6 +47,7 @@ class DayPoint:
     day: str  # YYYY-MM-DD
     papers: int | None  # None: the archive does not hold this day (not collected, or to come)
     upvotes: int | None  # the day's listings' upvotes as of that day
+    upcoming: bool = False  # not over yet (and not collected): left blank, not a dashed box
 
     @property
     def collected(self) -> bool:
@@ -167,6 +168,8 @@ def chart_context(title: str, points: Sequence[DayPoint], *, language: str, week
                 f"{short_date(language, date)}: {words.papers_unit.format(n=_thousands(point.papers or 0))}, "
                 f"{words.upvotes_unit.format(n=_thousands(point.upvotes or 0))}"
             )
+        elif point.upcoming:
+            description.append(f"{short_date(language, date)}: {words.upcoming}")
         else:
             description.append(f"{short_date(language, date)}: {words.not_collected}")
             for panel in (papers_panel, upvotes_panel):
@@ -179,11 +182,10 @@ def chart_context(title: str, points: Sequence[DayPoint], *, language: str, week
                     }
                 )
     legend, x = [], float(LEFT)
-    for kind, fill, text in (
-        ("papers", PAPERS_COLOR, words.papers),
-        ("upvotes", UPVOTES_COLOR, words.upvotes),
-        ("missing", "none", words.not_collected),
-    ):
+    items = [("papers", PAPERS_COLOR, words.papers), ("upvotes", UPVOTES_COLOR, words.upvotes)]
+    if missing:  # the dashed box is explained only where there is one
+        items.append(("missing", "none", words.not_collected))
+    for kind, fill, text in items:
         legend.append({"kind": kind, "fill": fill, "x": _n(x), "text_x": _n(x + 16), "text": text})
         x += 16 + _text_width(text, 11) + 22
     return {
@@ -225,7 +227,8 @@ def daily_chart_svg(
     """Two bar charts sharing the days: papers listed per day above, their upvotes below.
 
     ``weekly`` labels each day with its weekday and date, otherwise with its day of the
-    month. A day not collected is a dashed box, a day collected with no papers a ``0``.
+    month. A day not collected is a dashed box, a day collected with no papers a ``0``, a
+    day still to come is left blank.
     ``template``: ``chart.svg.j2`` as the site may override it (default: the package's).
     """
     template = template or _package_template()

@@ -124,13 +124,16 @@ def period_title(summary: Summary, language: str) -> str:
 
 
 def chart_title(summary: Summary, language: str) -> str:
-    return f"{period_title(summary, language)} {CHART_WORDS[language].per_day}"
+    separator = ": " if language == "en" else " "  # "February 2026: papers and upvotes per day"
+    return f"{period_title(summary, language)}{separator}{CHART_WORDS[language].per_day}"
 
 
 def chart_points(summary: Summary) -> list[DayPoint]:
     """The chart's days: a day the archive does not hold has no figures (None), not zeros."""
     return [
-        DayPoint(f.day, f.papers, f.upvotes) if f.status in (LISTED, EMPTY) else DayPoint(f.day, None, None)
+        DayPoint(f.day, f.papers, f.upvotes)
+        if f.status in (LISTED, EMPTY)
+        else DayPoint(f.day, None, None, upcoming=f.status == UPCOMING)
         for f in summary.days
     ]
 
@@ -188,7 +191,7 @@ def render_summary(
         complete=summary.complete,
         missing=[short_date(language, dt.date.fromisoformat(day)) for day in summary.missing],
         listed_upvotes=summary.listed_upvotes,
-        uncollected=sum(f.status in (MISSING, UPCOMING) for f in summary.days),
+        uncollected=sum(f.status == MISSING for f in summary.days),
         empty_days=sum(f.status == EMPTY for f in summary.days),
         summaries=summaries or {},
         ai_summary=settings.ai_summary,

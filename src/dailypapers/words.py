@@ -33,6 +33,7 @@ class ChartWords:
     papers: str  # the upper panel
     upvotes: str  # the lower panel
     not_collected: str  # the legend of a day the archive does not hold
+    upcoming: str  # a day not over yet, in the chart's description
     papers_unit: str  # "{n}" replaced: a day's papers in the chart's description
     upvotes_unit: str
 
@@ -40,19 +41,19 @@ class ChartWords:
 CHART_WORDS = {
     "ko": ChartWords(
         "일별 논문 수와 좋아요 수", "논문 수", "좋아요 수 (그날 목록 기준)", "수집하지 않은 날",
-        "논문 {n}개", "좋아요 {n}",
+        "아직 오지 않은 날", "논문 {n}개", "좋아요 {n}",
     ),
     "en": ChartWords(
         "papers and upvotes per day", "Papers", "Upvotes (as listed that day)", "not collected",
-        "{n} papers", "{n} upvotes",
+        "to come", "{n} papers", "{n} upvotes",
     ),
     "ja": ChartWords(
         "日別の論文数といいね数", "論文数", "いいね数（その日の掲載時点）", "未収集の日",
-        "論文{n}件", "いいね{n}",
+        "これからの日", "論文{n}件", "いいね{n}",
     ),
     "zh": ChartWords(
         "每日论文数与点赞数", "论文数", "点赞数（当天列表）", "未收录的日子",
-        "论文 {n} 篇", "点赞 {n}",
+        "尚未到来", "论文 {n} 篇", "点赞 {n}",
     ),
 }  # fmt: skip
 
