@@ -30,7 +30,7 @@ from click.testing import Result
 from conftest import invoke
 from dailypapers.demo import SAMPLE_DAYS
 from dailypapers.jekyll import new_site_files
-from dailypapers.pipeline import data_path, post_path
+from dailypapers.paths import data_path, post_path
 from dailypapers.replay import HTML_PAGE
 from hostile import (
     HostileHub,
@@ -110,11 +110,11 @@ def contents(site: Path) -> dict[str, bytes]:
 
 
 def day_files(day: str) -> list[str]:
-    return [str(data_path(day)), str(post_path(day))]
+    return [str(data_path("daily", day)), str(post_path("daily", day))]
 
 
 def upvotes(site: Path, day: str) -> list[int]:
-    data = json.loads((site / data_path(day)).read_text(encoding="utf-8"))
+    data = json.loads((site / data_path("daily", day)).read_text(encoding="utf-8"))
     return sorted(paper["upvotes"] for paper in data["papers"])
 
 
@@ -318,7 +318,7 @@ def test_an_absurd_count_is_rejected_naming_the_paper_and_summaries_still_add_up
     ]
     # The two rejected papers keep their stored values (the day never shrinks); the rest move.
     stored = {entry["paper"]["id"]: entry["paper"]["upvotes"] for entry in entries(HOSTILE)}
-    data = json.loads((site / data_path(HOSTILE)).read_text(encoding="utf-8"))
+    data = json.loads((site / data_path("daily", HOSTILE)).read_text(encoding="utf-8"))
     shown = {paper["id"]: paper["upvotes"] for paper in data["papers"]}
     assert shown[first] == stored[first]
     assert sorted(shown.values()) == sorted(
@@ -541,8 +541,8 @@ def test_ctrl_c_while_fetching_keeps_the_finished_days_and_exits_130(
     assert all(line.startswith("[") for line in before)
     for day in DAYS:  # finished days are written
         assert upvotes(site, day) == expected_upvotes(day, 0)
-        assert (site / post_path(day)).is_file()
-    assert not any((site / post_path(f"2026-01-{n}")).exists() for n in (30, 31))
+        assert (site / post_path("daily", day)).is_file()
+    assert not any((site / post_path("daily", f"2026-01-{n}")).exists() for n in (30, 31))
     time.sleep(0.3)
     assert len(stuck_hub.requests) == asked == 7  # the queued day was never asked
 
