@@ -143,6 +143,7 @@ def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measur
             site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
             if scenario.prepare:
                 scenario.prepare(site)
+            site.mkdir(exist_ok=True)  # an empty site: only `init` and `demo` create one
             results.append(
                 measure(scenario.args(site), hub, site, in_process=scenario.in_process, env=scenario.env)
             )
@@ -173,6 +174,7 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
     def filled(site: Path) -> None:
         """A site after a full backfill; made once, then copied (mtimes kept)."""
         if not template.exists():
+            template.mkdir(parents=True)
             with ReplayHub(days_dir) as hub:
                 measure([*backfill, *site_arg(template)], hub, None)
         shutil.copytree(template, site)

@@ -175,7 +175,9 @@ def environment(endpoint: str) -> dict[str, str]:
 def run_backfill(
     site: Path, endpoint: str, since: str, until: str, *extra: str
 ) -> subprocess.CompletedProcess[str]:
-    """The installed command's backfill against ``endpoint``, to completion."""
+    """The installed command's backfill against ``endpoint``, to completion (into ``site``,
+    made if missing: only init and demo create a site)."""
+    site.mkdir(parents=True, exist_ok=True)
     command = backfill_command(site, endpoint, since, until, *extra)
     return subprocess.run(command, env=environment(endpoint), capture_output=True, text=True)
 

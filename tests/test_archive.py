@@ -81,6 +81,7 @@ def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
     done = run_backfill(reference, hub.url, since, until, "--concurrency", "2")
     assert done.returncode == 0, done.stderr
     interrupted = tmp_path / "interrupted"
+    interrupted.mkdir()  # only init and demo create a site
     rng = random.Random(20260109)
     kills = 0
     for _ in range(4):

@@ -101,8 +101,10 @@ def test_a_missing_site_and_a_site_without_config_are_reported(tmp_path: Path) -
     with hub:
         missing = invoke("doctor", "--site", str(tmp_path / "nowhere"), endpoint=hub.url)
         bare = invoke("doctor", "--site", str(tmp_path), endpoint=hub.url)
-    assert missing.exit_code == 1
-    assert missing.stdout.startswith(f"FAIL  site: {tmp_path / 'nowhere'} is not a directory\n")
+    assert missing.exit_code == 2  # as for every command but init and demo
+    assert missing.stderr.endswith(
+        f"Error: Invalid value for '--site': Directory '{tmp_path / 'nowhere'}' does not exist.\n"
+    )
     assert bare.exit_code == 0
     assert f"warn  site: {tmp_path} has no _config.yml, so it does not look like a Jekyll site" in bare.stdout
     assert "warn  archive: there is no archive at" in bare.stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import string
 import tomllib
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -233,13 +234,28 @@ def _timezone(value: Any) -> str:
     return str(value)
 
 
-def _pattern(value: Any) -> str:
+def _pattern(value: Any, *, fields: tuple[str, ...] = PATTERN_FIELDS, required: bool = True) -> str:
     text = _text(value)
     names = re.findall(r"{(\w*)}", text)
-    unknown = [name for name in names if name not in PATTERN_FIELDS]
-    if unknown or not names:
-        raise ValueError(f"expected a pattern using {{{'}, {'.join(PATTERN_FIELDS)}}}")
+    unknown = [name for name in names if name not in fields]
+    expected = f"expected a pattern using {{{'}, {'.join(fields)}}}"
+    if unknown or (required and not names):
+        raise ValueError(expected + (f", not {{{unknown[0]}}}" if unknown else ""))
+    try:  # what the regular expression cannot see: "{date", "{date!r}", "{date:>9}", "{0}"...
+        parts = list(string.Formatter().parse(text))
+        text.format(**dict.fromkeys(fields, "x"))
+    except (KeyError, IndexError, ValueError):
+        parts = [("", "?", "", None)]
+    if any(name is not None and (conversion or spec) for _, name, spec, conversion in parts) or any(
+        name is not None and name not in fields for _, name, _, _ in parts
+    ):
+        raise ValueError(expected + " (write { and } only around a field name)")
     return text
+
+
+def _permalink(value: Any) -> str | None:
+    """A permalink pattern: any URL path, with the file-name fields and {slug}."""
+    return _pattern(value, fields=(*PATTERN_FIELDS, "slug"), required=False) or None
 
 
 def _filename(value: Any) -> str:
@@ -286,7 +302,7 @@ SETTINGS: tuple[Setting, ...] = (
             Setting(f"{kind}.tags", _text_list, f"tags of a {kind} post"),
             Setting(f"{kind}.filename", _filename, f"file name of a {kind} post under _posts"),
             Setting(f"{kind}.slug", _slug, f"the `slug:` of a {kind} post, its URL under `/posts/:title/`"),
-            Setting(f"{kind}.permalink", _optional_text, f"permalink pattern of a {kind} post"),
+            Setting(f"{kind}.permalink", _permalink, f"permalink pattern of a {kind} post"),
         )
     ),
     Setting("summaries", _summaries, "summary posts to write: weekly, monthly, both or none"),
@@ -340,10 +356,15 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 def read_file(path: Path) -> dict[str, Any]:
     """The settings in a config file, flattened to dotted names; {} when there is no file."""
     try:
-        with path.open("rb") as handle:
-            table = tomllib.load(handle)
+        # utf-8-sig: Windows editors save UTF-8 with a byte order mark, which TOML does not allow.
+        table = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {error.object[error.start]:#04x} at offset {error.start}); "
+            "it looks saved in another encoding, such as CP949 on Korean Windows: save it as UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: {error}") from None
     except OSError as error:

@@ -18,6 +18,8 @@ one, the cause, and what to do.
 
 from __future__ import annotations
 
+import errno
+
 
 class DailyPapersError(Exception):
     """Base class of every error dailypapers raises on purpose."""
@@ -67,3 +69,18 @@ class ConfigError(DailyPapersError):
 
 class NotifyError(DailyPapersError):
     """The notification webhook failed; the run's files are already written."""
+
+
+def explain_os_error(error: OSError) -> str:
+    """One line for a failed file operation: what happened, where, and what to do."""
+    where = f" ({error.filename})" if error.filename else ""
+    code = error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full{where}; free some space and run again (what is written is complete)"
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"permission denied{where}; check who owns the site's files and that the disk is writable"
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        return f"a file stands where a directory should be{where}; move the file away, then run again"
+    if code == errno.EISDIR:
+        return f"a directory stands where a file should be{where}; move it away and run the command again"
+    return f"{error.strerror or error}{where}"

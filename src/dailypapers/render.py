@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from dailypapers.config import Settings, utc_offset
+from dailypapers.errors import SiteError
 from dailypapers.escape import code_span, escape_markdown, link_url, repo_name, yaml_safe_json, yaml_scalar
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, paper_from_record, rank
@@ -85,6 +86,25 @@ def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def render_template(env: jinja2.Environment, names: Sequence[str], **context: Any) -> str:
+    """The first of ``names`` that exists, rendered with ``context``. A template that does not
+    parse or uses what it is not given (a site's own, most likely) is a :class:`SiteError`
+    naming the file and the line."""
+    template: jinja2.Template | None = None
+    try:
+        template = env.select_template(list(names))
+        return template.render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name} line {error.lineno}"
+        raise SiteError(f"the template {where} is not valid: {error.message}; {_FIX_TEMPLATE}") from None
+    except jinja2.TemplateError as error:
+        where = (template.filename if template else None) or names[0]
+        raise SiteError(f"the template {where} failed: {error}; {_FIX_TEMPLATE}") from None
+
+
+_FIX_TEMPLATE = "fix it, or delete the site's copy to use the package's"
+
+
 def render_daily(
     day: str,
     papers: Sequence[Paper],
@@ -104,8 +124,9 @@ def render_daily(
     """
     settings = settings or Settings()
     date = dt.date.fromisoformat(day)
-    template = environment(site, settings.math).get_template(f"{settings.language}/daily.md.j2")
-    return template.render(
+    return render_template(
+        environment(site, settings.math),
+        [f"{settings.language}/daily.md.j2"],
         date=day,
         day=date,
         papers=list(papers),

@@ -34,7 +34,7 @@ from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.escape import code_span  # noqa: F401 (the `code` filter, kept importable from here)
 from dailypapers.interests import Interests
 from dailypapers.paths import chart_path, data_path, post_path
-from dailypapers.render import environment, front_matter, to_json
+from dailypapers.render import environment, front_matter, render_template, to_json
 from dailypapers.stats import RankedPaper, Stats, compute_stats
 from dailypapers.store import Store
 from dailypapers.words import CHART_WORDS, month_title, short_date, week_title
@@ -159,14 +159,16 @@ def render_summary(
     """The post; ``chart``: the SVG to show in it (drawn here when not given)."""
     env = environment(site, settings.math)
     # Until a language has its own summary templates, its summaries are in Korean.
-    template = env.select_template([f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"])
+    names = [f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"]
     stats, top = summary.stats, settings.post(summary.kind).top
     first = summary.first_day
     # Muted papers are left out of the list, not out of the figures; starred ones get a ⭐.
     interests = Interests.from_settings(settings)
     listed = [ranked for ranked in stats.papers if not interests.muted(ranked.paper)][:top]
     language = settings.language
-    return template.render(
+    return render_template(
+        env,
+        names,
         year=first.year,
         month=first.month,
         week=summary.label,

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from dailypapers.errors import SiteError
+from dailypapers.errors import SiteError, explain_os_error
 
 
 class Status(enum.Enum):
@@ -98,7 +98,7 @@ def check_no_links(site: Path, relative: str | Path) -> None:
         except FileNotFoundError:
             return  # nothing further exists: it will be created as a plain directory or file
         except OSError as error:
-            raise SiteError(f"cannot write {relative}: {current}: {error.strerror or error}") from None
+            raise SiteError(f"cannot write {relative}: {explain_os_error(error)}") from None
         if is_link:
             raise SiteError(
                 f"refusing to write {relative}: {current} is a symbolic link (to {os.readlink(current)}); "
@@ -120,7 +120,7 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
     except FileNotFoundError:
         existing = None
     except OSError as error:
-        raise SiteError(f"cannot read {relative}: {error.strerror}") from None
+        raise SiteError(f"cannot read {relative}: {explain_os_error(error)}") from None
     if existing == data:
         return FileResult(Path(relative), Status.UNCHANGED, dry_run=_DRY_RUN.get())
     status = Status.CREATED if existing is None else Status.UPDATED
@@ -141,7 +141,7 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
                 os.unlink(temporary)
             raise
     except OSError as error:
-        raise SiteError(f"cannot write {relative}: {error.strerror or error}") from None
+        raise SiteError(f"cannot write {relative}: {explain_os_error(error)}") from None
     return FileResult(Path(relative), status)
 
 

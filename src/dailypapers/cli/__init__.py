@@ -1,17 +1,30 @@
 """The ``dailypapers`` command: parse options, call the library, print one line per result.
 
-Every :class:`~dailypapers.errors.DailyPapersError` becomes one line on stderr and exit
-code 1; bad usage exits with 2 (click's convention). No traceback reaches the user.
+Every command runs inside :class:`Commands`, the one place where what escapes the library
+(its errors, a full disk, a damaged archive, a broken template) becomes one line on stderr
+and exit code 1; bad usage exits with 2 (click's convention). No traceback reaches the user.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
 from dailypapers import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The command group: every command, its option callbacks included, runs through
+    :func:`~dailypapers.cli.common.reports_errors`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from dailypapers.cli.common import reports_errors
+
+        return reports_errors(super().invoke)(ctx)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dailypapers")
 def cli() -> None:
     """Publish the Hugging Face Daily Papers as daily digest posts for a Jekyll blog.

@@ -11,19 +11,14 @@ import click
 
 from dailypapers.cli import cli
 from dailypapers.cli.common import (
+    check_range,
     db_option,
     load_settings,
     open_store,
     parse_day_option,
     printable,
-    reports_errors,
     site_option,
 )
-
-
-def check_range(since: str | None, until: str | None) -> None:
-    if since and until and until < since:
-        raise click.UsageError(f"--until {until} is before --since {since}")
 
 
 @cli.command()
@@ -37,7 +32,6 @@ def check_range(since: str | None, until: str | None) -> None:
 @click.option("--starred", is_flag=True, help="Only papers matching the site's [interests] (marked ⭐).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most results.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
-@reports_errors
 def search(
     query: str,
     site: Path,
@@ -109,7 +103,6 @@ def search(
 @click.option("--since", callback=parse_day_option, help="First day listed, YYYY-MM-DD.")
 @click.option("--until", callback=parse_day_option, help="Last day listed, YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
-@reports_errors
 def days(site: Path, db: Path | None, since: str | None, until: str | None, as_json: bool) -> None:
     """List the stored days: papers, top paper, last fetch, and whether the ranking is final.
 
@@ -157,7 +150,6 @@ def days(site: Path, db: Path | None, since: str | None, until: str | None, as_j
 @click.option("--until", callback=parse_day_option, help="Last day, YYYY-MM-DD (inclusive).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Length of lists.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@reports_errors
 def stats(
     site: Path,
     db: Path | None,
@@ -181,6 +173,7 @@ def stats(
         raise click.UsageError(f"choose one of {', '.join(chosen)}")
     if bool(since) != bool(until):
         raise click.UsageError("--since and --until go together")
+    check_range(since, until)
     with open_store(site, load_settings(site, db=db)) as store:
         if month:
             period = month_period(month)

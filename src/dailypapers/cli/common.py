@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,8 +17,17 @@ from dailypapers.errors import DailyPapersError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+TRACEBACK_ENV = "DAILYPAPERS_TRACEBACK"  # set: an unexpected error shows its traceback
+
+
 def reports_errors(command: F) -> F:
-    """Turn library errors into one line on stderr and exit status 1."""
+    """Turn whatever escapes the library into one line on stderr and exit status 1.
+
+    The command group applies this to every command (see ``dailypapers.cli.Commands``), so it
+    is the one place where errors become lines. Usage errors (click's) keep their exit status
+    2; a library error (:class:`DailyPapersError`) says its cause and what to do; a file
+    system, archive or template failure is explained (:func:`failure_line`).
+    """
 
     from dailypapers.cli import interrupt
 
@@ -26,11 +36,15 @@ def reports_errors(command: F) -> F:
         try:
             with interrupt.handled():
                 return command(*args, **kwargs)
-        except DailyPapersError as error:
-            click.echo(f"Error: {error}", err=True)
-            sys.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
         except KeyboardInterrupt as stop:
             interrupt.exit_now(interrupted(stop))
+        except Exception as error:
+            if os.environ.get(TRACEBACK_ENV) and not isinstance(error, DailyPapersError):
+                raise
+            click.echo(f"Error: {printable(failure_line(error))}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -43,6 +57,36 @@ def interrupted(stop: KeyboardInterrupt) -> str:
         return "Interrupted; files already written are complete."
     days = written[0] if len(written) == 1 else f"{len(written)} days, {written[0]} to {written[-1]}"
     return f"Interrupted; {days} written; run the same command again to complete the others."
+
+
+def failure_line(error: Exception) -> str:
+    """What the user reads for ``error``: its cause and what to do, on one line."""
+    import sqlite3
+
+    import jinja2
+
+    from dailypapers.errors import explain_os_error
+
+    if isinstance(error, DailyPapersError):
+        return str(error)
+    if isinstance(error, OSError):
+        return explain_os_error(error)
+    if isinstance(error, sqlite3.Error):
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+            return "the disk is full (writing the archive); free some space and run again (nothing was lost)"
+        return f"the archive failed: {error}; `dailypapers doctor` checks it"
+    if isinstance(error, jinja2.TemplateError):
+        return f"a template failed: {error}; fix the site's template (or delete it to use the package's)"
+    return (
+        f"unexpected {type(error).__name__}: {error}; this is a bug, please report it "
+        f"(with {TRACEBACK_ENV}=1 the command shows where it happened)"
+    )
+
+
+def check_range(since: str | None, until: str | None) -> None:
+    """A reversed range is a usage error (exit status 2) in every command that takes one."""
+    if since and until and until < since:
+        raise click.UsageError(f"--until {until} is before --since {since}")
 
 
 def parse_day_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -58,7 +102,8 @@ def parse_day_option(ctx: click.Context, param: click.Parameter, value: str | No
 
 site_option = click.option(
     "--site",
-    type=click.Path(file_okay=False, path_type=Path),
+    # A typo must not quietly start a new site: only `init` and `demo` create one.
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
     help="The Jekyll site directory (posts go to SITE/_posts, data to SITE/_data/papers).",

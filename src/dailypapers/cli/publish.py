@@ -9,6 +9,7 @@ import click
 
 from dailypapers.cli import cli
 from dailypapers.cli.common import (
+    check_range,
     concurrency_option,
     db_option,
     dry_run_option,
@@ -21,13 +22,13 @@ from dailypapers.cli.common import (
     parse_day_option,
     progress,
     report_day,
-    reports_errors,
     retry_budget_option,
     settings_options,
     show_file,
     site_option,
     writing,
 )
+from dailypapers.errors import SiteError
 
 
 @cli.command()
@@ -43,7 +44,6 @@ from dailypapers.cli.common import (
 @concurrency_option
 @retry_budget_option
 @dry_run_option
-@reports_errors
 def run(
     site: Path,
     day: str | None,
@@ -112,7 +112,6 @@ def run(
 @concurrency_option
 @retry_budget_option
 @dry_run_option
-@reports_errors
 def backfill(
     site: Path,
     since: str,
@@ -144,6 +143,7 @@ def backfill(
         concurrency=concurrency,
         retry_budget=retry_budget,
     )
+    check_range(since, until)
     wanted = day_range(since, until)
     hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
     with writing(site, settings, dry_run) as store, progress(len(wanted)) as advance:
@@ -177,7 +177,6 @@ def backfill(
 @site_option
 @db_option
 @dry_run_option
-@reports_errors
 def import_(site: Path, db: Path | None, dry_run: bool) -> None:
     """Rebuild the archive from the site's _data/papers/daily-*.json files.
 
@@ -208,7 +207,6 @@ def import_(site: Path, db: Path | None, dry_run: bool) -> None:
 @settings_options
 @db_option
 @dry_run_option
-@reports_errors
 def render(
     site: Path,
     all_days: bool,
@@ -223,11 +221,16 @@ def render(
 
     Use it after changing a setting or a template. Unchanged files are not rewritten.
     """
-    if not all_days and not day:
-        raise click.UsageError("give --all or --date")
+    if all_days == bool(day):
+        raise click.UsageError("give --all or --date" if not day else "give --all or --date, not both")
     settings = load_settings(site, top=top, author=author, language=language, db=db)
     with writing(site, settings, dry_run) as store:
         days = store.stored_days() if all_days or day is None else [day]
+        if day and not store.has_day(day):
+            raise SiteError(
+                f"{day} is not in the archive, so there is nothing to render; "
+                f"`dailypapers run --date {day}` fetches it"
+            )
         changed = 0
         for file in _rendered(site, store, days, settings):
             if file.changed:

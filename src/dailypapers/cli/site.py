@@ -15,7 +15,6 @@ from dailypapers.cli.common import (
     dry_run_option,
     language_option,
     report_day,
-    reports_errors,
     show_file,
     site_option,
 )
@@ -31,7 +30,6 @@ from dailypapers.cli.common import (
 )
 @author_option
 @dry_run_option
-@reports_errors
 def demo(site: Path, author: str | None, dry_run: bool) -> None:
     """Run the whole pipeline offline on sample days bundled with the package.
 
@@ -62,7 +60,6 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
 @language_option
 @click.option("--timezone", help="Time zone of the posts' `date:` lines (setting timezone, Asia/Seoul).")
 @dry_run_option
-@reports_errors
 def init(
     site: Path,
     package: str | None,
@@ -112,7 +109,6 @@ def init(
 @click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, help="Fraction of requests to fail.")
 @click.option("--seed", type=int, default=0, help="Same seed, same failed requests.")
 @click.option("--faults", default="", help="Faults to draw from, e.g. 429,503,reset.")
-@reports_errors
 def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: int, faults: str) -> None:
     """Serve recorded days (DIRECTORY/DATE.json) as a local Hub, for tests and demos.
 
@@ -131,7 +127,6 @@ def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: i
 @cli.command()
 @site_option
 @db_option
-@reports_errors
 def doctor(site: Path, db: Path | None) -> None:
     """Check the site, its archive, its posts and the Hub, and say what to fix.
 
