@@ -17,7 +17,7 @@ from click.testing import Result
 
 from conftest import invoke
 from dailypapers.cli import cli
-from dailypapers.pipeline import data_path, post_path
+from dailypapers.paths import data_path, post_path
 
 DAY = "2026-02-05"
 NOW = {"DAILYPAPERS_NOW": "2026-02-06T00:00:00Z"}
@@ -101,7 +101,7 @@ def test_a_settings_file_with_a_byte_order_mark_is_read(site: Path, seed_hub: An
     (site / "dailypapers.toml").write_bytes('\ufeffauthor = "김철수"\n'.encode())
     done = invoke("run", "--site", str(site), "--date", DAY, endpoint=seed_hub.url, env=NOW)
     assert done.exit_code == 0, done.output
-    assert "author: 김철수\n" in (site / post_path(DAY)).read_text(encoding="utf-8")
+    assert "author: 김철수\n" in (site / post_path("daily", DAY)).read_text(encoding="utf-8")
 
 
 def test_a_file_where_the_chart_directory_should_be_is_one_line(site: Path, seed_hub: Any) -> None:
@@ -129,7 +129,7 @@ def test_a_bad_site_template_is_one_line_naming_it(
     done = invoke("run", "--site", str(site), "--date", DAY, endpoint=seed_hub.url, env=NOW)
     line = one_line(done)
     assert str(path) in line and message in line and "delete the site's copy" in line
-    assert not (site / post_path(DAY)).exists()
+    assert not (site / post_path("daily", DAY)).exists()
 
 
 @pytest.mark.parametrize("pattern", ["/{yr}/{slug}/", "/{date/", "/{0}/", "/{date!r}/"])
@@ -145,13 +145,13 @@ def test_a_permalink_with_known_fields_still_works(site: Path, seed_hub: Any) ->
     )
     done = invoke("run", "--site", str(site), "--date", DAY, endpoint=seed_hub.url, env=NOW)
     assert done.exit_code == 0, done.output
-    assert 'permalink: "/papers/2026/daily-papers-2026-02-05/"' in (site / post_path(DAY)).read_text(
+    assert 'permalink: "/papers/2026/daily-papers-2026-02-05/"' in (site / post_path("daily", DAY)).read_text(
         encoding="utf-8"
     )
 
 
 def test_a_data_file_dated_february_30_never_breaks_a_command(published: Path, seed_hub: Any) -> None:
-    bad = published / data_path("2025-02-30")
+    bad = published / data_path("daily", "2025-02-30")
     bad.write_text('{"date": "2025-02-30", "crawled_at": "", "total_papers": 1, "papers": []}\n')
     for args in (["import"], ["render", "--all"], ["run", "--date", DAY], ["stats"], ["doctor"]):
         done = invoke(*args, "--site", str(published), endpoint=seed_hub.url, env=NOW)
