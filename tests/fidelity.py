@@ -14,7 +14,8 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import urllib.parse
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from markdown_it.rules_inline import StateInline
 
 from dailypapers import render
 from dailypapers.config import Settings
-from dailypapers.escape import math_tex
+from dailypapers.escape import link_url, math_tex, repo_name
+from dailypapers.interests import Interests, select_daily
 from dailypapers.latex import latex_text, math_pieces
 from dailypapers.models import Organization, Paper, collapse_whitespace, papers_from_entries, rank
 
@@ -73,16 +75,24 @@ def _marker(field: str, index: int) -> str:
 
 
 def placeholders(
-    papers: Sequence[Paper], shown: Callable[[str], str] = str
+    papers: Sequence[Paper],
+    shown: Callable[[str], str] = str,
+    links: Sequence[str] = (),
+    hidden: Collection[str] = (),
 ) -> tuple[list[Paper], dict[str, str]]:
     """The papers with every shown Hub text replaced by a marker, and marker -> Hub text
     (as ``shown`` makes it: with ``math = "text"``, its LaTeX read as text).
 
     The shape stays: a paper without a summary or organization gets no marker for it.
+    ``links``: the setting (a repository's name is shown with a code link); ``hidden``: ids
+    of papers the post leaves out (muted), which have placeholders but show no marker.
     """
     fake: list[Paper] = []
     texts: dict[str, str] = {}
     for index, paper in enumerate(papers):
+        if paper.id in hidden:
+            fake.append(paper)  # not shown: the post is the same whatever its text
+            continue
         title, summary, org = (_marker(field, index) for field in ("T", "S", "O"))
         hub_summary = _marker("A", index)
         if paper.ai_summary:
@@ -93,6 +103,10 @@ def placeholders(
         named = paper.organization is not None and paper.organization.display_name
         if named:
             texts[org] = shown(paper.organization.display_name)
+        # The repository's name is Hub text: a placeholder repository shows a marker instead.
+        repo = _marker("R", index)
+        if "code" in links and link_url(paper.github_repo):
+            texts[repo] = repo_name(paper.github_repo or "")
         # Authors stay: without an organization, templates show their count instead.
         fake.append(
             dataclasses.replace(
@@ -101,6 +115,7 @@ def placeholders(
                 summary=summary if paper.summary else "",
                 ai_summary=hub_summary if paper.ai_summary else None,
                 organization=Organization(org, org) if named else paper.organization,
+                **_fake_links(paper, index, links),
             )
         )
     return fake, texts
@@ -117,6 +132,58 @@ def summary_placeholders(
     return fake, texts
 
 
+def _fake_links(paper: Paper, index: int, links: Sequence[str]) -> dict[str, str | None]:
+    """Placeholder code and project URLs (plain, shown as they are) for those a post links
+    (``links``: the setting); a URL the post does not link stays as it is."""
+    fake: dict[str, str | None] = {}
+    if "code" in links and link_url(paper.github_repo):
+        fake["github_repo"] = f"https://{_marker('R', index)}/"  # its name is the marker
+    if "project" in links and link_url(paper.project_page):
+        fake["project_page"] = f"https://project{index}.example/"
+    return fake
+
+
+def placeholder_urls(papers: Sequence[Paper], links: Sequence[str] = ()) -> dict[str, str]:
+    """Placeholder URL -> the Hub's URL it stands for (see :func:`placeholders`)."""
+    urls: dict[str, str] = {}
+    for index, paper in enumerate(papers):
+        for key, fake in _fake_links(paper, index, links).items():
+            urls[fake or ""] = getattr(paper, key)
+    return urls
+
+
+# Code and project URLs a Hub could give: Markdown, Liquid and HTML syntax in every place.
+HOSTILE_LINKS = [
+    "https://github.com/a_b/c*d_e*",
+    "https://github.com/{{site.title}}/{%raw%}",
+    "https://github.com/x/y)](javascript:alert(1)",
+    "https://github.com/<script>/x",
+    "https://github.com/a|b/c||d",
+    "https://example.org/p?q=1&lt;2&amp;x=%zz&y=%41",
+    "https://example.org/$$x$$/~~y~~/`z`",
+    "https://example.org/ü/😀/\\x",
+    "https://github.com/owner/name'\"/x",
+    "javascript:alert(1)",
+    "https://example.org/a[b]{:c}",
+    "https://github.com/solo",
+]
+
+
+def with_links(papers: Sequence[Paper]) -> list[Paper]:
+    """The papers with hostile code and project URLs, stars and comments."""
+    count = len(HOSTILE_LINKS)
+    return [
+        dataclasses.replace(
+            paper,
+            github_repo=HOSTILE_LINKS[index % count],
+            project_page=HOSTILE_LINKS[(index + 5) % count],
+            github_stars=index * 1000,
+            num_comments=index,
+        )
+        for index, paper in enumerate(papers)
+    ]
+
+
 # --- checking built HTML -------------------------------------------------------------------
 
 
@@ -125,12 +192,55 @@ def _elements(root: etree._Element) -> list[etree._Element]:
     return list(root.iter())
 
 
-def _signature(node: etree._Element) -> tuple[str, tuple[tuple[str, str], ...]]:
+def _signature(
+    node: etree._Element, urls: Mapping[str, str] | None = None
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An element's tag and attributes. A link's address counts as what a browser asks for
+    (percent-escapes decoded), and a placeholder's address (in ``urls``) as the Hub's URL it
+    stands for: a post's link must lead where the Hub's does."""
     tag = node.tag if isinstance(node.tag, str) else type(node).__name__
-    return tag, tuple(sorted(node.attrib.items())) if isinstance(node.tag, str) else ()
+    if not isinstance(node.tag, str):
+        return tag, ()
+    attributes = dict(node.attrib)
+    if "href" in attributes:
+        href = attributes["href"]
+        attributes["href"] = urllib.parse.unquote((urls or {}).get(href, href))
+    return tag, tuple(sorted(attributes.items()))
 
 
-_MARKER = re.compile(r"Zq[TSOAL]\d+qZ")
+# Every element and attribute a built daily post may have: the templates' Markdown (headings,
+# with kramdown's ids, paragraphs, lists, bold, links) in the page's wrapper, and nothing else.
+ALLOWED_MARKUP: dict[str, frozenset[str]] = {
+    "main": frozenset(),
+    "div": frozenset(),
+    "h1": frozenset({"id"}),
+    "h2": frozenset({"id"}),
+    "p": frozenset(),
+    "ol": frozenset({"start"}),  # CommonMark numbers a list that resumes; kramdown does not
+    "ul": frozenset(),
+    "li": frozenset(),
+    "strong": frozenset(),
+    "a": frozenset({"href"}),
+}
+_WEB_LINK = re.compile(r"https?://[^\s]+")
+
+
+def markup_outside_whitelist(root: etree._Element) -> list[str]:
+    """Elements and attributes a post must not have, and links that are not http(s)."""
+    found = []
+    for node in _elements(root):
+        tag = node.tag if isinstance(node.tag, str) else type(node).__name__
+        if tag not in ALLOWED_MARKUP:
+            found.append(f"element {tag}")
+            continue
+        found += [f"attribute {tag} {name}" for name in node.attrib if name not in ALLOWED_MARKUP[tag]]
+        href = node.attrib.get("href")
+        if href is not None and not _WEB_LINK.fullmatch(href):
+            found.append(f"link to {href!r}")
+    return found
+
+
+_MARKER = re.compile(r"Zq[TSOALR]\d+qZ")
 
 
 def _holders(root: etree._Element) -> dict[str, list[tuple[int, etree._Element]]]:
@@ -148,14 +258,23 @@ def _holders(root: etree._Element) -> dict[str, list[tuple[int, etree._Element]]
     return found
 
 
-_PAPER_LINK = re.compile(r"https://(huggingface\.co|arxiv\.org)/")
+_PAPER_LINK = re.compile(r"https://(huggingface\.co/papers|arxiv\.org/abs)/")
 
 
 def check_post(
-    real: etree._Element, placeholder: etree._Element, papers: Sequence[Paper], texts: dict[str, str]
+    real: etree._Element,
+    placeholder: etree._Element,
+    papers: Sequence[Paper],
+    texts: dict[str, str],
+    urls: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Every way ``real`` differs from what the template makes of ``papers``; empty when faithful."""
-    expected = [_signature(node) for node in _elements(placeholder)]
+    """Every way ``real`` differs from what the template makes of ``papers``; empty when faithful.
+
+    ``urls``: the placeholder's code and project URLs and the Hub's each stands for.
+    """
+    if outside := markup_outside_whitelist(real):
+        return [f"markup no template writes: {outside[:3]}"]
+    expected = [_signature(node, urls) for node in _elements(placeholder)]
     found = [_signature(node) for node in _elements(real)]
     if found != expected:
         first = next(
@@ -217,9 +336,57 @@ def render_post(
     papers: Sequence[Paper],
     settings: Settings | None = None,
     summaries: Mapping[str, str] | None = None,
+    *,
+    like: Sequence[Paper] | None = None,
+    final: bool = False,
 ) -> str:
-    """A daily post through the real render path (all ``papers``, ranked)."""
-    return render.render_daily(day, rank(papers), settings, summaries=summaries)
+    """A daily post through the real render path: all ``papers``, ranked, but with the
+    settings' interests (⭐, mutes, then ``daily.top`` and a section of the papers of interest
+    below it) when they have any. ``like``: the papers whose text decides the interests (a
+    placeholder twin has the ⭐ of its real post)."""
+    settings = settings or Settings()
+    shown, more, starred = post_order(papers, settings, like)
+    return render.render_daily(
+        day, shown, settings, summaries=summaries, starred=starred, more=more, final=final
+    )
+
+
+def post_order(
+    papers: Sequence[Paper], settings: Settings, like: Sequence[Paper] | None = None
+) -> tuple[list[Paper], list[tuple[int, Paper]], frozenset[str]]:
+    """The papers a post shows (:func:`render_post`): the list, the section below, the ⭐."""
+    interests = Interests.from_settings(settings)
+    if interests == Interests():
+        return rank(papers), [], frozenset()
+    selection = select_daily(like if like is not None else papers, settings.daily.top, interests)
+    by_id = {paper.id: paper for paper in papers}
+    more = [(place, by_id[paper.id]) for place, paper in selection.more]
+    return [by_id[paper.id] for paper in selection.shown], more, selection.starred
+
+
+def shown_in_order(papers: Sequence[Paper], settings: Settings | None = None) -> list[Paper]:
+    """The papers of a post in the order it shows them (what :func:`check_post` expects)."""
+    shown, more, _ = post_order(papers, settings or Settings())
+    return shown + [paper for _, paper in more]
+
+
+@contextmanager
+def links_unescaped() -> Iterator[None]:
+    """Render links as they come, only checked for http(s), and repository names unescaped
+    (for the proof that the link escaping is needed)."""
+    original = render.environment
+
+    def unescaped(site: Path | None = None, math: str = "raw") -> Any:
+        env = original(site, math).overlay(cache_size=0)
+        raw = lambda url: url if link_url(url) else None  # noqa: E731
+        env.filters = {**env.filters, "link_url": raw, "link_text": lambda text: text}
+        return env
+
+    render.environment = unescaped  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        render.environment = original
 
 
 @contextmanager
@@ -311,11 +478,19 @@ def markdown_failures(
     papers: Sequence[Paper], settings: Settings | None = None, shown: Callable[[str], str] = str
 ) -> list[str]:
     """:func:`check_post` for a post rendered by markdown-it, plus Liquid tags the papers added."""
-    fake, texts = placeholders(papers, shown)
-    post, template = render_post("2030-01-01", papers, settings), render_post("2030-01-01", fake, settings)
+    settings = settings or Settings()
+    order = shown_in_order(papers, settings)
+    hidden = {paper.id for paper in papers} - {paper.id for paper in order}
+    fake, texts = placeholders(papers, shown, settings.links, hidden)
+    post = render_post("2030-01-01", papers, settings)
+    template = render_post("2030-01-01", fake, settings, like=papers)
     md = markdown_it()
     failures = check_post(
-        parse_fragment(md.render(body(post))), parse_fragment(md.render(body(template))), rank(papers), texts
+        parse_fragment(md.render(body(post))),
+        parse_fragment(md.render(body(template))),
+        order,
+        texts,
+        placeholder_urls(papers, settings.links),
     )
     if liquid_starts(post) != liquid_starts(template):
         failures.append(f"{liquid_starts(post) - liquid_starts(template)} Liquid tag starts from paper text")

@@ -21,9 +21,11 @@ import json
 import re
 import shutil
 import subprocess
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
@@ -33,7 +35,7 @@ from lxml import etree
 
 from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source
 from dailypapers import render
-from dailypapers.config import LANGUAGES, Settings
+from dailypapers.config import LANGUAGES, LINK_KINDS, Settings, build_settings
 from dailypapers.jekyll import new_site_files
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, collapse_whitespace, papers_from_entries, rank
@@ -47,11 +49,16 @@ from fidelity import (
     hub_papers,
     hub_text,
     mathjax_reading,
+    placeholder_urls,
     placeholders,
     render_post,
+    shown_in_order,
     summary_placeholders,
     text_reading,
+    with_links,
 )
+from reader_days import DAYS as READER_DAYS
+from reader_days import day_entries
 
 # One build of every page (about 5 s) shared by the module's tests.
 pytestmark = [pytest.mark.jekyll, pytest.mark.slow]
@@ -93,8 +100,9 @@ layout: default
 class Post:
     source: str  # the post, relative to the site
     template: str  # its placeholder twin
-    papers: list[Paper]
+    papers: list[Paper]  # in the order the post shows them
     texts: dict[str, str]
+    urls: dict[str, str] = field(default_factory=dict)  # placeholder link -> Hub URL
 
 
 @dataclass
@@ -124,17 +132,24 @@ class Site:
         settings: Settings | None = None,
         shown: Callable[[str], str] = str,
         summaries: Mapping[str, str] | None = None,
+        *,
+        final: bool = False,
     ) -> None:
         """A post of ``papers`` and its placeholder twin (rendered with the escaping as it is);
         ``shown`` is what the post should show of a Hub text (see the ``math`` setting);
         ``summaries`` are language-model summaries by paper id."""
-        fake, texts = placeholders(papers, shown)
+        settings = settings or Settings()
+        order = shown_in_order(papers, settings)
+        hidden = {paper.id for paper in papers} - {paper.id for paper in order}
+        fake, texts = placeholders(papers, shown, settings.links, hidden)
         fake_summaries, summary_texts = summary_placeholders(summaries or {}, shown)
         texts.update(summary_texts)
         source, template = f"_posts/{day}-{slug}.md", f"_posts/{day}-{slug}-template.md"
-        self.write(source, render_post(day, papers, settings, summaries))
-        self.write(template, render_post(day, fake, settings, fake_summaries))
-        self.posts.setdefault(group, []).append(Post(source, template, list(papers), texts))
+        self.write(source, render_post(day, papers, settings, summaries, final=final))
+        self.write(template, render_post(day, fake, settings, fake_summaries, like=papers, final=final))
+        urls = placeholder_urls(papers, settings.links)
+        post = Post(source, template, order, texts, urls)
+        self.posts.setdefault(group, []).append(post)
 
     def failures(self, group: str) -> dict[str, list[str]]:
         found = {}
@@ -142,7 +157,7 @@ class Site:
             page, twin = self.pages.get(post.source), self.pages.get(post.template)
             if page is None or twin is None:
                 found[post.source] = ["Jekyll wrote no page for it"]
-            elif failures := check_post(page, twin, post.papers, post.texts):
+            elif failures := check_post(page, twin, post.papers, post.texts, post.urls):
                 found[post.source] = failures
         return found
 
@@ -221,6 +236,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
     ]
     site.add("ai_summary", "2030-01-07", "ai-summary", with_hub_summaries, Settings(ai_summary=True))
 
+    # A reader's settings: ⭐ and their section, mutes, code, project and comment links, final
+    # rankings; over days with every Hub field, and over the hazards with hostile links.
+    for language in ("ko", "en"):
+        for day in READER_DAYS:
+            day_papers = papers_from_entries(day_entries(day) or [])[0]
+            site.add("reader", day, f"reader-{language}", day_papers, reader_settings(language), final=True)
+        settings = reader_settings(language, HAZARD_INTERESTS)
+        site.add("reader", "2030-01-07", f"links-{language}", with_links(papers), settings, final=True)
+
     # The math setting: every recorded paper with LaTeX, the hazards and generated text.
     # (in the order a post shows them, once each: checks compare the links in that order)
     with_latex = {p.id: p for p in seed_papers + corpus_papers if re.search(r"[$\\]", p.title + p.summary)}
@@ -276,6 +300,25 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return site
 
 
+READER = {
+    "links": LINK_KINDS,
+    "daily.top": 3,
+    "interests.keywords": ("in-context learning", "diffusion"),
+    "interests.organizations": ("MHUGLab",),
+    "interests.mute": ("jailbreak",),
+}
+# For the hazards (ranked by their upvotes, 99 down): some ⭐ inside the top 4, some below.
+HAZARD_INTERESTS = {
+    "daily.top": 4,
+    "interests.keywords": ("energy", "norm", "LaTeX"),
+    "interests.mute": ("token",),
+}
+
+
+def reader_settings(language: str, changes: dict[str, Any] | None = None) -> Settings:
+    return build_settings({**READER, "language": language, **(changes or {})})
+
+
 def describe(failures: dict[str, list[str]]) -> str:
     return "\n".join(f"{source}: {problems[:3]}" for source, problems in list(failures.items())[:5])
 
@@ -288,6 +331,23 @@ def test_seed_posts_show_every_title_and_abstract_exactly(built: Site) -> None:
 def test_hazards_show_exactly_in_every_language(built: Site) -> None:
     assert len(built.posts["hazards"]) == len(LANGUAGES)
     assert not (failures := built.failures("hazards")), describe(failures)
+
+
+def test_interests_mutes_and_links_show_exactly(built: Site) -> None:
+    """⭐ sections and code, project and comment links: only the template's markup, every
+    repository name exactly, every link to the Hub's URL (or none: javascript:)."""
+    posts = built.posts["reader"]
+    assert len(posts) == 6
+    assert not (failures := built.failures("reader")), describe(failures)
+    shown = {post.source: built.pages[post.source] for post in posts}
+    hazards = shown["_posts/2030-01-07-links-en.md"]
+    assert hazards.xpath("count(.//h2[starts-with(., '⭐')])") == 1  # the section is there
+    hrefs = hazards.xpath(".//a/@href")
+    assert "https://github.com/a_b/c*d_e*" in [urllib.parse.unquote(href) for href in hrefs]
+    assert not [href for href in hrefs if not href.startswith(("https://", "http://"))]
+    reader = shown["_posts/2026-03-06-reader-ko.md"]
+    assert "⭐ Scaling Diffusion Transformers - 👍 120 · 💬 7" in reader.xpath("string(.//ol[1]/li[1])")
+    assert reader.xpath(".//a[. = 'marco-garosi/CIRCLE']/@href") == ["https://github.com/marco-garosi/CIRCLE"]
 
 
 def test_generated_text_shows_exactly(built: Site) -> None:

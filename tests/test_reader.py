@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import DATA, environment, fast_client, invoke
-from dailypapers.config import Settings, load_settings
+from dailypapers.config import LINK_KINDS, Settings, load_settings
 from dailypapers.escape import link_url, repo_name
 from dailypapers.interests import Interests, select_daily, word_pattern
 from dailypapers.models import Organization, Paper, papers_from_entries
@@ -27,6 +27,14 @@ from dailypapers.paths import post_path as summary_post_path
 from dailypapers.pipeline import CollectResult, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
+from fidelity import (
+    HOSTILE_LINKS,
+    hazard_cases,
+    hazard_papers,
+    links_unescaped,
+    markdown_failures,
+    with_links,
+)
 from reader_days import DAYS, SAMPLE, day_entries
 
 EXPECTED = DATA / "expected" / "reader"
@@ -384,3 +392,29 @@ def test_days_lists_the_stored_days(browsed: Path) -> None:
     assert [row["date"] for row in rows] == ["2026-03-06"]
     assert rows[0]["papers"] == 11 and rows[0]["final"] is False
     assert rows[0]["crawled_at"] == rows[0]["fetched_at"] == "2026-03-06T12:00:00Z"
+
+
+# --- the links' escaping, checked (markdown-it standing in for kramdown; tests/test_jekyll.py
+# builds the same posts with the real Jekyll) -------------------------------------------------
+
+
+def hostile_link_settings(language: str) -> Settings:
+    return Settings(language=language, links=LINK_KINDS, interest_keywords=("energy", "LaTeX"))
+
+
+@pytest.mark.parametrize("language", ["ko", "en", "ja", "zh"])
+def test_hostile_links_show_exactly(language: str) -> None:
+    papers = with_links(hazard_papers(hazard_cases()))
+    assert markdown_failures(papers, hostile_link_settings(language)) == []
+
+
+def test_without_link_escaping_hostile_links_break_the_post() -> None:
+    """The check above fails when links go out as the Hub gives them: it can fail."""
+    papers = with_links(hazard_papers(hazard_cases()))
+    with links_unescaped():
+        broken = [
+            url
+            for index, url in enumerate(HOSTILE_LINKS)
+            if markdown_failures([papers[index]], hostile_link_settings("en"))
+        ]
+    assert len(broken) >= 10, broken  # of 12 (the plain ones and javascript: break nothing)

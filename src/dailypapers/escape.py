@@ -208,6 +208,12 @@ def link_url(url: str | None) -> str | None:
     return "".join(out)
 
 
+def link_text(text: str) -> str:
+    """Hub text as the text of a Markdown link: :func:`escape_markdown`, and a "]" would end
+    the link text early ("[owner/x](javascript:...)](url)"), so it gets a backslash too."""
+    return escape_markdown(text).replace("]", "\\]")
+
+
 def repo_name(url: str) -> str:
     """``owner/name`` of a repository URL (``https://github.com/owner/name``), else its host and path."""
     match = re.match(r"(?i)https?://([^/?#]+)((?:/[^/?#]+)*)", url.strip())

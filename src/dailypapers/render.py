@@ -22,7 +22,15 @@ import jinja2
 
 from dailypapers.config import Settings, utc_offset
 from dailypapers.errors import SiteError
-from dailypapers.escape import code_span, escape_markdown, link_url, repo_name, yaml_safe_json, yaml_scalar
+from dailypapers.escape import (
+    code_span,
+    escape_markdown,
+    link_text,
+    link_url,
+    repo_name,
+    yaml_safe_json,
+    yaml_scalar,
+)
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, paper_from_record, rank
 from dailypapers.paths import pattern_fields
@@ -51,6 +59,7 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
     env.filters["thousands"] = thousands
     env.filters["link_url"] = link_url
     env.filters["repo_name"] = repo_name
+    env.filters["link_text"] = link_text
     return env
 
 
