@@ -79,13 +79,15 @@ def placeholders(
     shown: Callable[[str], str] = str,
     links: Sequence[str] = (),
     hidden: Collection[str] = (),
+    hub_summaries: bool = True,
 ) -> tuple[list[Paper], dict[str, str]]:
     """The papers with every shown Hub text replaced by a marker, and marker -> Hub text
     (as ``shown`` makes it: with ``math = "text"``, its LaTeX read as text).
 
     The shape stays: a paper without a summary or organization gets no marker for it.
     ``links``: the setting (a repository's name is shown with a code link); ``hidden``: ids
-    of papers the post leaves out (muted), which have placeholders but show no marker.
+    of papers the post leaves out (muted), which have placeholders but show no marker;
+    ``hub_summaries``: the post shows the Hub's AI summaries (setting ``ai_summary``).
     """
     fake: list[Paper] = []
     texts: dict[str, str] = {}
@@ -95,7 +97,7 @@ def placeholders(
             continue
         title, summary, org = (_marker(field, index) for field in ("T", "S", "O"))
         hub_summary = _marker("A", index)
-        if paper.ai_summary:
+        if paper.ai_summary and hub_summaries:
             texts[hub_summary] = shown(paper.ai_summary)
         texts[title] = shown(paper.title)
         if paper.summary:
@@ -220,6 +222,7 @@ ALLOWED_MARKUP: dict[str, frozenset[str]] = {
     "ul": frozenset(),
     "li": frozenset(),
     "strong": frozenset(),
+    "code": frozenset({"class"}),  # the Hub's AI keywords (ai_summary); rouge adds a class
     "a": frozenset({"href"}),
 }
 _WEB_LINK = re.compile(r"https?://[^\s]+")
@@ -481,7 +484,7 @@ def markdown_failures(
     settings = settings or Settings()
     order = shown_in_order(papers, settings)
     hidden = {paper.id for paper in papers} - {paper.id for paper in order}
-    fake, texts = placeholders(papers, shown, settings.links, hidden)
+    fake, texts = placeholders(papers, shown, settings.links, hidden, settings.ai_summary)
     post = render_post("2030-01-01", papers, settings)
     template = render_post("2030-01-01", fake, settings, like=papers)
     md = markdown_it()

@@ -141,7 +141,7 @@ class Site:
         settings = settings or Settings()
         order = shown_in_order(papers, settings)
         hidden = {paper.id for paper in papers} - {paper.id for paper in order}
-        fake, texts = placeholders(papers, shown, settings.links, hidden)
+        fake, texts = placeholders(papers, shown, settings.links, hidden, settings.ai_summary)
         fake_summaries, summary_texts = summary_placeholders(summaries or {}, shown)
         texts.update(summary_texts)
         source, template = f"_posts/{day}-{slug}.md", f"_posts/{day}-{slug}-template.md"
