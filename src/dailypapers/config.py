@@ -102,6 +102,12 @@ class Settings:
     links: tuple[str, ...] = ()  # some of LINK_KINDS; none: the seed format
     settle_days: int = 7
     ai_summary: bool = False  # the Hub's one-line summary and keywords under each paper
+    # [llm]: summaries by a language model (see dailypapers.llm); off unless both are set
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_budget: int = 30
+    llm_concurrency: int = 2
+    llm_timeout: float = 60.0
 
     def __post_init__(self) -> None:
         for kind in POST_KINDS:
@@ -165,6 +171,13 @@ def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("expected true or false")
     return value
+
+
+def _optional_url(value: Any) -> str | None:
+    text = _text(value).strip()
+    if text and not re.match(r"https?://[^/\s]+", text):
+        raise ValueError("expected an http:// or https:// URL")
+    return text or None
 
 
 def _text(value: Any) -> str:
@@ -322,6 +335,15 @@ SETTINGS: tuple[Setting, ...] = (
         "LaTeX in paper text: raw (as the Hub has it), text (read as Unicode) or mathjax (typeset)",
     ),
     Setting("ai_summary", _bool, "show the Hub's one-line AI summary and keywords under each paper"),
+    Setting(
+        "llm.base_url",
+        _optional_url,
+        "an OpenAI-compatible chat-completions server for paper summaries (with llm.model)",
+    ),
+    Setting("llm.model", _optional_text, "the model that writes the summaries (with llm.base_url)"),
+    Setting("llm.budget", _int(0, 1000), "summaries a run may ask for, at most"),
+    Setting("llm.concurrency", _int(1, 16), "summary requests at once"),
+    Setting("llm.timeout", _positive_seconds, "seconds a summary request may take, in all"),
     Setting("notify.webhook", _optional_text, "Slack or Discord webhook URL for a message after `run`"),
     Setting("notify.format", _choice("slack", "discord"), "webhook message format"),
     Setting("notify.top", _int(1, 20), "papers in the notification"),
@@ -339,6 +361,7 @@ FIELD = {
     "interests.keywords": "interest_keywords",
     "interests.organizations": "interest_organizations",
     "interests.mute": "mute",
+    **{f"llm.{key}": f"llm_{key}" for key in ("base_url", "model", "budget", "concurrency", "timeout")},
 }
 
 

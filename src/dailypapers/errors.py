@@ -13,7 +13,8 @@ one, the cause, and what to do.
     │   ├── SiteLocked        another run kept the site locked longer than we wait
     │   └── ArchiveDamaged    the archive is not a database, or a damaged one
     ├── ConfigError           a bad option or setting
-    └── NotifyError           the webhook did not take the message (the posts are written)
+    ├── NotifyError           the webhook did not take the message (the posts are written)
+    └── ModelError            a language model gave no summary (the post is written without it)
 """
 
 from __future__ import annotations
@@ -84,3 +85,7 @@ def explain_os_error(error: OSError) -> str:
     if code == errno.EISDIR:
         return f"a directory stands where a file should be{where}; move it away and run the command again"
     return f"{error.strerror or error}{where}"
+
+
+class ModelError(DailyPapersError):
+    """A language model gave no summary; the post is written without it (see :mod:`dailypapers.llm`)."""

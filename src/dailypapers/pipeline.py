@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from dailypapers.dates import parse_day, timestamp, utc_now
 from dailypapers.errors import DailyPapersError, HubDataError
 from dailypapers.hub import HubClient
 from dailypapers.interests import Interests, select_daily
+from dailypapers.llm import ModelClient, SummaryReport, prompt_for, summarise
 from dailypapers.merge import merge_fields, merge_with_stored
 from dailypapers.models import (
     BadEntry,
@@ -33,7 +34,7 @@ from dailypapers.paths import data_path, post_path
 from dailypapers.render import content_hash, daily_data, render_daily, to_json
 from dailypapers.settle import is_final
 from dailypapers.store import Store
-from dailypapers.summary import publish_summaries
+from dailypapers.summary import publish_summaries, summary_papers
 from dailypapers.write import FileResult, write_file
 
 # What a hostile answer can still raise once parsed (a value no check foresaw): it fails
@@ -87,8 +88,29 @@ def store_day(
     return papers, warnings + field_warnings + merge_warnings
 
 
-def publish_day(site: Path, store: Store, day: str, settings: Settings = DEFAULT_SETTINGS) -> DayResult:
+SummariesFor = Callable[[Sequence[Paper]], Mapping[str, str]]
+
+
+def stored_summaries(store: Store, site: Path, settings: Settings) -> SummariesFor:
+    """Reads the language-model summaries in the archive for the model and prompt the
+    settings give (none when no model is set up): what posts show, with no request."""
+    prompt = prompt_for(settings, site)
+    if prompt is None:
+        return lambda papers: {}
+    key = prompt.key
+    return lambda papers: store.model_summaries([p.id for p in papers], key.language, key.model, key.prompt)
+
+
+def publish_day(
+    site: Path,
+    store: Store,
+    day: str,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    summaries_for: SummariesFor | None = None,
+) -> DayResult:
     """Write ``day``'s data file and post from the archive; nothing for a day with no papers."""
+    summaries_for = summaries_for or stored_summaries(store, site, settings)
     papers = store.day_papers(day)
     result = DayResult(day, papers, fetched=False)
     if not papers:
@@ -108,6 +130,7 @@ def publish_day(site: Path, store: Store, day: str, settings: Settings = DEFAULT
         starred=selection.starred,
         more=selection.more,
         final=result.final,
+        summaries=summaries_for([*selection.shown, *(paper for _, paper in selection.more)]),
     )
     result.files.append(write_file(site, post_path("daily", day, settings), post))
     return result
@@ -137,6 +160,7 @@ class CollectResult:
     days: list[DayResult] = field(default_factory=list)
     failed: dict[str, DailyPapersError] = field(default_factory=dict)
     summaries: list[FileResult] = field(default_factory=list)  # weekly and monthly posts
+    model: SummaryReport | None = None  # language-model summaries, when a model is set up
 
     @property
     def ok(self) -> bool:
@@ -177,12 +201,15 @@ def collect(
     concurrency: int = 8,
     clock: Callable[[], dt.datetime] = utc_now,
     progress: Callable[[str, DayResult | DailyPapersError], None] | None = None,
+    model: ModelClient | None = None,
 ) -> CollectResult:
     """Fetch many days (at most ``concurrency`` requests at once), store and publish each.
 
     Days already in the archive are not fetched unless ``refresh``. Fetches run in threads;
     storing stays in this thread, in completion order (the archive's content does not
-    depend on that order). A failing day is recorded and the others go on.
+    depend on that order). A failing day is recorded and the others go on. With a
+    ``model``, the papers the posts will show get their missing summaries before the posts
+    are written (see :func:`summarise_shown`).
     """
     days = sorted(set(days))
     result = CollectResult()
@@ -217,18 +244,58 @@ def collect(
                 result.days.append(done)
             raise Interrupted(result) from None
         pool.shutdown()
+    stored_days = [day for day in days if day not in result.failed]
+    if model is not None:
+        result.model = summarise_shown(site, store, stored_days, settings, model, today=clock().date())
+    summaries_for = stored_summaries(store, site, settings)
     # Files are written once every day is stored: a paper listed on several days may have
     # been updated by a later one. Days already stored are re-rendered too, which completes
     # a run that was interrupted between storing and writing.
     for day in days:
         if day in result.failed:
             continue
-        done = publish_day(site, store, day, settings)
+        done = publish_day(site, store, day, settings, summaries_for=summaries_for)
         done.fetched, done.warnings = day in warnings, warnings.get(day, [])
         result.days.append(done)
         if progress and day not in to_fetch:
             progress(day, done)
     result.days.sort(key=lambda done: done.day)
     # Last, once the days are written: the weeks and months of the days asked for.
-    result.summaries = publish_summaries(site, store, days, settings, today=clock().date())
+    result.summaries = publish_summaries(
+        site, store, days, settings, today=clock().date(), summaries_for=summaries_for
+    )
     return result
+
+
+def summarise_shown(
+    site: Path, store: Store, days: Sequence[str], settings: Settings, model: ModelClient, *, today: dt.date
+) -> SummaryReport:
+    """Ask ``model`` for the missing summaries of the papers the posts of ``days`` show: each
+    day's list, newest day first, then the lists of their weeks and months (the budget goes
+    to the newest first). Each summary is stored as it comes; a failure is only counted."""
+    prompt = prompt_for(settings, site)
+    assert prompt is not None
+    interests = Interests.from_settings(settings)
+    papers: list[Paper] = []
+    for day in sorted(days, reverse=True):
+        selection = select_daily(store.day_papers(day), settings.daily.top, interests)
+        papers += [*selection.shown, *(paper for _, paper in selection.more)]
+    papers += summary_papers(store, days, settings, today=today)
+
+    def save(paper_id: str, key: Any, text: str) -> None:
+        store.save_model_summary(
+            paper_id, key.language, key.model, key.prompt, text, made_at=timestamp(utc_now())
+        )
+
+    def stored(ids: Sequence[str], key: Any) -> Mapping[str, str]:
+        return store.model_summaries(ids, key.language, key.model, key.prompt)
+
+    return summarise(
+        papers,
+        prompt,
+        stored,
+        save,
+        model,
+        budget=settings.llm_budget,
+        concurrency=settings.llm_concurrency,
+    )

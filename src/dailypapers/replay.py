@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import hashlib
 import json
 import random
 import re
@@ -157,12 +158,61 @@ def directory_source(directory: Path) -> Source:
     return load
 
 
+# --- the stand-in language model ------------------------------------------------------------
+
+ChatAnswer = Callable[[list[dict[str, Any]], str], str]
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
+
+
+def stand_in_answer(messages: list[dict[str, Any]], model: str) -> str:
+    """A deterministic "summary": the first two sentences of the longest line of the last
+    user message (the abstract, in the package's prompts), marked as the stand-in's."""
+    user = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
+    longest = max(user.splitlines() or [""], key=len)
+    # Without its label ("Abstract:", "초록:", "摘要："), if it has one.
+    rest = re.sub(r"^[^:：]{1,20}[:：]\s*", "", longest)
+    sentences = _SENTENCE_END.split(rest.strip())
+    return f"[{model}] " + " ".join(sentences[:2])
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One request to the stand-in: the Authorization header as sent, and the JSON body."""
+
+    authorization: str | None
+    body: Any
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        messages = self.body.get("messages") if isinstance(self.body, dict) else None
+        return messages if isinstance(messages, list) else []
+
+
+def completion(text: str, model: str, index: int) -> dict[str, Any]:
+    """A chat-completions answer in the OpenAI shape."""
+    return {
+        "id": f"replay-{index}",
+        "object": "chat.completion",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+    }
+
+
 class ReplayHub:
     """A threaded HTTP server on 127.0.0.1 replaying recorded days. Use it as a context manager.
 
     ``latency`` adds that many seconds to every request; ``requests`` records each request's
     path and query, for tests that count them, and ``faults`` each fault served, as
     ``(request index, fault)``.
+
+    It is also a stand-in language model: ``POST /v1/chat/completions`` (any path ending in
+    ``/chat/completions``) answers with ``chat(messages, model)`` (by default
+    :func:`stand_in_answer`), misbehaving as ``chat_faults`` says (by default, the random
+    part of ``faults``: its rate, seed and kinds). ``chat_requests`` records each request
+    and ``chat_faults_served`` each fault, by index among the chat requests. With
+    :attr:`Fault.EMPTY` the answer has no text, with :attr:`Fault.BAD_ENTRIES` no choice.
     """
 
     def __init__(
@@ -172,10 +222,21 @@ class ReplayHub:
         latency: float = 0.0,
         port: int = 0,
         faults: FaultPlan | None = None,
+        chat: ChatAnswer = stand_in_answer,
+        chat_faults: FaultPlan | None = None,
     ) -> None:
         self.source = directory_source(source) if isinstance(source, Path) else source
         self.latency = latency
         self.plan = faults or FaultPlan()
+        self.chat = chat
+        self.chat_plan = chat_faults or FaultPlan(
+            rate=self.plan.rate,
+            seed=self.plan.seed,
+            kinds=self.plan.kinds,
+            slow_seconds=self.plan.slow_seconds,
+        )
+        self.chat_requests: list[ChatRequest] = []
+        self.chat_faults_served: list[tuple[int, Fault]] = []
         self.requests: list[str] = []
         self.faults: list[tuple[int, Fault]] = []
         self._asked: Counter[str] = Counter()  # path -> times asked, for seeded draws
@@ -256,6 +317,47 @@ class ReplayHub:
                 self.faults.append((index, fault))
         return fault
 
+    def _record_chat(self, authorization: str | None, raw: bytes) -> tuple[int, Fault | None]:
+        """Log a chat request and pick its fault; seeded draws depend on the body, not on timing."""
+        plan = self.chat_plan
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        digest = hashlib.sha256(raw).hexdigest()
+        with self._lock:
+            index = len(self.chat_requests)
+            self.chat_requests.append(ChatRequest(authorization, body))
+            asked = self._asked[f"chat:{digest}"]
+            self._asked[f"chat:{digest}"] += 1
+            fault = plan.requests.get(index)
+            if fault is None and plan.rate > 0:
+                draw = random.Random(f"{plan.seed}|chat|{digest}|{asked}")
+                if draw.random() < plan.rate:
+                    fault = draw.choice(list(plan.kinds))
+            if fault is not None:
+                self.chat_faults_served.append((index, fault))
+        return index, fault
+
+    def chat_answer(self, path: str, raw: bytes, index: int, fault: Fault | None) -> tuple[int, Any]:
+        """Status and JSON body for a chat request (faults that change the answer applied)."""
+        if not path.rstrip("/").endswith("/chat/completions"):
+            return 404, {"error": "Not Found"}
+        try:
+            request = json.loads(raw)
+            messages, model = request["messages"], str(request.get("model") or "")
+            if not isinstance(messages, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            return 400, {"error": "expected a JSON body with messages"}
+        if fault is Fault.BAD_ENTRIES:
+            return 200, {"id": f"replay-{index}", "object": "chat.completion", "choices": []}
+        try:
+            text = "" if fault is Fault.EMPTY else self.chat(messages, model)
+        except Exception as error:
+            return 500, {"error": f"replay model failed: {type(error).__name__}"}
+        return 200, completion(text, model, index)
+
     def _answer_safely(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
         try:
             return self.answer(path, query)
@@ -280,9 +382,35 @@ class ReplayHub:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client gave up (a timeout): nothing to do
 
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length > 0 else b""
+                index, fault = hub._record_chat(self.headers.get("Authorization"), raw)
+                if hub.latency:
+                    time.sleep(hub.latency)
+                path = urlsplit(self.path).path
+                try:
+                    self.serve_with(fault, lambda: hub.chat_answer(path, raw, index, fault), hub.chat_plan)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+
             def serve(self, fault: Fault | None, path: str, query: dict[str, list[str]]) -> None:
+                def answer() -> tuple[int, Any]:
+                    status, body = hub._answer_safely(path, query)
+                    if status == 200 and isinstance(body, list):
+                        if fault is Fault.EMPTY:
+                            body = []
+                        elif fault is Fault.BAD_ENTRIES:
+                            body = damage_entries(body)
+                    return status, body
+
+                self.serve_with(fault, answer, hub.plan)
+
+            def serve_with(
+                self, fault: Fault | None, answer: Callable[[], tuple[int, Any]], plan: FaultPlan
+            ) -> None:
                 if fault in _STATUS:
-                    headers = {"Retry-After": hub.plan.retry_after} if fault is Fault.RATE_LIMITED else {}
+                    headers = {"Retry-After": plan.retry_after} if fault is Fault.RATE_LIMITED else {}
                     self.send(_STATUS[fault], json.dumps({"error": "try again later"}).encode(), headers)
                     return
                 if fault in (Fault.UNAUTHORIZED, Fault.FORBIDDEN):
@@ -295,13 +423,8 @@ class ReplayHub:
                     self.send(200, HTML_PAGE, {"Content-Type": "text/html; charset=utf-8"})
                     return
                 if fault is Fault.SLOW:
-                    time.sleep(hub.plan.slow_seconds)
-                status, body = hub._answer_safely(path, query)
-                if status == 200 and isinstance(body, list):
-                    if fault is Fault.EMPTY:
-                        body = []
-                    elif fault is Fault.BAD_ENTRIES:
-                        body = damage_entries(body)
+                    time.sleep(plan.slow_seconds)
+                status, body = answer()
                 data = json.dumps(body, ensure_ascii=False).encode("utf-8")
                 if fault is Fault.TRUNCATED:
                     self.send(status, data[: len(data) // 2])

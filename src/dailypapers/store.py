@@ -99,6 +99,18 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE empty_days (day TEXT PRIMARY KEY, checked_at TEXT NOT NULL)
     """,
+    # 5: summaries written by a language model, once per paper, language, model and prompt.
+    """
+    CREATE TABLE model_summaries (
+        paper_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        model TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        made_at TEXT NOT NULL,
+        PRIMARY KEY (paper_id, language, model, prompt)
+    )
+    """,
 )
 
 _PAPER_COLUMNS = (
@@ -580,6 +592,36 @@ class Store:
                 )
             ],
         }
+
+    # --- language-model summaries ------------------------------------------------------
+
+    def model_summaries(
+        self, paper_ids: Sequence[str], language: str, model: str, prompt: str
+    ) -> dict[str, str]:
+        """The stored summaries of these papers made by ``model`` with ``prompt`` in ``language``."""
+        found: dict[str, str] = {}
+        ids = list(dict.fromkeys(paper_ids))
+        for start in range(0, len(ids), 500):  # SQLite caps the number of parameters
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                "SELECT paper_id, summary FROM model_summaries WHERE language = ? AND model = ? "
+                f"AND prompt = ? AND paper_id IN ({', '.join('?' * len(chunk))})",
+                (language, model, prompt, *chunk),
+            )
+            found.update((row[0], row[1]) for row in rows)
+        return found
+
+    def save_model_summary(
+        self, paper_id: str, language: str, model: str, prompt: str, summary: str, *, made_at: str
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO model_summaries VALUES (?, ?, ?, ?, ?, ?)",
+                (paper_id, language, model, prompt, summary, made_at),
+            )
+
+    def model_summary_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM model_summaries").fetchone()[0])
 
     def integrity_errors(self) -> list[str]:
         rows = self._db.execute("PRAGMA integrity_check").fetchall()

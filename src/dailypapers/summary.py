@@ -22,7 +22,7 @@ so an unchanged period's files are not rewritten.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.escape import code_span  # noqa: F401 (the `code` filter, kept importable from here)
 from dailypapers.interests import Interests
+from dailypapers.models import Paper
 from dailypapers.paths import chart_path, data_path, post_path
 from dailypapers.render import environment, front_matter, render_template, to_json
 from dailypapers.stats import RankedPaper, Stats, compute_stats
@@ -148,6 +149,13 @@ def chart_svg(summary: Summary, settings: Settings = DEFAULT_SETTINGS, *, site: 
     ).decode("utf-8")
 
 
+def listed_papers(summary: Summary, settings: Settings) -> list[RankedPaper]:
+    """The papers the post lists: muted ones are left out of the list, not out of the figures."""
+    interests = Interests.from_settings(settings)
+    top = settings.post(summary.kind).top
+    return [ranked for ranked in summary.stats.papers if not interests.muted(ranked.paper)][:top]
+
+
 def render_summary(
     summary: Summary,
     settings: Settings = DEFAULT_SETTINGS,
@@ -162,9 +170,8 @@ def render_summary(
     names = [f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"]
     stats, top = summary.stats, settings.post(summary.kind).top
     first = summary.first_day
-    # Muted papers are left out of the list, not out of the figures; starred ones get a ⭐.
     interests = Interests.from_settings(settings)
-    listed = [ranked for ranked in stats.papers if not interests.muted(ranked.paper)][:top]
+    listed = listed_papers(summary, settings)
     language = settings.language
     return render_template(
         env,
@@ -278,18 +285,24 @@ def publish_summary(
     settings: Settings = DEFAULT_SETTINGS,
     *,
     today: dt.date,
+    summaries_for: Callable[[Sequence[Paper]], Mapping[str, str]] | None = None,
 ) -> list[FileResult]:
-    """Bring one week's or month's chart, data file and post up to date; [] for an empty one."""
+    """Bring one week's or month's chart, data file and post up to date; [] for an empty one.
+    ``summaries_for`` gives the language-model summaries of the papers it lists."""
     summary = build_summary(store, kind, label, today=today)
     if summary is None:
         return []
     svg = chart_svg(summary, settings, site=site)
+    listed = [ranked.paper for ranked in listed_papers(summary, settings)]
+    summaries = summaries_for(listed) if summaries_for else {}
     # The post last: a run cut short rewrites all three next time.
     return [
         write_file(site, chart_path(kind, label), svg),
         write_file(site, data_path(kind, label), to_json(summary_data(summary, settings))),
         write_file(
-            site, post_path(kind, label, settings), render_summary(summary, settings, site=site, chart=svg)
+            site,
+            post_path(kind, label, settings),
+            render_summary(summary, settings, site=site, chart=svg, summaries=summaries),
         ),
     ]
 
@@ -301,6 +314,7 @@ def publish_summaries(
     settings: Settings = DEFAULT_SETTINGS,
     *,
     today: dt.date,
+    summaries_for: Callable[[Sequence[Paper]], Mapping[str, str]] | None = None,
 ) -> list[FileResult]:
     """Bring every week and month containing one of ``days`` up to date (the kinds in
     ``settings.summaries``), as of ``today`` (UTC: what is over, what is still to come).
@@ -310,5 +324,22 @@ def publish_summaries(
     for kind in KINDS:
         if kind in settings.summaries:
             for label in labels_of(kind, days):
-                files.extend(publish_summary(site, store, kind, label, settings, today=today))
+                files.extend(
+                    publish_summary(
+                        site, store, kind, label, settings, today=today, summaries_for=summaries_for
+                    )
+                )
     return files
+
+
+def summary_papers(store: Store, days: Iterable[str], settings: Settings, *, today: dt.date) -> list[Paper]:
+    """The papers the weekly and monthly posts of ``days`` list, latest period first."""
+    days = list(days)
+    papers: list[Paper] = []
+    for kind in KINDS:
+        if kind in settings.summaries:
+            for label in reversed(labels_of(kind, days)):
+                summary = build_summary(store, kind, label, today=today)
+                if summary is not None:
+                    papers += [ranked.paper for ranked in listed_papers(summary, settings)]
+    return papers

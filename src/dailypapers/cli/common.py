@@ -212,6 +212,38 @@ def hub_client(settings: Any) -> Any:
     )
 
 
+def model_client(settings: Any, dry_run: bool) -> Any:
+    """The language model for summaries, when one is set up (a dry run asks none: it costs)."""
+    from dailypapers.llm import ModelClient, enabled
+
+    if dry_run or not enabled(settings):
+        return None
+    return ModelClient.from_settings(settings)
+
+
+def report_summaries(result: Any, settings: Any, dry_run: bool) -> None:
+    """How many summaries were made, reused and failed; a failure is a warning, not an error."""
+    from dailypapers.llm import FAILURES_IN_A_ROW, enabled
+
+    if not enabled(settings):
+        return
+    report = result.model
+    if report is None:
+        if dry_run:
+            click.echo("Summaries: none asked for in a dry run")
+        return
+    click.echo(report.line())
+    for error in report.errors:
+        click.echo(f"Warning: {error}", err=True)
+    if report.failed:
+        stopped = f"stopped after {FAILURES_IN_A_ROW} failures in a row; " if report.stopped else ""
+        click.echo(
+            f"Warning: {stopped}the posts are written without the missing summaries; "
+            "the next run asks for them again",
+            err=True,
+        )
+
+
 def open_store(site: Path, settings: Any, *, scratch: bool = False) -> Any:
     from dailypapers.archive import open_store
 

@@ -17,11 +17,13 @@ from dailypapers.cli.common import (
     hub_client,
     load_settings,
     locked,
+    model_client,
     note,
     notify,
     parse_day_option,
     progress,
     report_day,
+    report_summaries,
     retry_budget_option,
     settings_options,
     show_file,
@@ -93,11 +95,13 @@ def run(
             store,
             settings,
             concurrency=settings.concurrency,
+            model=model_client(settings, dry_run),
         )
     for done in result.days:
         report_day(done)
     for file in result.summaries:
         show_file(file)
+    report_summaries(result, settings, dry_run)
     notify(settings, result, dry_run)
     fail_if_any(result)
 
@@ -156,6 +160,7 @@ def backfill(
             refresh=refresh,
             concurrency=settings.concurrency,
             progress=advance,
+            model=model_client(settings, dry_run),
         )
     if dry_run:
         for done in result.days:
@@ -170,6 +175,7 @@ def backfill(
         f"{len(wanted)} days: {fetched} fetched, {len(result.days) - fetched} already stored, "
         f"{len(result.failed)} failed; {written} files {verb}"
     )
+    report_summaries(result, settings, dry_run)
     fail_if_any(result)
 
 
@@ -243,9 +249,13 @@ def render(
 def _rendered(site: Path, store: Any, days: list[str], settings: Any) -> Any:
     """The files of each day, as they are written, then those of the days' weeks and months."""
     from dailypapers.dates import utc_now
-    from dailypapers.pipeline import publish_day
+    from dailypapers.pipeline import publish_day, stored_summaries
     from dailypapers.summary import publish_summaries
 
+    # Language-model summaries come from the archive only: render never asks a model.
+    summaries_for = stored_summaries(store, site, settings)
     for day in days:
-        yield from publish_day(site, store, day, settings).files
-    yield from publish_summaries(site, store, days, settings, today=utc_now().date())
+        yield from publish_day(site, store, day, settings, summaries_for=summaries_for).files
+    yield from publish_summaries(
+        site, store, days, settings, today=utc_now().date(), summaries_for=summaries_for
+    )
