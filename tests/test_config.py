@@ -17,7 +17,7 @@ from click.testing import Result
 from conftest import DATA, invoke, seed_source
 from dailypapers.config import SETTINGS, Settings, load_settings
 from dailypapers.errors import ConfigError
-from dailypapers.replay import ReplayHub
+from dailypapers.replay import Fault, FaultPlan, ReplayHub
 from hostile import HostileHub, dripping, gzip_answer
 
 DAY = "2026-02-05"  # a seed day: 10+ papers
@@ -490,3 +490,60 @@ def test_ai_summary(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyPa
     listed = re.findall(r"^\d+\. `([^`]+)` - \d+회$", section, re.MULTILINE)
     assert sorted(listed) == sorted(paper["ai_keywords"])
     assert "   - 키워드: `Vision-Language Models`, " in weekly  # its top paper shows them too
+
+
+def configure_model(site: Path, hub: ReplayHub, extra: str = "") -> None:
+    configure(site, f'[llm]\nbase_url = "{hub.url}/v1"\nmodel = "replay-model"\n{extra}')
+
+
+@effect("llm.base_url", "llm.model")
+def test_llm_model(site: Path, hub_env: ReplayHub) -> None:
+    configure(site, '[llm]\nmodel = "replay-model"\n')  # a model without a server: nothing asked
+    run_seed_day(site)
+    assert hub_env.chat_requests == [] and "   - 요약: " not in daily_post(site)
+    configure_model(site, hub_env)
+    output = run_seed_day(site)
+    assert "Summaries: 10 made, 0 reused, 0 failed" in output
+    assert daily_post(site).count("   - 요약: \\[replay-model] ") == 10
+    assert {request.body["model"] for request in hub_env.chat_requests} == {"replay-model"}
+
+
+@effect("llm.budget")
+def test_llm_budget(site: Path, hub_env: ReplayHub) -> None:
+    configure_model(site, hub_env, "budget = 3\n")
+    assert "Summaries: 3 made, 0 reused, 0 failed, 7 left for the next run" in run_seed_day(site)
+    assert "Summaries: 3 made, 3 reused, 0 failed, 4 left for the next run" in run_seed_day(site)
+    assert len(hub_env.chat_requests) == 6
+
+
+@effect("llm.concurrency")
+def test_llm_concurrency(site: Path, hub_env: ReplayHub) -> None:
+    busy, most, lock = [0], [0], threading.Lock()
+
+    def slow_answer(messages: list[dict[str, Any]], model: str) -> str:
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.05)
+        with lock:
+            busy[0] -= 1
+        return "A summary."
+
+    hub_env.chat = slow_answer
+    configure_model(site, hub_env, "concurrency = 1\n")
+    run_seed_day(site)
+    assert most[0] == 1
+    configure(site, f'[llm]\nbase_url = "{hub_env.url}/v1"\nmodel = "other-model"\nconcurrency = 4\n')
+    run_seed_day(site)
+    assert most[0] == 4
+
+
+@effect("llm.timeout")
+def test_llm_timeout(site: Path, hub_env: ReplayHub) -> None:
+    hub_env.chat_plan = FaultPlan(rate=1.0, kinds=[Fault.SLOW], slow_seconds=3.0)
+    configure_model(site, hub_env, "timeout = 0.3\nconcurrency = 1\n")
+    started = time.monotonic()
+    output = run_seed_day(site)
+    assert time.monotonic() - started < 2.5  # three tries of 0.3 s, then it stops asking
+    assert "Summaries: 0 made, 0 reused, 3 failed, 7 left for the next run" in output
+    assert "did not answer within 0.3 s" in output

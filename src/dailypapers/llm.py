@@ -85,7 +85,8 @@ def prompt_for(settings: Settings, site: Path | None) -> Prompt | None:
     source, _, _ = env.loader.get_source(env, name)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     assert settings.llm_model is not None
-    return Prompt(env.get_template(name), SummaryKey(settings.language, settings.llm_model, digest))
+    # Compiled from the very source hashed (the environment may hold an older compiled copy).
+    return Prompt(env.from_string(source), SummaryKey(settings.language, settings.llm_model, digest))
 
 
 def clean_answer(text: str) -> str:
@@ -212,49 +213,42 @@ def summarise(
     wanted, report.not_tried = missing[:budget], len(missing[budget:])
     if not wanted:
         return report
-    jobs: queue.Queue[Paper | None] = queue.Queue()
+    # This thread hands out the requests, so that none starts once the model has failed
+    # FAILURES_IN_A_ROW times in a row; each runs in a daemon thread of its own.
     results: queue.Queue[tuple[Paper, str | ModelError]] = queue.Queue()
-    stop = threading.Event()
-    for paper in wanted:
-        jobs.put(paper)
 
-    def work() -> None:
-        while not stop.is_set():
-            try:
-                paper = jobs.get_nowait()
-            except queue.Empty:
-                return
-            if paper is None:
-                return
-            try:
-                answer = clean_answer(client.complete(prompt.messages(paper)))
-                results.put((paper, answer if answer else ModelError("the model's answer was empty")))
-            except ModelError as error:
-                results.put((paper, error))
+    def ask(paper: Paper) -> None:
+        try:
+            answer = clean_answer(client.complete(prompt.messages(paper)))
+            results.put((paper, answer if answer else ModelError("the model's answer was empty")))
+        except ModelError as error:
+            results.put((paper, error))
+        except Exception as error:  # a prompt template that fails, say: that paper fails
+            results.put((paper, ModelError(f"no request made: {type(error).__name__}: {error}")))
 
-    workers = [threading.Thread(target=work, name="summaries", daemon=True) for _ in range(concurrency)]
-    for worker in workers:
-        worker.start()
+    pending = iter(wanted)
+    in_flight = 0
     in_a_row = 0
-    for _ in range(len(wanted)):
-        if not any(worker.is_alive() for worker in workers) and results.empty():
-            break  # stopped: no answer is coming any more
+    while True:
+        while in_flight < concurrency and not report.stopped and (paper := next(pending, None)) is not None:
+            threading.Thread(target=ask, args=(paper,), name="summary", daemon=True).start()
+            in_flight += 1
+        if not in_flight:
+            break
         try:
             paper, answer = results.get(timeout=client.timeout + 5)
-        except queue.Empty:
+        except queue.Empty:  # cannot happen while complete() keeps its deadline
             break
+        in_flight -= 1
         if isinstance(answer, ModelError):
             report.failed += 1
             in_a_row += 1
             if str(answer) not in report.errors:
                 report.errors.append(str(answer))
-            if in_a_row >= FAILURES_IN_A_ROW and not stop.is_set():
-                stop.set()
-                report.stopped = True
+            report.stopped = report.stopped or in_a_row >= FAILURES_IN_A_ROW
             continue
         in_a_row = 0
         save(paper.id, prompt.key, answer)
         report.made += 1
-    stop.set()
     report.not_tried += len(wanted) - report.made - report.failed
     return report

@@ -1,0 +1,194 @@
+"""Language-model summaries against the replay hub's stand-in chat-completions endpoint.
+
+The real command and the real ``InferenceClient`` talk over HTTP to the stand-in on
+127.0.0.1: one request per shown paper on the first run and none on a rerun or a render;
+a failing model leaves complete posts (exit 0) that the next run completes; the configured
+key, never the Hugging Face token, goes to the model's server.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from conftest import DATA, invoke, seed_source
+from dailypapers.llm import NO_KEY, ModelClient, SummaryKey, clean_answer
+from dailypapers.replay import Fault, FaultPlan, ReplayHub, stand_in_answer
+from dailypapers.store import Store
+
+DAY = "2026-02-05"
+POST = f"_posts/{DAY}-daily-papers.md"
+SENTINEL = "hf_SENTINEL_token_never_sent"
+GOLDEN = (DATA / "expected" / f"{DAY}-daily-papers.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def hub() -> Any:
+    with ReplayHub(seed_source) as started:
+        yield started
+
+
+def configure(site: Path, hub: ReplayHub, extra: str = "", model: str = "replay-model") -> None:
+    (site / "dailypapers.toml").write_text(
+        f'author = "lim4349"\n[llm]\nbase_url = "{hub.url}/v1"\nmodel = "{model}"\n{extra}', encoding="utf-8"
+    )
+
+
+def run(site: Path, hub: ReplayHub, *args: str, key: str | None = None) -> Result:
+    env = {"HF_TOKEN": SENTINEL, "DAILYPAPERS_LLM_API_KEY": key, "DAILYPAPERS_NOW": "2026-02-06T01:00:00Z"}
+    command = args or ("run", "--date", DAY)
+    return invoke(*command, "--site", str(site), endpoint=hub.url, env=env, catch_exceptions=False)
+
+
+def post(site: Path) -> str:
+    return (site / POST).read_text(encoding="utf-8")
+
+
+def summary_lines(text: str) -> list[str]:
+    return re.findall(r"^   - 요약: .*$", text, re.MULTILINE)
+
+
+def test_one_request_per_shown_paper_then_none(site: Path, hub: ReplayHub) -> None:
+    configure(site, hub)
+    first = run(site, hub)
+    assert first.exit_code == 0, first.output
+    assert "Summaries: 10 made, 0 reused, 0 failed" in first.output
+    # The daily post, its week and its month show the same ten papers: ten requests in all.
+    asked = [request.messages[-1]["content"] for request in hub.chat_requests]
+    assert len(asked) == 10 and len(set(asked)) == 10
+    assert len(summary_lines(post(site))) == 10
+    weekly = (site / "_posts" / "2026-02-02-weekly-papers-summary.md").read_text(encoding="utf-8")
+    assert len(summary_lines(weekly)) == 10
+    again = run(site, hub)
+    assert "Summaries: 0 made, 10 reused, 0 failed" in again.output
+    assert f"unchanged  {POST}" in again.output
+    rendered = run(site, hub, "render", "--all")
+    assert rendered.exit_code == 0 and "Summaries" not in rendered.output
+    assert len(hub.chat_requests) == 10  # neither the rerun nor render asked again
+
+
+def test_the_summary_is_in_the_archive_under_paper_language_model_and_prompt(
+    site: Path, hub: ReplayHub
+) -> None:
+    configure(site, hub, "budget = 2\n")
+    run(site, hub)
+    with Store(site / ".dailypapers" / "papers.db") as store:
+        assert store.model_summary_count() == 2
+    # Another model, language or prompt is another summary; the first stay stored.
+    configure(site, hub, "budget = 2\n", model="other-model")
+    assert "Summaries: 2 made, 0 reused" in run(site, hub).output
+    (site / "dailypapers.toml").write_text(
+        (site / "dailypapers.toml")
+        .read_text(encoding="utf-8")
+        .replace('author = "lim4349"', 'language = "en"'),
+        encoding="utf-8",
+    )
+    assert "Summaries: 2 made, 0 reused" in run(site, hub).output
+    prompt = site / "_dailypapers" / "templates" / "en" / "summary_prompt.j2"
+    prompt.parent.mkdir(parents=True)
+    prompt.write_text("Summarise in one sentence: {{ paper.title }}\n", encoding="utf-8")
+    assert "Summaries: 2 made, 0 reused" in run(site, hub).output
+    assert hub.chat_requests[-1].messages == [
+        {
+            "role": "user",
+            "content": "Summarise in one sentence: " + hub.chat_requests[-1].messages[0]["content"][27:],
+        }
+    ]
+    with Store(site / ".dailypapers" / "papers.db") as store:
+        assert store.model_summary_count() == 8
+
+
+def test_a_failing_model_leaves_a_complete_post_and_the_next_run_fills_it_in(
+    site: Path, hub: ReplayHub
+) -> None:
+    hub.chat_plan = FaultPlan(rate=1.0, kinds=[Fault.SERVER_ERROR])
+    configure(site, hub, "concurrency = 1\n")
+    failed = run(site, hub)
+    assert failed.exit_code == 0, failed.output
+    assert "Summaries: 0 made, 0 reused, 3 failed, 7 left for the next run" in failed.output
+    assert "failed: HTTP 500" in failed.output and "the next run asks for them again" in failed.output
+    assert post(site) == GOLDEN  # the complete post, exactly as without a model
+    assert len(hub.chat_requests) == 3  # it stopped asking after three failures in a row
+    hub.chat_plan = FaultPlan()
+    filled = run(site, hub)
+    assert filled.exit_code == 0 and "Summaries: 10 made, 0 reused, 0 failed" in filled.output
+    assert f"  updated  {POST}" in filled.output
+    assert len(summary_lines(post(site))) == 10
+
+
+@pytest.mark.parametrize(
+    "fault", [Fault.RESET, Fault.TRUNCATED, Fault.HTML, Fault.EMPTY, Fault.BAD_ENTRIES, Fault.RATE_LIMITED]
+)
+def test_any_bad_answer_is_a_failed_summary_not_a_failed_run(
+    site: Path, hub: ReplayHub, fault: Fault
+) -> None:
+    hub.chat_plan = FaultPlan(requests={0: fault})
+    configure(site, hub, "concurrency = 1\n")
+    done = run(site, hub)
+    assert done.exit_code == 0, done.output
+    assert "Summaries: 9 made, 0 reused, 1 failed" in done.output
+    assert len(summary_lines(post(site))) == 9
+
+
+def test_authorization_carries_the_configured_key_never_the_hub_token(site: Path, hub: ReplayHub) -> None:
+    configure(site, hub, "budget = 2\n")
+    run(site, hub, key="sk-configured-key")
+    assert [request.authorization for request in hub.chat_requests] == ["Bearer sk-configured-key"] * 2
+    configure(site, hub, "budget = 2\n", model="no-key-model")
+    run(site, hub)  # no key set: an explicit placeholder, not the saved Hugging Face token
+    assert [request.authorization for request in hub.chat_requests[2:]] == [f"Bearer {NO_KEY}"] * 2
+    assert all(SENTINEL not in str(request) for request in hub.chat_requests)
+
+
+def test_a_server_quoting_the_key_back_does_not_get_it_printed(site: Path, hub: ReplayHub) -> None:
+    hub.chat_plan = FaultPlan(rate=1.0, kinds=[Fault.UNAUTHORIZED])
+    configure(site, hub)
+    done = run(site, hub, key="sk-secret-key")
+    assert done.exit_code == 0 and "HTTP 401" in done.output
+    assert "sk-secret-key" not in done.output
+
+
+def test_a_dry_run_asks_no_model(site: Path, hub: ReplayHub) -> None:
+    configure(site, hub)
+    done = run(site, hub, "run", "--date", DAY, "--dry-run")
+    assert done.exit_code == 0 and "Summaries: none asked for in a dry run" in done.output
+    assert hub.chat_requests == []
+
+
+def test_hostile_answers_are_escaped_like_hub_text(site: Path, hub: ReplayHub) -> None:
+    hub.chat = lambda messages, model: (
+        "{{ site.title }} {% raw %} <script>x</script> | a | b |\n```\ncode\n```"
+    )
+    configure(site, hub, "budget = 1\n")
+    run(site, hub)
+    [line] = summary_lines(post(site))
+    shown = r"&#123;{ site.title }} &#123;% raw %} \<script>x\</script> \| a \| b \| \`\`\` code \`\`\`"
+    assert line == "   - 요약: " + shown
+
+
+def test_model_client_reads_the_answer_and_bounds_the_wait(hub: ReplayHub) -> None:
+    client = ModelClient(f"{hub.url}/v1", "m", timeout=5)
+    assert client.complete([{"role": "user", "content": "Abstract: One. Two. Three."}]) == "[m] One. Two."
+    hub.chat_plan = FaultPlan(requests={1: Fault.SLOW}, slow_seconds=2.0)
+    slow = ModelClient(f"{hub.url}/v1", "m", timeout=0.2)
+    with pytest.raises(Exception, match=r"did not answer within 0\.2 s"):
+        slow.complete([{"role": "user", "content": "x"}])
+
+
+def test_answers_are_cleaned_of_reasoning_and_bounded() -> None:
+    assert clean_answer("<think>\nlet me see\n</think>\n\nIt works.\nWell.") == "It works. Well."
+    long = "A sentence. " * 200
+    assert len(clean_answer(long)) <= 1200 and clean_answer(long).endswith(".")
+
+
+def test_the_stand_in_answers_from_the_abstract_line() -> None:
+    messages = [
+        {"role": "system", "content": "s"},
+        {"role": "user", "content": "Q\n초록: 첫 문장. 둘째! 셋째."},
+    ]
+    assert stand_in_answer(messages, "m") == "[m] 첫 문장. 둘째!"
+    assert SummaryKey("ko", "m", "p") == SummaryKey("ko", "m", "p")
