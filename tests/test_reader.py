@@ -147,10 +147,13 @@ def test_without_configuration_nothing_new_shows(site: Path, reader_hub: ReplayH
 # --- interests and mutes change no figure ----------------------------------------------------
 
 
-def test_interests_and_mutes_change_no_summary_figure(tmp_path: Path, reader_hub: ReplayHub) -> None:
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_interests_and_mutes_change_no_summary_figure(
+    language: str, tmp_path: Path, reader_hub: ReplayHub
+) -> None:
     plain, mine = tmp_path / "plain", tmp_path / "mine"
-    collect_site(plain, reader_hub, Settings(author="lim4349"))
-    settings = configured(mine)
+    collect_site(plain, reader_hub, Settings(author="lim4349", language=language))
+    settings = configured(mine, language)
     collect_site(mine, reader_hub, settings)
     for kind, label in (("weekly", "2026-W10"), ("monthly", "2026-03")):
         # Data files (figures, top papers, keywords, organizations) are the same...
