@@ -38,8 +38,8 @@ def test_a_healthy_site_passes_every_check(site: Path, seed_hub: ReplayHub) -> N
     done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
     assert done.exit_code == 0, done.output
     checks = [line.split(":")[0] for line in done.stdout.splitlines()[:-1]]
-    assert checks == ["ok    site", "ok    archive", "ok    posts", "ok    temporary files", "ok    lock",
-                      "ok    hub", "ok    token"]  # fmt: skip
+    assert checks == ["ok    site", "ok    archive", "ok    posts", "ok    urls", "ok    temporary files",
+                      "ok    lock", "ok    hub", "ok    token"]  # fmt: skip
     assert "2 daily posts match their data files" in done.stdout
     assert done.stdout.endswith("Everything looks fine\n")
     assert everything(site) == before  # doctor writes nothing, not even the lock file

@@ -64,6 +64,8 @@ def diagnose(site: Path, flags: Mapping[str, Any] | None = None) -> list[Finding
         settings = None
     if settings is not None:
         findings += _check_archive_and_posts(site, settings)
+    findings += _check_urls(site)
+    findings += _check_pages_deploy(site)
     findings += [_check_temp_files(site), _check_lock(site)]
     findings += check_hub()
     return findings
@@ -210,6 +212,108 @@ def _check_pairs(
     if not findings:
         findings.append(Finding(Level.OK, "posts", f"{len(post_days)} daily posts match their data files"))
     return findings
+
+
+def _check_urls(site: Path) -> list[Finding]:
+    """Posts that would share a URL (Jekyll keeps one of them) or not be built at all."""
+    from dailypapers.dates import utc_now
+    from dailypapers.jekyll import read_site_config
+    from dailypapers.permalinks import destination, site_posts
+
+    try:
+        config = read_site_config(site)
+    except DailyPapersError as error:
+        return [Finding(Level.FAIL, "urls", str(error), "fix _config.yml: Jekyll cannot build the site")]
+    if config is None:
+        return []
+    posts = site_posts(site, config, utc_now())
+    by_destination: dict[str, list[str]] = {}
+    for post in posts:
+        if post.url is not None:
+            by_destination.setdefault(destination(post.url), []).append(post.path)
+    shared = {place: paths for place, paths in by_destination.items() if len(paths) > 1}
+    findings = []
+    if shared:
+        lost = sum(len(paths) - 1 for paths in shared.values())
+        examples = "; ".join(
+            f"{place} ({Path(paths[0]).name}" + (f" and {len(paths) - 1} more)" if len(paths) > 1 else ")")
+            for place, paths in sorted(shared.items())[:3]
+        )
+        findings.append(
+            Finding(
+                Level.FAIL,
+                "urls",
+                f"{lost} posts would be lost: posts share a URL and Jekyll keeps one of each: {examples}",
+                "each post needs its own URL: `dailypapers render --all` writes every post's `slug:`; "
+                "the site's `permalink` must use :title, :slug or the date",
+            )
+        )
+    else:
+        findings.append(Finding(Level.OK, "urls", f"{len(by_destination)} posts, each at its own URL"))
+    skipped = [post for post in posts if post.url is None]
+    if skipped:
+        shown = "; ".join(f"{Path(post.path).name}: {post.skipped}" for post in skipped[:SHOWN])
+        more = f"; and {len(skipped) - SHOWN} more" if len(skipped) > SHOWN else ""
+        future = any("future" in post.skipped for post in skipped)
+        findings.append(
+            Finding(
+                Level.WARN,
+                "urls",
+                f"{len(skipped)} files in _posts would not be built: {shown}{more}",
+                "add `future: true` to _config.yml to build posts dated later than the build"
+                if future
+                else "fix them as said: Jekyll builds `_posts/YYYY-MM-DD-name.md` with front matter",
+            )
+        )
+    return findings
+
+
+def _check_pages_deploy(site: Path) -> list[Finding]:
+    """A Pages deploy workflow that the scheduled run would not start (issue: a push made
+    with a workflow's token starts no other workflow)."""
+    from dailypapers.pages import OWN_WORKFLOW, deploy_workflows, dispatched_workflows, grants_actions_write
+
+    deploys = deploy_workflows(site)
+    own = site / OWN_WORKFLOW
+    if not own.is_file():
+        if deploys:
+            return [
+                Finding(
+                    Level.WARN,
+                    "deploy",
+                    f"no {OWN_WORKFLOW}: nothing runs on a schedule",
+                    "`dailypapers init`",
+                )
+            ]
+        return []
+    text = own.read_text(encoding="utf-8", errors="replace")
+    started = dispatched_workflows(text)
+    problems = []
+    for deploy in deploys:
+        if deploy.file not in started:
+            problems.append(f"{deploy.file} deploys the site but {OWN_WORKFLOW.name} does not start it")
+        elif not deploy.dispatchable:
+            problems.append(f"{deploy.file} has no `workflow_dispatch` trigger, so it cannot be started")
+    names = {deploy.file for deploy in deploys}
+    problems += [
+        f"{OWN_WORKFLOW.name} starts {name}, which is not a deploy workflow here" for name in started - names
+    ]
+    if started and not grants_actions_write(text):
+        problems.append(f"{OWN_WORKFLOW.name} lacks `permissions: actions: write` to start a workflow")
+    if problems:
+        return [
+            Finding(
+                Level.FAIL,
+                "deploy",
+                "; ".join(problems) + ": the scheduled run's posts would not be published",
+                f"move {OWN_WORKFLOW} aside and run `dailypapers init` again (it starts every deploy "
+                "workflow it finds); a deploy workflow needs `workflow_dispatch:` in its `on:`",
+            )
+        ]
+    if deploys:
+        names_text = ", ".join(sorted(names))
+        return [Finding(Level.OK, "deploy", f"the scheduled run starts {names_text} after each push")]
+    return [Finding(Level.OK, "deploy", "no Actions deploy workflow: GitHub Pages builds the pushed branch")]
 
 
 def _check_temp_files(site: Path) -> Finding:
