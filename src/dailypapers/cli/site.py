@@ -133,8 +133,8 @@ def doctor(site: Path, db: Path | None) -> None:
     Checks that SITE is a Jekyll site, the archive's integrity, that every data file has its
     post and the reverse, that posts match what `render` writes, posts sharing a URL or that
     Jekyll would skip (from _config.yml), a Pages deploy workflow the schedule would not
-    start, leftover temporary files, whether a run is writing now, that the Hub answers, and whether HF_TOKEN is set (never
-    shown). Exits with status 1 if a check fails.
+    start, leftover temporary files, whether a run is writing now, that the Hub answers,
+    and whether HF_TOKEN is set (never shown). Exits with status 1 if a check fails.
     """
     from dailypapers.doctor import Level, diagnose
 
