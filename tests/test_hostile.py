@@ -478,6 +478,7 @@ def start_backfill(site: Path, endpoint: str, *extra: str) -> subprocess.Popen[s
     env = {**os.environ, "HF_ENDPOINT": endpoint, "DAILYPAPERS_NOW": NOW, **QUICK}
     for name in ("HF_TOKEN", "DAILYPAPERS_DB"):
         env.pop(name, None)
+    site.mkdir(parents=True, exist_ok=True)  # only init and demo create a site
     command = [sys.executable, "-m", "dailypapers", "backfill", "--site", str(site),
                "--since", LONG[0], "--until", LONG[1], *extra]  # fmt: skip
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from dailypapers.cli.common import (
     parse_day_option,
     printable,
     site_option,
+    terminal_json,
 )
 
 
@@ -71,7 +71,7 @@ def search(
         hits = [hit for hit in hits if interests.starred(hit.paper)][:limit]
     if as_json:
         click.echo(
-            json.dumps(
+            terminal_json(
                 [
                     {
                         "id": hit.paper.id,
@@ -83,9 +83,7 @@ def search(
                         "score": round(hit.score, 4),
                     }
                     for hit in hits
-                ],
-                ensure_ascii=False,
-                indent=2,
+                ]
             )
         )
         return
@@ -129,7 +127,7 @@ def days(site: Path, db: Path | None, since: str | None, until: str | None, as_j
         for day in stored
     ]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(rows))
         return
     if not rows:
         click.echo("No stored day." if not (since or until) else "No stored day in this range.")
@@ -186,7 +184,7 @@ def stats(
             period = Period("all", stored[0], stored[-1])
         figures = stats_json(compute_stats(store, period), top)
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(figures))
         return
     _print_stats(figures)
 
@@ -211,4 +209,4 @@ def _print_stats(figures: dict[str, Any]) -> None:
         if figures[key]:
             click.echo(f"\n{title}:")
             for number, item in enumerate(figures[key], 1):
-                click.echo(f"{number:>3}. {line(item)}")
+                click.echo(f"{number:>3}. {printable(line(item))}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -252,7 +253,7 @@ def open_store(site: Path, settings: Any, *, scratch: bool = False) -> Any:
 
 def report_day(result: Any, *, quiet_unchanged: bool = False) -> None:
     for warning in result.warnings:
-        click.echo(f"Warning: {result.day}: {warning}", err=True)
+        click.echo(f"Warning: {result.day}: {printable(warning)}", err=True)
     if not result.papers:
         click.echo(f"{result.day}: the Hub lists no papers for this day; nothing written")
         return
@@ -266,7 +267,7 @@ def show_file(file: Any) -> None:
     if file.dry_run and file.changed:
         click.echo(f"would {file.status.value[:-1]}  {file.path}")
         if file.diff:
-            click.echo(file.diff, nl=False)
+            click.echo(printable(file.diff, lines=True), nl=False)
     else:
         click.echo(f"{file.status.value:>9}  {file.path}")
 
@@ -293,7 +294,7 @@ def locked(site: Path, dry_run: bool = False) -> Any:
 
 
 def note(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(printable(message), err=True)
 
 
 def notify(settings: Any, result: Any, dry_run: bool) -> None:
@@ -306,7 +307,7 @@ def notify(settings: Any, result: Any, dry_run: bool) -> None:
     try:
         sent = notify_run(settings, result)
     except NotifyError as error:
-        click.echo(f"Warning: {error}", err=True)
+        click.echo(f"Warning: {printable(str(error))}", err=True)
         return
     if sent:
         click.echo(f"Notified {sent}", err=True)
@@ -314,7 +315,7 @@ def notify(settings: Any, result: Any, dry_run: bool) -> None:
 
 def fail_if_any(result: Any) -> None:
     for _, error in sorted(result.failed.items()):
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {printable(str(error))}", err=True)
     if result.failed:
         sys.exit(1)
 
@@ -337,6 +338,23 @@ def progress(total: int) -> Any:
     yield line
 
 
-def printable(text: str | None) -> str:
-    """Hub text for a terminal line: control characters (escape sequences, line breaks) as spaces."""
-    return "".join(" " if ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 else char for char in text or "")
+# Control characters (C0, DEL, C1): ESC and CSI start sequences that retitle the window,
+# clear the screen or move the cursor; a carriage return overwrites the line.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str | None, *, lines: bool = False) -> str:
+    """Text for a terminal (Hub text above all): every control character as a space, line
+    breaks included unless ``lines`` (then line breaks and tabs stay)."""
+    return (_CONTROLS_BUT_LINES if lines else _CONTROLS).sub(" ", text or "")
+
+
+def terminal_json(data: Any) -> str:
+    """``--json`` output: JSON as ``json.dumps`` writes it (which escapes only C0 controls), with
+    DEL and the C1 controls escaped too, so that no escape sequence reaches a terminal."""
+    import json
+
+    from dailypapers.escape import yaml_safe_json
+
+    return yaml_safe_json(json.dumps(data, ensure_ascii=False, indent=2))

@@ -21,6 +21,7 @@ from dailypapers.cli.common import (
     note,
     notify,
     parse_day_option,
+    printable,
     progress,
     report_day,
     report_summaries,
@@ -201,7 +202,7 @@ def import_(site: Path, db: Path | None, dry_run: bool) -> None:
     ):
         result = import_site(site, store)
     for name, reason in sorted(result.skipped.items()):
-        click.echo(f"Warning: skipped {name}: {reason}", err=True)
+        click.echo(f"Warning: skipped {printable(name)}: {printable(reason)}", err=True)
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {len(result.days)} days, {result.papers} listings into {path}")
 

@@ -14,6 +14,7 @@ from dailypapers.cli.common import (
     db_option,
     dry_run_option,
     language_option,
+    printable,
     report_day,
     show_file,
     site_option,
@@ -140,7 +141,7 @@ def doctor(site: Path, db: Path | None) -> None:
 
     findings = diagnose(site, {"database": db.absolute() if db else None})
     for finding in findings:
-        click.echo(finding.line())
+        click.echo(printable(finding.line(), lines=True))
     failed = sum(finding.level is Level.FAIL for finding in findings)
     click.echo(f"{failed} check(s) failed" if failed else "Everything looks fine")
     sys.exit(1 if failed else 0)
