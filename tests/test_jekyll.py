@@ -65,6 +65,16 @@ pytestmark = [pytest.mark.jekyll, pytest.mark.slow]
 
 JEKYLL = shutil.which("jekyll")
 KEYWORDS = "_posts/2030-01-05-keywords.md"
+# What a language model might answer, by accident or because a paper told it to.
+HOSTILE_ANSWERS = [
+    "Summary: {{ site.title }} and {% include footer.html %} and {%- raw -%} {{ page | jsonify }}",
+    '<script>alert(1)</script><img src=x onerror="alert(2)"> <b>bold</b> <!-- comment --> &lt;',
+    "| model | score |\n|---|---|\n| ours | 99.1 |\n\nA table, then text.",
+    "```python\nprint('fenced code')\n```\n~~~\nmore\n~~~",
+    "# A heading\n\n- a list item\n> a quote\n1. numbered\n\n---\n",
+    "</think>The answer: [a link](javascript:alert(1)) ![an image](x.png) <https://evil.example> [^1]",
+    "Math $$x^2$$ and \\(y\\) and {::comment} hidden {:/} and {: .class} and *emphasis* __strong__",
+]
 CASES = hazard_cases()
 
 # Jekyll's own kramdown defaults stay (input: GFM); Chirpy adds rouge, as here. Every page
@@ -229,6 +239,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Site:
         site.add("hazards", "2030-01-01", f"hazards-{language}", papers, Settings(language=language))
     site.add("random", "2030-01-02", "random", random_papers(80))
 
+    # Language-model answers are untrusted text too: hostile ones under every hazard paper.
+    answers = [*HOSTILE_ANSWERS, *(case["title"] for case in CASES)]
+    summaries = {paper.id: answers[index % len(answers)] for index, paper in enumerate(papers)}
+    site.add("model", "2030-01-09", "model-answers", papers, summaries=summaries)
+    extra = [dataclasses.replace(paper, id=f"2601.9{index:04d}") for index, paper in enumerate(papers)]
+    extra_summaries = {
+        paper.id: answers[(index + len(papers)) % len(answers)] for index, paper in enumerate(extra)
+    }
+    site.add("model", "2030-01-10", "model-answers-2", extra, summaries=extra_summaries)
+
     # The Hub's one-line summaries and keywords (setting ai_summary), made of the hazards.
     with_hub_summaries = [
         dataclasses.replace(paper, ai_summary=paper.summary or paper.title, ai_keywords=(paper.title,))
@@ -363,6 +383,13 @@ def test_every_recorded_day_shows_exactly(built: Site, shared_hub: Path) -> None
     assert not (failures := built.failures("corpus")), describe(failures)
 
 
+def test_hostile_model_answers_show_literally(built: Site) -> None:
+    posts = built.posts["model"]
+    shown = sum(1 for post in posts for marker in post.texts if marker.startswith("ZqL"))
+    assert shown == 2 * len(CASES)
+    assert not (failures := built.failures("model")), describe(failures)
+
+
 def test_hub_summaries_and_keywords_show_exactly(built: Site) -> None:
     post = built.posts["ai_summary"][0]
     assert len([text for marker, text in post.texts.items() if marker.startswith("ZqA")]) == len(CASES)
@@ -489,7 +516,7 @@ def test_data_files_with_controls_in_every_text_field_build_and_read_back(tmp_pa
             content_hash=content_hash(day, papers),
         )
         publish_day(root, store, day)
-        publish_summaries(root, store, [day])
+        publish_summaries(root, store, [day], today=dt.date.fromisoformat(day))
     written = {
         path.stem: json.loads(path.read_text(encoding="utf-8"))
         for path in (root / "_data" / "papers").glob("*.json")
