@@ -26,6 +26,9 @@ SITE_DESCRIPTIONS = {
     "zh": "每天按点赞数整理 Hugging Face Daily Papers 的论文。",
 }
 
+# Dates under posts' titles, the language's way (minima's default is English).
+DATE_FORMATS = {"ko": "%Y년 %-m월 %-d일", "en": "%b %-d, %Y", "ja": "%Y年%-m月%-d日", "zh": "%Y年%-m月%-d日"}
+
 # Jekyll's YAML reader (Psych) takes JSON scalars; json.dumps quotes any text safely.
 _CONFIG = """\
 # A Jekyll site made by `dailypapers init`: the minima theme with jekyll-feed and
@@ -43,6 +46,8 @@ defaults:
   - scope: {{path: "", type: posts}}
     values: {{layout: post}}
 theme: minima
+minima:
+  date_format: {date_format}
 plugins:
   - jekyll-feed
   - jekyll-seo-tag
@@ -101,6 +106,7 @@ def new_site_files(
         timezone=json.dumps(timezone),
         author=f"author: {json.dumps(author, ensure_ascii=False)}\n" if author else "",
         config_file=CONFIG_FILE,
+        date_format=json.dumps(DATE_FORMATS[language], ensure_ascii=False),
     )
     return {JEKYLL_CONFIG: config, "index.md": _INDEX, "_layouts/post.html": _POST_LAYOUT}
 
