@@ -192,3 +192,18 @@ def test_the_stand_in_answers_from_the_abstract_line() -> None:
     ]
     assert stand_in_answer(messages, "m") == "[m] 첫 문장. 둘째!"
     assert SummaryKey("ko", "m", "p") == SummaryKey("ko", "m", "p")
+
+
+def test_the_demo_shows_summaries_offline(tmp_path: Path) -> None:
+    site = tmp_path / "demo"
+    first = invoke("demo", "--site", str(site), env={"HF_TOKEN": SENTINEL})
+    assert first.exit_code == 0, first.output
+    made = re.search(
+        r"Summaries: (\d+) made, 0 reused, 0 failed \(by the replay hub's stand-in model\)", first.output
+    )
+    assert made and int(made.group(1)) >= 50
+    daily = (site / POST).read_text(encoding="utf-8")
+    assert len(summary_lines(daily)) == 10 and "   - 요약: \\[replay-stand-in] " in daily
+    again = invoke("demo", "--site", str(site))
+    assert f"Summaries: 0 made, {made.group(1)} reused, 0 failed" in again.output
+    assert "created" not in again.output and "updated" not in again.output

@@ -1,4 +1,5 @@
-"""The offline demo: the whole pipeline against a replay hub serving bundled sample days."""
+"""The offline demo: the whole pipeline against a replay hub serving bundled sample days, and
+standing in for a language model (see :func:`dailypapers.replay.stand_in_answer`)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from dailypapers.archive import open_store
 from dailypapers.config import Settings
 from dailypapers.hub import HubClient
 from dailypapers.jekyll import new_site_files
+from dailypapers.llm import ModelClient
 from dailypapers.pipeline import CollectResult, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.write import dry_run as write_dry_run
 from dailypapers.write import write_file
 
 SAMPLE_DAYS = resources.files("dailypapers") / "sample_days"
+STAND_IN_MODEL = "replay-stand-in"
 
 
 def sample_days() -> list[str]:
@@ -46,4 +49,13 @@ def _collect_samples(site: Path, author: str | None, scratch: bool) -> CollectRe
         open_store(site, scratch=scratch) as store,
     ):
         client = HubClient(hub.url, token=False)
-        return collect(site, sample_days(), client, store, Settings(author=author))
+        # The replay hub also stands in for a language model: the posts show its summaries.
+        settings = Settings(
+            author=author,
+            llm_base_url=f"{hub.url}/v1",
+            llm_model=STAND_IN_MODEL,
+            llm_budget=1000,  # every shown paper: the stand-in costs nothing
+            llm_concurrency=4,
+        )
+        model = ModelClient.from_settings(settings)
+        return collect(site, sample_days(), client, store, settings, model=model)

@@ -45,6 +45,8 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
     for file in collected.summaries:
         if file.changed or not dry_run:
             show_file(file)
+    if collected.model is not None:
+        click.echo(collected.model.line() + " (by the replay hub's stand-in model)")
     if not dry_run:
         click.echo(f"Demo site written to {site}. Build it with: cd {site} && jekyll serve")
 
