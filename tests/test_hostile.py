@@ -582,3 +582,33 @@ def test_ctrl_c_at_any_moment_of_the_start_is_quiet(
     assert "Traceback" not in out + err
     *progress, last = err.splitlines()
     assert last.startswith("Interrupted; ") and all(line.startswith("[") for line in progress), err
+
+
+# --- and the site still builds ------------------------------------------------------------------
+
+
+@pytest.mark.jekyll
+@pytest.mark.slow
+def test_the_site_builds_after_every_hostile_answer_in_turn(site: Path) -> None:
+    """Every hostile answer above, one after the other on one site (summaries on), then a
+    real `jekyll build`: it passes and shows every day's papers."""
+    jekyll = shutil.which("jekyll")
+    if jekyll is None:
+        pytest.skip("jekyll is not on PATH (.ci/run installs Debian's jekyll package)")
+    summaries = {"DAILYPAPERS_SUMMARIES": "weekly,monthly"}
+    for script, message in HOSTILE_ANSWERS.values():
+        before = contents(site)
+        with serve(with_hostile(script)) as hub:
+            done = backfill(site, hub.url, env=summaries)
+        assert_day_failed_alone(done, site, before, message)
+    assert any("summary" in name for name in contents(site))
+    built = subprocess.run(
+        [jekyll, "build", "--source", str(site), "--destination", str(site / "_site")],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0 and "done in" in built.stdout, (built.stdout + built.stderr)[-3000:]
+    pages = "".join(path.read_text(encoding="utf-8") for path in (site / "_site").rglob("*.html"))
+    for day in DAYS:
+        title = entries(day)[0]["title"]
+        assert title.split()[0] in pages, (day, title)
