@@ -475,6 +475,7 @@ def hanging(release: threading.Event) -> Callable[[str, Request], Script]:
 
 
 def start_backfill(site: Path, endpoint: str, *extra: str) -> subprocess.Popen[str]:
+    site.mkdir(exist_ok=True)
     env = {**os.environ, "HF_ENDPOINT": endpoint, "DAILYPAPERS_NOW": NOW, **QUICK}
     for name in ("HF_TOKEN", "DAILYPAPERS_DB"):
         env.pop(name, None)
