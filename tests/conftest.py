@@ -21,9 +21,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dailypapers.cli import cli
+from dailypapers.config import Settings
 from dailypapers.hub import HubClient, RetryPolicy
 from dailypapers.replay import ReplayHub
+from dailypapers.site import Site
 from dailypapers.store import Store
+from dailypapers.write import FileWriter
 
 DATA = Path(__file__).parent / "data"
 SHARED_HUB = Path(os.environ.get("DAILYPAPERS_SHARED_HUB", Path(__file__).parents[2] / "shared" / "hub"))
@@ -92,6 +95,11 @@ def replay() -> Iterator[Callable[..., ReplayHub]]:
     yield start
     for hub in hubs:
         hub.stop()
+
+
+def site_context(root: Path, store: Store, settings: Settings | None = None) -> Site:
+    """The site at ``root`` for the pipeline's functions: ``store`` as its archive, files written."""
+    return Site(root, settings or Settings(), store, FileWriter(root))
 
 
 def fast_client(url: str, **kwargs: Any) -> HubClient:

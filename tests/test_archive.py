@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, backfill_command, environment, fast_client, load_json, run_backfill
+from conftest import DATA, backfill_command, environment, fast_client, load_json, run_backfill, site_context
 from dailypapers.archive import import_site, open_store
 from dailypapers.config import Settings
 from dailypapers.dates import labels_of, recent_days
@@ -212,7 +212,12 @@ def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub: Pat
             moment = dt.datetime.strptime(path.stem, "%Y%m%dT%H%MZ").replace(tzinfo=dt.UTC)
             window = recent_days(3, dt.date.fromisoformat(path.parent.name))
             # No summaries: 500 runs would redraw their charts 1,500 times (test_summary has them).
-            collect(site, window, client, store, Settings(summaries=()), clock=lambda moment=moment: moment)
+            collect(
+                site_context(site, store, Settings(summaries=())),
+                window,
+                client,
+                clock=lambda moment=moment: moment,
+            )
         points = [len(store.observations(pid)) for pid in store.paper_ids()]
         latest = {p.parent.name: p for p in snapshots}  # the last snapshot of each day
         for day, path in latest.items():
@@ -225,7 +230,7 @@ def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub: Pat
 
 def test_a_missing_archive_is_rebuilt_from_the_data_files(site: Path, store: Store, seed_hub: Any) -> None:
     for day in ("2026-01-27", "2026-01-28"):
-        run_day(site, day, fast_client(seed_hub.url), store)
+        run_day(site_context(site, store), day, fast_client(seed_hub.url))
     expected = store.dump()
     store.close()
     for leftover in (site / ".dailypapers").iterdir():
@@ -246,7 +251,7 @@ def test_the_original_crawlers_data_file_imports(site: Path) -> None:
         result = import_site(site, store)
         assert result.days == ["2026-02-05"]
         papers = store.day_papers("2026-02-05")
-        publish_day(site, store, "2026-02-05", Settings(author="lim4349"))
+        publish_day(site_context(site, store, Settings(author="lim4349")), "2026-02-05")
     by_id = {p.id: p for p in papers}
     assert len(papers) == 10
     assert by_id["2602.04705"].institution == "·438 authors"  # was "·438 authors2"
@@ -276,7 +281,9 @@ def test_one_failing_day_does_not_stop_the_others(site: Path, store: Store, repl
     hub.answer = lambda path, query: (  # type: ignore[method-assign]
         (500, {"error": "boom"}) if query["date"] == ["2026-01-28"] else plain_answer(path, query)
     )
-    result = collect(site, ["2026-01-27", "2026-01-28", "2026-02-05"], fast_client(hub.url), store)
+    result = collect(
+        site_context(site, store), ["2026-01-27", "2026-01-28", "2026-02-05"], fast_client(hub.url)
+    )
     assert sorted(result.failed) == ["2026-01-28"]
     assert "HTTP 500" in str(result.failed["2026-01-28"])
     assert store.stored_days() == ["2026-01-27", "2026-02-05"]

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from browser import artifacts_dir, browser, open_page, screenshot, serve
-from conftest import DATA, fast_client, load_json
+from conftest import DATA, fast_client, load_json, site_context
 from dailypapers.charts import PAPERS_COLOR
 from dailypapers.config import Settings
 from dailypapers.dates import day_range
@@ -84,7 +84,9 @@ def built_site(root: Path, language: str) -> Path:
         (site / relative).write_text(content, encoding="utf-8")
     with ReplayHub(recorded) as hub, Store(site / ".dailypapers" / "papers.db") as store:
         days = day_range("2026-02-02", "2026-02-10")
-        result = collect(site, days, fast_client(hub.url), store, Settings(language=language), clock=CLOCK)
+        result = collect(
+            site_context(site, store, Settings(language=language)), days, fast_client(hub.url), clock=CLOCK
+        )
     assert result.ok, result.failed
     done = subprocess.run(["jekyll", "build", "-q"], cwd=site, capture_output=True, text=True)
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import invoke as invoke_command
-from conftest import seed_source
+from conftest import seed_source, site_context
 from dailypapers.cli import cli
 from dailypapers.config import Settings
 from dailypapers.demo import SAMPLE_DAYS
@@ -121,7 +121,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The seed day's files from a fault-free run."""
     site = tmp_path_factory.mktemp("reference") / "site"
     with ReplayHub(seed_source) as hub, Store(site / ".dailypapers" / "papers.db") as store:
-        run_day(site, DAY, client(hub.url), store, clock=CLOCK)
+        run_day(site_context(site, store), DAY, client(hub.url), clock=CLOCK)
     return contents(site)
 
 
@@ -135,7 +135,7 @@ def test_a_transient_fault_is_retried_with_backoff_and_the_day_completes(
     plan = FaultPlan(days={DAY: [fault, fault]}, retry_after="3", slow_seconds=0.5)
     hub = replay(seed_source, faults=plan)
     sleeps: list[float] = []
-    run_day(site, DAY, client(hub.url, timeout=0.25, sleep=sleeps.append), store, clock=CLOCK)
+    run_day(site_context(site, store), DAY, client(hub.url, timeout=0.25, sleep=sleeps.append), clock=CLOCK)
     assert contents(site) == reference
     assert [f for _, f in hub.faults] == [fault, fault] and len(hub.requests) == 3
     if fault is Fault.RATE_LIMITED:
@@ -194,7 +194,10 @@ def test_a_slow_hub_times_out_and_the_day_fails_alone(site: Path, store: Store, 
     hub = replay(seed_source, faults=FaultPlan(days={DAY: Fault.SLOW}, slow_seconds=0.6))
     policy = RetryPolicy(attempts=3, backoff=0.01, max_wait=0.01, budget=5)
     result = collect(
-        site, [DAY, "2026-02-10"], client(hub.url, timeout=0.2, retry=policy), store, clock=CLOCK
+        site_context(site, store),
+        [DAY, "2026-02-10"],
+        client(hub.url, timeout=0.2, retry=policy),
+        clock=CLOCK,
     )
     assert str(result.failed[DAY]) == (
         f"{DAY}: the Hub is unavailable: no answer within 0.2 s after 3 tries; "
@@ -521,7 +524,9 @@ def soak(site: Path, plan: FaultPlan | None) -> tuple[ReplayHub, list[str]]:
             today = SOAK_START + dt.timedelta(days=number)
             window = [(today - dt.timedelta(days=n)).isoformat() for n in (2, 1, 0) if n <= number]
             moment = dt.datetime.combine(today, dt.time(9), dt.UTC)
-            result = collect(site, window, fetcher, store, settings, concurrency=3, clock=lambda m=moment: m)
+            result = collect(
+                site_context(site, store, settings), window, fetcher, concurrency=3, clock=lambda m=moment: m
+            )
             failed += sorted(result.failed)
     return hub, failed
 

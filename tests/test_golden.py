@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, SEED_SNAPSHOTS, fast_client, snapshot_clock, snapshot_time
+from conftest import DATA, SEED_SNAPSHOTS, fast_client, site_context, snapshot_clock, snapshot_time
 from dailypapers.config import Settings
 from dailypapers.escape import unescape_markdown
 from dailypapers.paths import post_path
@@ -30,7 +30,10 @@ FIXED_CLOCK = lambda: dt.datetime(2026, 2, 5, 14, 45, 48, tzinfo=dt.UTC)  # noqa
 @pytest.mark.parametrize("day", sorted(SEED_SNAPSHOTS))
 def test_seed_post_matches_golden_file(day: str, site: Path, seed_hub: ReplayHub, store: Store) -> None:
     run_day(
-        site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"), clock=snapshot_clock(day)
+        site_context(site, store, Settings(author="lim4349")),
+        day,
+        fast_client(seed_hub.url),
+        clock=snapshot_clock(day),
     )
     written = (site / post_path("daily", day)).read_text(encoding="utf-8")
     expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
@@ -41,7 +44,10 @@ def test_only_the_table_hazard_is_escaped(site: Path, seed_hub: ReplayHub, store
     """Of the five seeds, only 2026-01-09 (``||W||``) needs an escape; the rest are byte-identical."""
     for day in SEED_SNAPSHOTS:
         run_day(
-            site, day, fast_client(seed_hub.url), store, Settings(author="lim4349"), clock=snapshot_clock(day)
+            site_context(site, store, Settings(author="lim4349")),
+            day,
+            fast_client(seed_hub.url),
+            clock=snapshot_clock(day),
         )
         written = (site / post_path("daily", day)).read_text(encoding="utf-8")
         expected = (EXPECTED / f"{day}-daily-papers.md").read_text(encoding="utf-8")
@@ -68,7 +74,7 @@ def test_cli_reaches_the_hub_through_hf_endpoint(site: Path, seed_hub: ReplayHub
 
 def test_daily_data_file_matches_golden(site: Path, seed_hub: ReplayHub, store: Store) -> None:
     """The data file keeps the original keys and adds every field (regenerate: UPDATE_GOLDEN=1)."""
-    run_day(site, "2026-02-05", fast_client(seed_hub.url), store, Settings(), clock=FIXED_CLOCK)
+    run_day(site_context(site, store, Settings()), "2026-02-05", fast_client(seed_hub.url), clock=FIXED_CLOCK)
     written = (site / "_data/papers/daily-2026-02-05.json").read_text(encoding="utf-8")
     golden = EXPECTED / "daily-2026-02-05.json"
     if os.environ.get("UPDATE_GOLDEN"):
@@ -81,7 +87,10 @@ def test_language_post_matches_golden(language: str, site: Path, seed_hub: Repla
     """Each language's daily post for one seed day (regenerate: UPDATE_GOLDEN=1)."""
     settings = Settings(language=language, author="lim4349")
     run_day(
-        site, "2026-02-05", fast_client(seed_hub.url), store, settings, clock=snapshot_clock("2026-02-05")
+        site_context(site, store, settings),
+        "2026-02-05",
+        fast_client(seed_hub.url),
+        clock=snapshot_clock("2026-02-05"),
     )
     written = (site / post_path("daily", "2026-02-05")).read_text(encoding="utf-8")
     golden = EXPECTED / language / "2026-02-05-daily-papers.md"

@@ -33,7 +33,7 @@ import yaml
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source
+from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source, site_context
 from dailypapers import render
 from dailypapers.config import LANGUAGES, LINK_KINDS, Settings, build_settings
 from dailypapers.jekyll import new_site_files
@@ -515,8 +515,8 @@ def test_data_files_with_controls_in_every_text_field_build_and_read_back(tmp_pa
             observed_at=f"{day}T01:00:00Z",
             content_hash=content_hash(day, papers),
         )
-        publish_day(root, store, day)
-        publish_summaries(root, store, [day], today=dt.date.fromisoformat(day))
+        publish_day(site_context(root, store), day)
+        publish_summaries(site_context(root, store), [day], today=dt.date.fromisoformat(day))
     written = {
         path.stem: json.loads(path.read_text(encoding="utf-8"))
         for path in (root / "_data" / "papers").glob("*.json")

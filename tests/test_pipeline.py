@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_SNAPSHOTS, fast_client, seed_source
+from conftest import SEED_SNAPSHOTS, fast_client, seed_source, site_context
 from dailypapers.config import Settings
 from dailypapers.dates import recent_days
 from dailypapers.paths import data_path, post_path
@@ -40,7 +40,7 @@ def site_files(site: Path) -> list[Path]:
 def test_a_day_longer_than_a_page_is_fully_collected(site: Path, store: Store, replay: Any) -> None:
     hub = replay(seed_source)
     client = fast_client(hub.url, page_size=3)
-    result = run_day(site, "2026-02-05", client, store, Settings())
+    result = run_day(site_context(site, store, Settings()), "2026-02-05", client)
     assert len(result.papers) == 10
     assert len(store.day_papers("2026-02-05")) == 10
     # 10 papers in pages of 3: 3 + 3 + 3 + 1, the short page ends it.
@@ -52,7 +52,7 @@ def test_an_exact_multiple_of_the_page_size_stops_at_the_empty_page(
     site: Path, store: Store, replay: Any
 ) -> None:
     hub = replay(seed_source)
-    run_day(site, "2026-02-05", fast_client(hub.url, page_size=5), store)
+    run_day(site_context(site, store), "2026-02-05", fast_client(hub.url, page_size=5))
     assert len(hub.requests) == 3  # 5 + 5 + 0
     assert len(store.day_papers("2026-02-05")) == 10
 
@@ -101,8 +101,8 @@ def test_changed_upvotes_update_the_post_and_record_history(site: Path, store: S
     import datetime as dt
 
     clock = lambda: dt.datetime.fromisoformat(next(times))  # noqa: E731
-    first = run_day(site, "2026-02-05", client, store, clock=clock)
-    second = run_day(site, "2026-02-05", client, store, clock=clock)
+    first = run_day(site_context(site, store), "2026-02-05", client, clock=clock)
+    second = run_day(site_context(site, store), "2026-02-05", client, clock=clock)
     assert [f.status.value for f in first.files] == ["created", "created"]
     assert [f.status.value for f in second.files] == ["updated", "updated"]
     history = store.observations("2602.04705")
@@ -169,7 +169,7 @@ def test_every_recorded_day_renders(site: Path, store: Store, shared_hub: Path, 
     days = sorted(p.stem for p in (shared_hub / "daily_papers").glob("*.json"))
     assert len(days) == 248
     for day in days:
-        result = run_day(site, day, client, store)
+        result = run_day(site_context(site, store), day, client)
         assert result.papers, day
         post = (site / post_path("daily", day)).read_text(encoding="utf-8")
         assert post.count("[HF 페이지](https://huggingface.co/papers/") == len(result.shown)
@@ -178,5 +178,5 @@ def test_every_recorded_day_renders(site: Path, store: Store, shared_hub: Path, 
 
 def test_seed_days_are_complete(site: Path, store: Store, seed_hub: ReplayHub) -> None:
     for day in SEED_SNAPSHOTS:
-        result = run_day(site, day, fast_client(seed_hub.url), store)
+        result = run_day(site_context(site, store), day, fast_client(seed_hub.url))
         assert len(result.shown) == len(seed_source(day) or [])

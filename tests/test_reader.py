@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, environment, fast_client, invoke
+from conftest import DATA, environment, fast_client, invoke, site_context
 from dailypapers.config import LINK_KINDS, Settings, load_settings
 from dailypapers.escape import link_url, repo_name
 from dailypapers.interests import Interests, select_daily, word_pattern
@@ -65,7 +65,7 @@ def configured(site: Path, language: str = "ko") -> Settings:
 
 def collect_site(site: Path, hub: ReplayHub, settings: Settings) -> CollectResult:
     with Store(site / ".dailypapers" / "papers.db") as store:
-        result = collect(site, DAYS, fast_client(hub.url), store, settings, clock=CLOCK)
+        result = collect(site_context(site, store, settings), DAYS, fast_client(hub.url), clock=CLOCK)
     assert result.ok, result.failed
     return result
 
@@ -330,7 +330,7 @@ def test_a_day_is_fetched_once_more_when_it_settles_then_final(
 def test_a_backfilled_old_day_is_final_at_once(site: Path, reader_hub: ReplayHub) -> None:
     with Store(site / ".dailypapers" / "papers.db") as store:
         clock = lambda: dt.datetime(2026, 3, 13, tzinfo=dt.UTC)  # noqa: E731
-        collect(site, DAYS, fast_client(reader_hub.url), store, Settings(), clock=clock)
+        collect(site_context(site, store, Settings()), DAYS, fast_client(reader_hub.url), clock=clock)
     assert data_file(site, "2026-03-06")["final"] and data_file(site, "2026-03-05")["final"]
     assert "This ranking is final" not in read(site, post_path("daily", "2026-03-06"))  # the language's line
     assert FINAL_KO in read(site, post_path("daily", "2026-03-06"))

@@ -32,7 +32,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import dailypapers
-from conftest import DATA, environment, fast_client, load_json, run_backfill
+from conftest import DATA, environment, fast_client, load_json, run_backfill, site_context
 from dailypapers.charts import HEIGHT, PAPERS_COLOR, UPVOTES_COLOR, WIDTH, DayPoint, daily_chart_svg
 from dailypapers.config import Settings, build_settings
 from dailypapers.dates import Period, day_range, labels_of, month_period
@@ -71,7 +71,7 @@ def collect_days(
     site: Path, days: list[str], settings: Settings, source: Any = recorded, clock: Any = CLOCK
 ) -> CollectResult:
     with ReplayHub(source) as hub, Store(site / ".dailypapers" / "papers.db") as store:
-        result = collect(site, days, fast_client(hub.url), store, settings, clock=clock)
+        result = collect(site_context(site, store, settings), days, fast_client(hub.url), clock=clock)
     assert result.ok, result.failed
     return result
 

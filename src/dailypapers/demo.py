@@ -3,7 +3,6 @@ standing in for a language model (see :func:`dailypapers.replay.stand_in_answer`
 
 from __future__ import annotations
 
-import contextlib
 from importlib import resources
 from pathlib import Path
 
@@ -14,8 +13,8 @@ from dailypapers.jekyll import new_site_files
 from dailypapers.llm import ModelClient
 from dailypapers.pipeline import CollectResult, collect
 from dailypapers.replay import ReplayHub
-from dailypapers.write import dry_run as write_dry_run
-from dailypapers.write import write_file
+from dailypapers.site import Site
+from dailypapers.write import writer_for
 
 SAMPLE_DAYS = resources.files("dailypapers") / "sample_days"
 STAND_IN_MODEL = "replay-stand-in"
@@ -29,24 +28,18 @@ def sample_days() -> list[str]:
 def run_demo(site: Path, *, author: str | None = None, dry_run: bool = False) -> CollectResult:
     """Write a small Jekyll site to ``site`` from the bundled days, with no network.
 
-    With ``dry_run``, do everything but write (see :func:`dailypapers.write.dry_run`).
+    With ``dry_run``, do everything but write (a :class:`~dailypapers.write.DryRunWriter`).
     """
-    with contextlib.ExitStack() as stack:
-        if dry_run:
-            stack.enter_context(write_dry_run())
-        else:
-            site.mkdir(parents=True, exist_ok=True)
-        if not (site / "_config.yml").exists():  # never touch a site the user already has
-            for relative, content in new_site_files(author=author).items():
-                write_file(site, relative, content)
-        return _collect_samples(site, author, dry_run)
-
-
-def _collect_samples(site: Path, author: str | None, scratch: bool) -> CollectResult:
+    writer = writer_for(site, dry_run=dry_run)
+    if not dry_run:
+        site.mkdir(parents=True, exist_ok=True)
+    if not (site / "_config.yml").exists():  # never touch a site the user already has
+        for relative, content in new_site_files(author=author).items():
+            writer.write(relative, content)
     with (
         resources.as_file(SAMPLE_DAYS) as directory,
         ReplayHub(Path(directory)) as hub,
-        open_store(site, scratch=scratch) as store,
+        open_store(site, scratch=dry_run) as store,
     ):
         client = HubClient(hub.url, token=False)
         # The replay hub also stands in for a language model: the posts show its summaries.
@@ -58,4 +51,4 @@ def _collect_samples(site: Path, author: str | None, scratch: bool) -> CollectRe
             llm_concurrency=4,
         )
         model = ModelClient.from_settings(settings)
-        return collect(site, sample_days(), client, store, settings, model=model)
+        return collect(Site(site, settings, store, writer), sample_days(), client, model=model)

@@ -139,14 +139,15 @@ def _data_days(files: list[Path]) -> tuple[set[str], list[str]]:
 def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) -> dict[str, str]:
     """Stored days whose post or data file is missing or differs from what `render` writes."""
     from dailypapers.pipeline import publish_day
-    from dailypapers.write import Status, dry_run
+    from dailypapers.site import Site
+    from dailypapers.write import DryRunWriter, Status
 
     differing = {}
-    with dry_run():
-        for day in days:
-            for file in publish_day(site, store, day, settings).files:
-                if file.changed:
-                    differing[day] = "missing" if file.status is Status.CREATED else "differs"
+    context = Site(site, settings, store, DryRunWriter(site))
+    for day in days:
+        for file in publish_day(context, day).files:
+            if file.changed:
+                differing[day] = "missing" if file.status is Status.CREATED else "differs"
     return differing
 
 

@@ -30,7 +30,7 @@ from dailypapers.lock import LOCK_FILE
 from dailypapers.origin import installed_origin
 from dailypapers.pages import deploy_workflows
 from dailypapers.store import DEFAULT_DB
-from dailypapers.write import FileResult, is_dry_run, write_file
+from dailypapers.write import FileResult, FileWriter
 
 WORKFLOW = Path(".github") / "workflows" / "dailypapers.yml"
 DEFAULT_PACKAGE = "dailypapers"
@@ -158,16 +158,18 @@ def init_site(
     package: str | None = None,
     ignore_db: bool = False,
     chosen: Mapping[str, Any] | None = None,
+    writer: FileWriter | None = None,
 ) -> InitResult:
     """Set up ``site`` (created if missing) for dailypapers; nothing existing is overwritten,
     but for the ``chosen`` settings (dotted name -> checked value, e.g. from ``--author``),
     which are set in an existing ``dailypapers.toml`` too.
 
     On an existing site, ``dailypapers.toml`` is made to fit its ``_config.yml`` (language
-    from ``lang``, ``timezone``). Inside :func:`dailypapers.write.dry_run`, nothing is
+    from ``lang``, ``timezone``). With a :class:`~dailypapers.write.DryRunWriter`, nothing is
     written (not even the directory).
     """
-    if not is_dry_run():
+    writer = writer or FileWriter(site)
+    if not writer.dry_run:
         site.mkdir(parents=True, exist_ok=True)
     result = InitResult()
     given = dict(chosen or {})
@@ -185,7 +187,7 @@ def init_site(
         new_flow = set_package(old_flow, package)
         if new_flow == old_flow and _INSTALL.search(old_flow) is None:
             result.notes.append(f"{WORKFLOW} has no `pip install` step of dailypapers: --package not applied")
-        result.files.append(write_file(site, WORKFLOW, new_flow))
+        result.files.append(writer.write(WORKFLOW, new_flow))
     else:
         deploys = deploy_workflows(site)
         for deploy in deploys:
@@ -202,7 +204,7 @@ def init_site(
     if toml.exists():
         if given:
             old = toml.read_text(encoding="utf-8-sig")
-            result.files.append(write_file(site, CONFIG_FILE, set_top_level(old, given)))
+            result.files.append(writer.write(CONFIG_FILE, set_top_level(old, given)))
         else:
             result.kept.append(Path(CONFIG_FILE))
     else:
@@ -221,7 +223,7 @@ def init_site(
         if (site / relative).exists():
             result.kept.append(Path(relative))
         else:
-            result.files.append(write_file(site, relative, content))
+            result.files.append(writer.write(relative, content))
     # The lock file holds the pid of the last run: never worth a commit.
     entries = [f"/{DEFAULT_DB.parent}/" if ignore_db else f"/{LOCK_FILE}"]
     gitignore = site / ".gitignore"
@@ -230,5 +232,5 @@ def init_site(
     if missing:
         separator = "" if not existing or existing.endswith("\n") else "\n"
         content = existing + separator + "".join(f"{entry}\n" for entry in missing)
-        result.files.append(write_file(site, ".gitignore", content))
+        result.files.append(writer.write(".gitignore", content))
     return result

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dailypapers.config import DEFAULT_SETTINGS, Settings
+from dailypapers.config import Settings
 from dailypapers.dates import parse_day, timestamp, utc_now
 from dailypapers.errors import DailyPapersError, HubDataError
 from dailypapers.hub import HubClient
@@ -33,9 +33,10 @@ from dailypapers.models import (
 from dailypapers.paths import data_path, post_path
 from dailypapers.render import content_hash, daily_data, render_daily, to_json
 from dailypapers.settle import is_final
+from dailypapers.site import Site
 from dailypapers.store import Store
 from dailypapers.summary import publish_summaries, summary_papers
-from dailypapers.write import FileResult, write_file
+from dailypapers.write import FileResult
 
 # What a hostile answer can still raise once parsed (a value no check foresaw): it fails
 # that day alone, like a bad answer, instead of the whole run.
@@ -101,16 +102,10 @@ def stored_summaries(store: Store, site: Path, settings: Settings) -> SummariesF
     return lambda papers: store.model_summaries([p.id for p in papers], key.language, key.model, key.prompt)
 
 
-def publish_day(
-    site: Path,
-    store: Store,
-    day: str,
-    settings: Settings = DEFAULT_SETTINGS,
-    *,
-    summaries_for: SummariesFor | None = None,
-) -> DayResult:
+def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = None) -> DayResult:
     """Write ``day``'s data file and post from the archive; nothing for a day with no papers."""
-    summaries_for = summaries_for or stored_summaries(store, site, settings)
+    store, settings = site.store, site.settings
+    summaries_for = summaries_for or stored_summaries(store, site.root, settings)
     papers = store.day_papers(day)
     result = DayResult(day, papers, fetched=False)
     if not papers:
@@ -121,35 +116,27 @@ def publish_day(
     result.final = is_final(day, store.fetched_at(day), settings.settle_days)
     data = daily_data(day, papers, crawled_at=store.crawled_at(day) or "", final=result.final)
     # Data first: if we die between the two writes, the next run re-renders the post from it.
-    result.files.append(write_file(site, data_path("daily", day), to_json(data)))
+    result.files.append(site.write(data_path("daily", day), to_json(data)))
     post = render_daily(
         day,
         selection.shown,
         settings,
-        site=site,
+        site=site.root,
         starred=selection.starred,
         more=selection.more,
         final=result.final,
         summaries=summaries_for([*selection.shown, *(paper for _, paper in selection.more)]),
     )
-    result.files.append(write_file(site, post_path("daily", day, settings), post))
+    result.files.append(site.write(post_path("daily", day, settings), post))
     return result
 
 
-def run_day(
-    site: Path,
-    day: str,
-    hub: HubClient,
-    store: Store,
-    settings: Settings = DEFAULT_SETTINGS,
-    *,
-    clock: Callable[[], dt.datetime] = utc_now,
-) -> DayResult:
+def run_day(site: Site, day: str, hub: HubClient, *, clock: Callable[[], dt.datetime] = utc_now) -> DayResult:
     """Fetch ``day`` from the Hub, update the archive and bring its post and data file up to date."""
     day = parse_day(day)
     entries = hub.fetch_day(day)
-    _, warnings = store_day(store, day, entries, now=clock())
-    result = publish_day(site, store, day, settings)
+    _, warnings = store_day(site.store, day, entries, now=clock())
+    result = publish_day(site, day)
     result.fetched = True
     result.warnings = warnings
     return result
@@ -191,11 +178,9 @@ def _store_answer(
 
 
 def collect(
-    site: Path,
+    site: Site,
     days: Iterable[str],
     hub: HubClient,
-    store: Store,
-    settings: Settings = DEFAULT_SETTINGS,
     *,
     refresh: bool = True,
     concurrency: int = 8,
@@ -211,6 +196,7 @@ def collect(
     ``model``, the papers the posts will show get their missing summaries before the posts
     are written (see :func:`summarise_shown`).
     """
+    store = site.store
     days = sorted(set(days))
     result = CollectResult()
     to_fetch = [day for day in days if refresh or not store.has_day(day)]
@@ -239,31 +225,31 @@ def collect(
             for day in sorted(warnings):
                 if time.monotonic() > stop_by:
                     break  # stored: the next run of these days writes them
-                done = publish_day(site, store, day, settings)
+                done = publish_day(site, day)
                 done.warnings = warnings[day]
                 result.days.append(done)
             raise Interrupted(result) from None
         pool.shutdown()
     stored_days = [day for day in days if day not in result.failed]
     if model is not None:
-        result.model = summarise_shown(site, store, stored_days, settings, model, today=clock().date())
-    summaries_for = stored_summaries(store, site, settings)
+        result.model = summarise_shown(
+            site.root, store, stored_days, site.settings, model, today=clock().date()
+        )
+    summaries_for = stored_summaries(store, site.root, site.settings)
     # Files are written once every day is stored: a paper listed on several days may have
     # been updated by a later one. Days already stored are re-rendered too, which completes
     # a run that was interrupted between storing and writing.
     for day in days:
         if day in result.failed:
             continue
-        done = publish_day(site, store, day, settings, summaries_for=summaries_for)
+        done = publish_day(site, day, summaries_for=summaries_for)
         done.fetched, done.warnings = day in warnings, warnings.get(day, [])
         result.days.append(done)
         if progress and day not in to_fetch:
             progress(day, done)
     result.days.sort(key=lambda done: done.day)
     # Last, once the days are written: the weeks and months of the days asked for.
-    result.summaries = publish_summaries(
-        site, store, days, settings, today=clock().date(), summaries_for=summaries_for
-    )
+    result.summaries = publish_summaries(site, days, today=clock().date(), summaries_for=summaries_for)
     return result
 
 

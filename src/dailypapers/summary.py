@@ -36,10 +36,11 @@ from dailypapers.interests import Interests
 from dailypapers.models import Paper
 from dailypapers.paths import chart_path, data_path, post_path
 from dailypapers.render import environment, front_matter, render_template, to_json
+from dailypapers.site import Site
 from dailypapers.stats import RankedPaper, Stats, compute_stats
 from dailypapers.store import Store
 from dailypapers.words import CHART_WORDS, month_title, short_date, week_title
-from dailypapers.write import FileResult, write_file
+from dailypapers.write import FileResult
 
 KINDS = ("weekly", "monthly")
 LIST_TOP = 10  # keywords and organizations listed in every summary
@@ -278,40 +279,36 @@ def summary_data(summary: Summary, settings: Settings = DEFAULT_SETTINGS) -> dic
 
 
 def publish_summary(
-    site: Path,
-    store: Store,
+    site: Site,
     kind: str,
     label: str,
-    settings: Settings = DEFAULT_SETTINGS,
     *,
     today: dt.date,
     summaries_for: Callable[[Sequence[Paper]], Mapping[str, str]] | None = None,
 ) -> list[FileResult]:
     """Bring one week's or month's chart, data file and post up to date; [] for an empty one.
     ``summaries_for`` gives the language-model summaries of the papers it lists."""
-    summary = build_summary(store, kind, label, today=today)
+    settings = site.settings
+    summary = build_summary(site.store, kind, label, today=today)
     if summary is None:
         return []
-    svg = chart_svg(summary, settings, site=site)
+    svg = chart_svg(summary, settings, site=site.root)
     listed = [ranked.paper for ranked in listed_papers(summary, settings)]
     summaries = summaries_for(listed) if summaries_for else {}
     # The post last: a run cut short rewrites all three next time.
     return [
-        write_file(site, chart_path(kind, label), svg),
-        write_file(site, data_path(kind, label), to_json(summary_data(summary, settings))),
-        write_file(
-            site,
+        site.write(chart_path(kind, label), svg),
+        site.write(data_path(kind, label), to_json(summary_data(summary, settings))),
+        site.write(
             post_path(kind, label, settings),
-            render_summary(summary, settings, site=site, chart=svg, summaries=summaries),
+            render_summary(summary, settings, site=site.root, chart=svg, summaries=summaries),
         ),
     ]
 
 
 def publish_summaries(
-    site: Path,
-    store: Store,
+    site: Site,
     days: Iterable[str],
-    settings: Settings = DEFAULT_SETTINGS,
     *,
     today: dt.date,
     summaries_for: Callable[[Sequence[Paper]], Mapping[str, str]] | None = None,
@@ -322,13 +319,9 @@ def publish_summaries(
     days = list(days)
     files: list[FileResult] = []
     for kind in KINDS:
-        if kind in settings.summaries:
+        if kind in site.settings.summaries:
             for label in labels_of(kind, days):
-                files.extend(
-                    publish_summary(
-                        site, store, kind, label, settings, today=today, summaries_for=summaries_for
-                    )
-                )
+                files.extend(publish_summary(site, kind, label, today=today, summaries_for=summaries_for))
     return files
 
 

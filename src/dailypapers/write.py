@@ -1,20 +1,18 @@
 """Writing files into the site: atomically, only when the content changes, never outside it.
 
-Inside ``with dry_run():`` nothing is written: :func:`write_file` reports what it would do
-and, for a changed text file, the unified diff.
+The stages write through a writer: a :class:`FileWriter` writes, a :class:`DryRunWriter`
+writes nothing and reports what it would do and, for a changed text file, the unified diff.
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import difflib
 import enum
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,21 +39,36 @@ class FileResult:
 
 
 NO_DIFF_SUFFIXES = frozenset({".svg", ".png"})
-_DRY_RUN = contextvars.ContextVar("dry_run", default=False)
 
 
-@contextlib.contextmanager
-def dry_run() -> Iterator[None]:
-    """Within this block (and this thread), :func:`write_file` writes nothing."""
-    token = _DRY_RUN.set(True)
-    try:
-        yield
-    finally:
-        _DRY_RUN.reset(token)
+class FileWriter:
+    """Writes the files of the site at ``root`` (see :func:`write_file`)."""
+
+    dry_run = False
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, relative: str | Path, content: str | bytes) -> FileResult:
+        return write_file(self.root, relative, content)
 
 
-def is_dry_run() -> bool:
-    return _DRY_RUN.get()
+class DryRunWriter(FileWriter):
+    """Writes nothing: each result says what :class:`FileWriter` would have done, with the diff."""
+
+    dry_run = True
+
+    def write(self, relative: str | Path, content: str | bytes) -> FileResult:
+        data = _bytes(content)
+        existing = _existing(site_path(self.root, relative), relative)
+        if existing == data:
+            return FileResult(Path(relative), Status.UNCHANGED, dry_run=True)
+        status = Status.CREATED if existing is None else Status.UPDATED
+        return FileResult(Path(relative), status, dry_run=True, diff=unified_diff(relative, existing, data))
+
+
+def writer_for(root: Path, *, dry_run: bool) -> FileWriter:
+    return DryRunWriter(root) if dry_run else FileWriter(root)
 
 
 def unified_diff(relative: str | Path, old: bytes | None, new: bytes) -> str | None:
@@ -113,19 +126,12 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
     renamed over the target, so a reader (or a crash) only ever sees the old or the new file.
     An unchanged file is not touched: its mtime stays, and Jekyll and git see no change.
     """
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = _bytes(content)
     target = site_path(site, relative)
-    try:
-        existing = target.read_bytes()
-    except FileNotFoundError:
-        existing = None
-    except OSError as error:
-        raise SiteError(f"cannot read {relative}: {explain_os_error(error)}") from None
+    existing = _existing(target, relative)
     if existing == data:
-        return FileResult(Path(relative), Status.UNCHANGED, dry_run=_DRY_RUN.get())
+        return FileResult(Path(relative), Status.UNCHANGED)
     status = Status.CREATED if existing is None else Status.UPDATED
-    if _DRY_RUN.get():
-        return FileResult(Path(relative), status, dry_run=True, diff=unified_diff(relative, existing, data))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
@@ -143,6 +149,19 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
     except OSError as error:
         raise SiteError(f"cannot write {relative}: {explain_os_error(error)}") from None
     return FileResult(Path(relative), status)
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _existing(target: Path, relative: str | Path) -> bytes | None:
+    try:
+        return target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise SiteError(f"cannot read {relative}: {explain_os_error(error)}") from None
 
 
 # What write_file's mkstemp names look like: ".NAME.XXXXXXXX.dailypapers.tmp" (8 characters

@@ -273,17 +273,19 @@ def show_file(file: Any) -> None:
 
 
 @contextlib.contextmanager
-def writing(site: Path, settings: Any, dry_run: bool) -> Any:
-    """The archive, opened for a writing command; in a dry run, a scratch copy of it and
-    no file written (write_file reports what it would do)."""
-    from dailypapers.write import dry_run as dry_run_mode
+def writing(root: Path, settings: Any, dry_run: bool) -> Any:
+    """The :class:`~dailypapers.site.Site` of a writing command, its archive open and the site
+    locked; in a dry run, a scratch copy of the archive and a writer that writes nothing."""
+    from dailypapers.site import Site
+    from dailypapers.write import writer_for
 
+    writer = writer_for(root, dry_run=dry_run)
     if not dry_run:
-        with locked(site), open_store(site, settings) as store:
-            yield store
+        with locked(root), open_store(root, settings) as store:
+            yield Site(root, settings, store, writer)
         return
-    with dry_run_mode(), open_store(site, settings, scratch=True) as store:
-        yield store
+    with open_store(root, settings, scratch=True) as store:
+        yield Site(root, settings, store, writer)
 
 
 def locked(site: Path, dry_run: bool = False) -> Any:

@@ -84,17 +84,15 @@ def run(
     now = utc_now()
     wanted = [day] if day else recent_days(settings.run_days, now.date())
     hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
-    with writing(site, settings, dry_run) as store:
+    with writing(site, settings, dry_run) as context:
         # Once each, the days that have just settled: their ranking becomes final.
-        settling = [d for d in days_to_settle(store, now, settings.settle_days) if d not in wanted]
+        settling = [d for d in days_to_settle(context.store, now, settings.settle_days) if d not in wanted]
         if settling:
             note(f"Fetching settled days once more for their final ranking: {', '.join(settling)}")
         result = collect(
-            site,
+            context,
             wanted + settling,
             hub,
-            store,
-            settings,
             concurrency=settings.concurrency,
             model=model_client(settings, dry_run),
         )
@@ -151,13 +149,11 @@ def backfill(
     check_range(since, until)
     wanted = day_range(since, until)
     hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
-    with writing(site, settings, dry_run) as store, progress(len(wanted)) as advance:
+    with writing(site, settings, dry_run) as context, progress(len(wanted)) as advance:
         result = collect(
-            site,
+            context,
             wanted,
             hub,
-            store,
-            settings,
             refresh=refresh,
             concurrency=settings.concurrency,
             progress=advance,
@@ -231,15 +227,15 @@ def render(
     if all_days == bool(day):
         raise click.UsageError("give --all or --date" if not day else "give --all or --date, not both")
     settings = load_settings(site, top=top, author=author, language=language, db=db)
-    with writing(site, settings, dry_run) as store:
-        days = store.stored_days() if all_days or day is None else [day]
-        if day and not store.has_day(day):
+    with writing(site, settings, dry_run) as context:
+        days = context.store.stored_days() if all_days or day is None else [day]
+        if day and not context.store.has_day(day):
             raise SiteError(
                 f"{day} is not in the archive, so there is nothing to render; "
                 f"`dailypapers run --date {day}` fetches it"
             )
         changed = 0
-        for file in _rendered(site, store, days, settings):
+        for file in _rendered(context, days):
             if file.changed:
                 changed += 1
                 show_file(file)
@@ -247,16 +243,14 @@ def render(
     click.echo(f"{len(days)} days rendered, {changed} files {verb}")
 
 
-def _rendered(site: Path, store: Any, days: list[str], settings: Any) -> Any:
+def _rendered(site: Any, days: list[str]) -> Any:
     """The files of each day, as they are written, then those of the days' weeks and months."""
     from dailypapers.dates import utc_now
     from dailypapers.pipeline import publish_day, stored_summaries
     from dailypapers.summary import publish_summaries
 
     # Language-model summaries come from the archive only: render never asks a model.
-    summaries_for = stored_summaries(store, site, settings)
+    summaries_for = stored_summaries(site.store, site.root, site.settings)
     for day in days:
-        yield from publish_day(site, store, day, settings, summaries_for=summaries_for).files
-    yield from publish_summaries(
-        site, store, days, settings, today=utc_now().date(), summaries_for=summaries_for
-    )
+        yield from publish_day(site, day, summaries_for=summaries_for).files
+    yield from publish_summaries(site, days, today=utc_now().date(), summaries_for=summaries_for)

@@ -82,7 +82,7 @@ def init(
     """
     from dailypapers.config import BY_NAME
     from dailypapers.init import init_site
-    from dailypapers.write import dry_run as dry_run_mode
+    from dailypapers.write import writer_for
 
     chosen = {}
     for name, value in (("author", author), ("language", language), ("timezone", timezone)):
@@ -91,8 +91,8 @@ def init(
                 chosen[name] = BY_NAME[name].check(value)
             except ValueError as error:
                 raise click.BadParameter(str(error), param_hint=f"--{name}") from None
-    with dry_run_mode() if dry_run else contextlib.nullcontext():
-        result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen)
+    writer = writer_for(site, dry_run=dry_run)
+    result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen, writer=writer)
     for file in result.files:
         show_file(file)
     for path in result.kept:
