@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -421,3 +422,33 @@ def test_without_link_escaping_hostile_links_break_the_post() -> None:
             if markdown_failures([papers[index]], hostile_link_settings("en"))
         ]
     assert len(broken) >= 10, broken  # of 12 (the plain ones and javascript: break nothing)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("links = ['code', 'stars']\n", "links = ['code', 'stars']: unknown link 'stars'"),
+        ("[interests]\nkeywords = ['ok', '--']\n", "interests.keywords = ['ok', '--']: '--' has no letter"),
+        ("[interests]\nmute = 'jailbreak'\n", None),  # one keyword as a text: accepted
+        ("settle_days = 0\n", "settle_days = 0: expected a whole number from 1 to 60"),
+    ],
+)
+def test_reader_settings_are_checked(site: Path, text: str, message: str | None) -> None:
+    from dailypapers.errors import ConfigError
+
+    (site / "dailypapers.toml").write_text(text, encoding="utf-8")
+    if message is None:
+        assert load_settings(site, environ={}).mute == ("jailbreak",)
+        return
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(site, environ={})
+
+
+def test_reader_settings_from_the_environment(site: Path) -> None:
+    environ = {
+        "DAILYPAPERS_INTERESTS_KEYWORDS": "diffusion, in-context learning",  # comma-separated
+        "DAILYPAPERS_LINKS": "comments",
+    }
+    settings = load_settings(site, environ=environ)
+    assert settings.interest_keywords == ("diffusion", "in-context learning")
+    assert settings.links == ("comments",)
