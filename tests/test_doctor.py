@@ -77,7 +77,9 @@ def test_a_damaged_archive_fails_and_is_left_as_it_was(site: Path, seed_hub: Rep
     done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
     assert done.exit_code == 1
     assert f"FAIL  archive: {database} is damaged: " in done.stdout
-    assert f"`dailypapers import --site {site}` to rebuild it from the data files" in done.stdout
+    # Fixes that keep the upvote history: never "move it aside" (issue 13).
+    assert f"`sqlite3 {database} .recover | sqlite3 {database}.recovered`" in done.stdout
+    assert f"`git checkout -- {database}`" in done.stdout and "aside" not in done.stdout
     assert database.read_bytes() == bytes(data)
 
 
@@ -108,3 +110,71 @@ def test_a_missing_site_and_a_site_without_config_are_reported(tmp_path: Path) -
     assert bare.exit_code == 0
     assert f"warn  site: {tmp_path} has no _config.yml, so it does not look like a Jekyll site" in bare.stdout
     assert "warn  archive: there is no archive at" in bare.stdout
+
+
+# --- issue 13: the right part blamed, fixes that keep history, no credentials, an archive behind
+
+
+def findings(output: str) -> dict[str, list[str]]:
+    """Check name -> the levels it reported ("ok", "warn", "FAIL")."""
+    found: dict[str, list[str]] = {}
+    for line in output.splitlines():
+        level, _, rest = line.partition("  ")
+        if level.strip() in ("ok", "warn", "FAIL") and ":" in rest:
+            found.setdefault(rest.strip().split(":")[0], []).append(level.strip())
+    return found
+
+
+def test_a_broken_posts_directory_is_not_blamed_on_the_archive(site: Path, seed_hub: ReplayHub) -> None:
+    blog(site, seed_hub)
+    post = site / post_path("daily", DAYS[0])
+    post.unlink()
+    post.mkdir()  # a directory where a post should be
+    done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert done.exit_code == 1
+    assert findings(done.stdout)["archive"] == ["ok"]
+    assert "FAIL  posts: cannot compare the posts with the archive:" in done.stdout
+    assert "damaged" not in done.stdout and "aside" not in done.stdout
+
+
+def test_an_empty_archive_beside_data_files_fails_and_is_left_as_it_is(
+    site: Path, seed_hub: ReplayHub
+) -> None:
+    blog(site, seed_hub)
+    database = site / ".dailypapers" / "papers.db"
+    database.write_bytes(b"")
+    before = everything(site)
+    done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert done.exit_code == 1
+    assert (
+        f"FAIL  archive: {database} is empty: it lacks days or papers of 2 data files: {', '.join(DAYS)}\n"
+        in (done.stdout)
+    )
+    assert f"fix: `dailypapers import --site {site}` completes it" in done.stdout
+    assert everything(site) == before
+
+
+def test_an_archive_behind_the_data_files_fails(site: Path, seed_hub: ReplayHub) -> None:
+    import sqlite3
+
+    blog(site, seed_hub)
+    with sqlite3.connect(site / ".dailypapers" / "papers.db") as connection:
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("DELETE FROM days WHERE day = ?", (DAYS[1],))
+    done = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert done.exit_code == 1
+    assert f"holds 1 days: it lacks days or papers of 1 data files: {DAYS[1]}\n" in done.stdout
+    assert invoke("import", "--site", str(site)).exit_code == 0
+    again = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert again.exit_code == 0, again.output
+
+
+def test_credentials_in_hf_endpoint_are_never_shown(site: Path, seed_hub: ReplayHub) -> None:
+    blog(site, seed_hub)
+    secret = "s3cretT0ken"
+    reachable = seed_hub.url.replace("http://", f"http://user:{secret}@")
+    unreachable = f"http://{secret}@127.0.0.1:{closed_port()}"
+    for endpoint in (reachable, unreachable):
+        done = invoke("doctor", "--site", str(site), endpoint=endpoint)
+        assert secret not in done.output
+        assert "***@127.0.0.1" in done.stdout

@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping
@@ -20,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dailypapers.errors import DailyPapersError
+from dailypapers.errors import DailyPapersError, explain_os_error
 
 HUB_TIMEOUT = 5.0
+# The user-info part of any URL in a finding ("https://user:token@host"), masked.
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 SHOWN = 5  # days named in a finding before "and N more"
 
 
@@ -41,7 +44,8 @@ class Finding:
 
     def line(self) -> str:
         text = f"{self.level.value:<4}  {self.check}: {self.message}"
-        return text + (f"\n      fix: {self.fix}" if self.fix else "")
+        text += f"\n      fix: {self.fix}" if self.fix else ""
+        return _CREDENTIALS.sub(r"\1***@", text)  # whatever a message quotes: HF_ENDPOINT, a redirect
 
 
 def _days(days: Iterable[str]) -> str:
@@ -83,6 +87,7 @@ def _check_jekyll(site: Path) -> Finding:
 
 
 def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
+    from dailypapers.archive import complete_from_data_files
     from dailypapers.paths import site_data_files
     from dailypapers.store import Store, resolve_db_path
 
@@ -103,24 +108,62 @@ def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
         findings.append(Finding(Level.WARN, "archive", f"there is no archive at {path}", hint))
         return findings + _check_pairs(site, settings, data_days, stored=set(), differing={})
     try:
-        with Store.scratch_copy(path) as store:
+        store = Store.scratch_copy(path)
+    except DailyPapersError as error:
+        return [*findings, _damaged(site, path, getattr(error, "reason", str(error)))]
+    with store:
+        try:
             errors = store.integrity_errors()
-            stored = set(store.stored_days())
-            differing = {} if errors else _render_differences(site, store, settings, sorted(stored))
-    except (DailyPapersError, sqlite3.DatabaseError) as error:
-        errors, stored, differing = [str(error)], set(), {}
-    if errors:
-        findings.append(
-            Finding(
-                Level.FAIL,
-                "archive",
-                f"{path} is damaged: {errors[0]}",
-                f"move it aside and run `dailypapers import --site {site}` to rebuild it from the data files",
+        except sqlite3.DatabaseError as error:
+            errors = [str(error)]
+        if errors:
+            return [*findings, _damaged(site, path, errors[0])]
+        stored = set(store.stored_days())
+        # What a writing command would add from the data files before writing (on this copy).
+        behind = complete_from_data_files(site, store)
+        if behind:
+            what = "is empty" if not stored else f"holds {len(stored)} days"
+            findings.append(
+                Finding(
+                    Level.FAIL,
+                    "archive",
+                    f"{path} {what}: it lacks days or papers of {len(behind)} data files: {_days(behind)}",
+                    f"`dailypapers import --site {site}` completes it from the data files (every writing "
+                    "command also does before it writes anything)",
+                )
             )
-        )
-        return findings
-    findings.append(Finding(Level.OK, "archive", f"{path}: {len(stored)} days, integrity ok"))
+        else:
+            findings.append(Finding(Level.OK, "archive", f"{path}: {len(stored)} days, integrity ok"))
+        stored = set(store.stored_days())
+        # The posts are checked apart: a broken _posts is not the archive's fault.
+        try:
+            differing = _render_differences(site, store, settings, sorted(stored))
+        except (DailyPapersError, OSError) as error:
+            message = str(error) if isinstance(error, DailyPapersError) else explain_os_error(error)
+            findings.append(
+                Finding(
+                    Level.FAIL,
+                    "posts",
+                    f"cannot compare the posts with the archive: {message}",
+                    "fix what it names; the archive is not at fault",
+                )
+            )
+            differing = {}
     return findings + _check_pairs(site, settings, data_days, stored, differing)
+
+
+def _damaged(site: Path, path: Path, reason: str) -> Finding:
+    """A damaged archive, with fixes that keep its upvote history (never "delete it")."""
+    first_line = next((line for line in reason.splitlines() if line and not line.startswith("***")), reason)
+    return Finding(
+        Level.FAIL,
+        "archive",
+        f"{path} is damaged: {first_line}",
+        f"a committed archive: `git checkout -- {path}` brings back the last good one; or recover what "
+        f"it holds with `sqlite3 {path} .recover | sqlite3 {path}.recovered` and put that in its place. "
+        f"Otherwise the next run keeps it as {path.name}.damaged-TIME and rebuilds the archive from the "
+        "data files (the upvote history stays in the kept file)",
+    )
 
 
 def _data_days(files: list[Path]) -> tuple[set[str], list[str]]:
@@ -198,16 +241,6 @@ def _check_pairs(
                 f"{len(changed)} posts differ from what `render` writes now: {_days(changed)}",
                 "`dailypapers render --all` rewrites them (after a template or setting change, "
                 "or if they were edited by hand and should not be)",
-            )
-        )
-    not_stored = data_days - stored
-    if stored and not_stored:
-        findings.append(
-            Finding(
-                Level.WARN,
-                "archive",
-                f"{len(not_stored)} data files are not in the archive: {_days(not_stored)}",
-                "`dailypapers import` adds them",
             )
         )
     if not findings:
