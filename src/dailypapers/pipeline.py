@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,12 +142,39 @@ def run_day(site: Site, day: str, hub: HubClient, *, clock: Callable[[], dt.date
     return result
 
 
+def publish_stored(site: Site, days: Sequence[str], *, today: dt.date) -> Iterator[FileResult]:
+    """Re-render ``days`` from the archive alone (``render``): each day's files as they are
+    written, then those of the days' weeks and months. Language-model summaries come from
+    the archive only: no model is asked."""
+    summaries_for = stored_summaries(site.store, site.root, site.settings)
+    for day in days:
+        yield from publish_day(site, day, summaries_for=summaries_for).files
+    yield from publish_summaries(site, days, today=today, summaries_for=summaries_for)
+
+
 @dataclass
 class CollectResult:
     days: list[DayResult] = field(default_factory=list)
     failed: dict[str, DailyPapersError] = field(default_factory=dict)
     summaries: list[FileResult] = field(default_factory=list)  # weekly and monthly posts
     model: SummaryReport | None = None  # language-model summaries, when a model is set up
+
+    @property
+    def fetched_days(self) -> int:
+        """Days asked of the Hub (and stored); the others came from the archive."""
+        return sum(1 for done in self.days if done.fetched)
+
+    @property
+    def stored_days(self) -> int:
+        """Days written from the archive without a request (already stored, no --refresh)."""
+        return len(self.days) - self.fetched_days
+
+    @property
+    def files_changed(self) -> int:
+        """Files created or updated (or, in a dry run, that would be): days' and summaries'."""
+        return sum(1 for done in self.days for file in done.files if file.changed) + sum(
+            1 for file in self.summaries if file.changed
+        )
 
     @property
     def ok(self) -> bool:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from dailypapers.dates import Period
+from dailypapers.dates import Period, month_period, week_period
 from dailypapers.models import Paper
 from dailypapers.store import Store
 
@@ -61,6 +61,29 @@ class Stats:
     @property
     def average_upvotes(self) -> float:
         return self.total_upvotes / self.paper_count if self.papers else 0.0
+
+
+# The period of an empty archive: no day can be listed in it, so its figures are all zero.
+EMPTY_ARCHIVE_DAY = "0001-01-01"
+
+
+def stats_period(
+    store: Store,
+    *,
+    month: str | None = None,
+    week: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Period:
+    """The period ``stats`` reports on: a month, a week, a range of days, else the whole archive."""
+    if month:
+        return month_period(month)
+    if week:
+        return week_period(week)
+    if since and until:
+        return Period(f"{since}..{until}", since, until)
+    stored = store.stored_days() or [EMPTY_ARCHIVE_DAY]
+    return Period("all", stored[0], stored[-1])
 
 
 def compute_stats(store: Store, period: Period) -> Stats:

@@ -199,6 +199,18 @@ class SearchHit:
     days: tuple[str, ...]
     score: float
 
+    def as_json(self) -> dict[str, Any]:
+        """The hit as ``search --json`` prints it."""
+        return {
+            "id": self.paper.id,
+            "title": self.paper.title,
+            "upvotes": self.paper.upvotes,
+            "organization": self.paper.institution,
+            "days": list(self.days),
+            "url": self.paper.hf_url,
+            "score": round(self.score, 4),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StoredDay:

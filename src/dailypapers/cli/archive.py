@@ -70,22 +70,7 @@ def search(
         interests = Interests.from_settings(settings)
         hits = [hit for hit in hits if interests.starred(hit.paper)][:limit]
     if as_json:
-        click.echo(
-            terminal_json(
-                [
-                    {
-                        "id": hit.paper.id,
-                        "title": hit.paper.title,
-                        "upvotes": hit.paper.upvotes,
-                        "organization": hit.paper.institution,
-                        "days": list(hit.days),
-                        "url": hit.paper.hf_url,
-                        "score": round(hit.score, 4),
-                    }
-                    for hit in hits
-                ]
-            )
-        )
+        click.echo(terminal_json([hit.as_json() for hit in hits]))
         return
     if not hits:
         click.echo(f"No paper matches {query!r}." if query.split() else "No paper passes these filters.")
@@ -163,8 +148,7 @@ def stats(
     Paper count, total and average upvotes (each paper once, at its highest observed count),
     top papers, organizations and keywords, and the biggest risers between observations.
     """
-    from dailypapers.dates import Period, month_period, week_period
-    from dailypapers.stats import compute_stats, stats_json
+    from dailypapers.stats import compute_stats, stats_json, stats_period
 
     chosen = [name for name, value in (("--month", month), ("--week", week), ("--since", since)) if value]
     if len(chosen) > 1:
@@ -173,15 +157,7 @@ def stats(
         raise click.UsageError("--since and --until go together")
     check_range(since, until)
     with open_store(site, load_settings(site, db=db)) as store:
-        if month:
-            period = month_period(month)
-        elif week:
-            period = week_period(week)
-        elif since and until:
-            period = Period(f"{since}..{until}", since, until)
-        else:
-            stored = store.stored_days() or ["0001-01-01"]
-            period = Period("all", stored[0], stored[-1])
+        period = stats_period(store, month=month, week=week, since=since, until=until)
         figures = stats_json(compute_stats(store, period), top)
     if as_json:
         click.echo(terminal_json(figures))

@@ -202,6 +202,12 @@ dry_run_option = click.option(
 )
 
 
+def collect_options(command: F) -> F:
+    """The options of the commands that fetch (run, backfill): settings, archive, how many
+    days at once, the retry budget, --dry-run."""
+    return settings_options(db_option(concurrency_option(retry_budget_option(dry_run_option(command)))))
+
+
 def hub_client(settings: Any) -> Any:
     from dailypapers.http import MB
     from dailypapers.hub import HubClient, RetryPolicy

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
 from dailypapers.cli import cli
 from dailypapers.cli.common import (
     check_range,
-    concurrency_option,
+    collect_options,
     db_option,
     dry_run_option,
     fail_if_any,
@@ -25,7 +24,6 @@ from dailypapers.cli.common import (
     progress,
     report_day,
     report_summaries,
-    retry_budget_option,
     settings_options,
     show_file,
     site_option,
@@ -42,11 +40,7 @@ from dailypapers.errors import SiteError
     type=click.IntRange(1, 60),
     help="Without --date: refresh this many recent UTC days, ending today (setting run_days, 3).",
 )
-@settings_options
-@db_option
-@concurrency_option
-@retry_budget_option
-@dry_run_option
+@collect_options
 def run(
     site: Path,
     day: str | None,
@@ -110,11 +104,7 @@ def run(
 @click.option("--since", required=True, callback=parse_day_option, help="First day, YYYY-MM-DD.")
 @click.option("--until", required=True, callback=parse_day_option, help="Last day, YYYY-MM-DD (inclusive).")
 @click.option("--refresh", is_flag=True, help="Fetch days already in the archive again.")
-@settings_options
-@db_option
-@concurrency_option
-@retry_budget_option
-@dry_run_option
+@collect_options
 def backfill(
     site: Path,
     since: str,
@@ -165,12 +155,10 @@ def backfill(
     changed = [f for f in result.summaries if f.changed]
     for file in changed if dry_run else []:
         show_file(file)
-    written = len(changed) + sum(1 for d in result.days for f in d.files if f.changed)
-    fetched = sum(1 for done in result.days if done.fetched)
     verb = "would be written" if dry_run else "written"
     click.echo(
-        f"{len(wanted)} days: {fetched} fetched, {len(result.days) - fetched} already stored, "
-        f"{len(result.failed)} failed; {written} files {verb}"
+        f"{len(wanted)} days: {result.fetched_days} fetched, {result.stored_days} already stored, "
+        f"{len(result.failed)} failed; {result.files_changed} files {verb}"
     )
     report_summaries(result, settings, dry_run)
     fail_if_any(result)
@@ -224,6 +212,9 @@ def render(
 
     Use it after changing a setting or a template. Unchanged files are not rewritten.
     """
+    from dailypapers.dates import utc_now
+    from dailypapers.pipeline import publish_stored
+
     if all_days == bool(day):
         raise click.UsageError("give --all or --date" if not day else "give --all or --date, not both")
     settings = load_settings(site, top=top, author=author, language=language, db=db)
@@ -235,22 +226,9 @@ def render(
                 f"`dailypapers run --date {day}` fetches it"
             )
         changed = 0
-        for file in _rendered(context, days):
+        for file in publish_stored(context, days, today=utc_now().date()):
             if file.changed:
                 changed += 1
                 show_file(file)
     verb = "would be written" if dry_run else "written"
     click.echo(f"{len(days)} days rendered, {changed} files {verb}")
-
-
-def _rendered(site: Any, days: list[str]) -> Any:
-    """The files of each day, as they are written, then those of the days' weeks and months."""
-    from dailypapers.dates import utc_now
-    from dailypapers.pipeline import publish_day, stored_summaries
-    from dailypapers.summary import publish_summaries
-
-    # Language-model summaries come from the archive only: render never asks a model.
-    summaries_for = stored_summaries(site.store, site.root, site.settings)
-    for day in days:
-        yield from publish_day(site, day, summaries_for=summaries_for).files
-    yield from publish_summaries(site, days, today=utc_now().date(), summaries_for=summaries_for)
