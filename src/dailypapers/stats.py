@@ -50,6 +50,16 @@ class Stats:
     keywords: list[tuple[str, int]] = field(default_factory=list)
     risers: list[Riser] = field(default_factory=list)
 
+    def top_organizations(self, count: int) -> list[dict[str, Any]]:
+        """The first ``count`` organizations as the data files and ``stats --json`` list them."""
+        return [
+            {"name": name, "papers": papers, "upvotes": upvotes}
+            for name, papers, upvotes in self.organizations[:count]
+        ]
+
+    def top_keywords(self, count: int) -> list[dict[str, Any]]:
+        return [{"keyword": keyword, "papers": papers} for keyword, papers in self.keywords[:count]]
+
     @property
     def paper_count(self) -> int:
         return len(self.papers)
@@ -143,11 +153,8 @@ def stats_json(stats: Stats, top: int = 10) -> dict[str, Any]:
         "total_upvotes": stats.total_upvotes,
         "average_upvotes": round(stats.average_upvotes, 2),
         "top_papers": [paper(ranked) for ranked in stats.papers[:top]],
-        "top_organizations": [
-            {"name": name, "papers": count, "upvotes": upvotes}
-            for name, count, upvotes in stats.organizations[:top]
-        ],
-        "top_keywords": [{"keyword": k, "papers": n} for k, n in stats.keywords[:top]],
+        "top_organizations": stats.top_organizations(top),
+        "top_keywords": stats.top_keywords(top),
         "risers": [
             {"id": r.paper.id, "title": r.paper.title, "from": r.first, "to": r.last, "growth": r.growth}
             for r in stats.risers[:top]

@@ -266,11 +266,8 @@ def summary_data(summary: Summary, settings: Settings = DEFAULT_SETTINGS) -> dic
         "listed_likes": summary.listed_upvotes,
         "since": summary.period.since,
         "until": summary.period.until,
-        "top_organizations": [
-            {"name": name, "papers": count, "upvotes": upvotes}
-            for name, count, upvotes in stats.organizations[:LIST_TOP]
-        ],
-        "top_keywords": [{"keyword": k, "papers": n} for k, n in stats.keywords[:LIST_TOP]],
+        "top_organizations": stats.top_organizations(LIST_TOP),
+        "top_keywords": stats.top_keywords(LIST_TOP),
         "chart": "/" + chart_path(summary.kind, summary.label).as_posix(),
     }
 
