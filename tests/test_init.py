@@ -28,6 +28,9 @@ from sites import CHIRPY_DEPLOY_WORKFLOW, add_deploy_workflow, chirpy_site
 
 BIN = Path(sys.executable).parent
 INIT_TOML = {name: list(value) if isinstance(value, tuple) else value for name, value in INIT_VALUES.items()}
+# What init adds for the site it finds (not a Chirpy site: LaTeX read as text), and the open
+# [llm] section to fill in.
+SITE_TOML = {"math": "text", "llm": {}}
 
 
 def test_init_writes_settings_workflow_and_a_jekyll_site(tmp_path: Path) -> None:
@@ -319,7 +322,7 @@ def test_init_keeps_the_settings_given(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = (site / "dailypapers.toml").read_text()
     given = {"author": "lim4349", "language": "en", "timezone": "Europe/Paris"}
-    assert tomllib.loads(text) == given | INIT_TOML
+    assert tomllib.loads(text) == given | INIT_TOML | SITE_TOML
     loaded = load_settings(site, environ={})
     assert (loaded.author, loaded.language, loaded.timezone) == ("lim4349", "en", "Europe/Paris")
     config = yaml.safe_load((site / "_config.yml").read_text())
@@ -332,6 +335,7 @@ def test_init_keeps_the_settings_given(tmp_path: Path) -> None:
         **given,
         "author": "someone else",
         **INIT_TOML,
+        **SITE_TOML,
         "daily": {"top": 5},
     }
     assert (site / "dailypapers.toml").read_text().count("# ") == text.count("# ")
@@ -358,7 +362,7 @@ def test_init_on_a_chirpy_site_changes_nothing_of_the_theme(
     ]
     settings = tomllib.loads((site / "dailypapers.toml").read_text())
     expected = {"timezone": "Asia/Seoul"} | ({"language": language} if language else {})
-    assert settings == expected | INIT_TOML
+    assert settings == expected | INIT_TOML | {"math": "mathjax", "llm": {}}  # Chirpy typesets math
     if language:
         assert f'language = "{language}", to fit the site\'s _config.yml' in result.output
 

@@ -207,3 +207,33 @@ def test_the_demo_shows_summaries_offline(tmp_path: Path) -> None:
     again = invoke("demo", "--site", str(site))
     assert f"Summaries: 0 made, {made.group(1)} reused, 0 failed" in again.output
     assert "created" not in again.output and "updated" not in again.output
+
+
+def test_init_turns_on_the_recommended_set(tmp_path: Path) -> None:
+    import tomllib
+
+    from dailypapers.config import load_settings
+    from dailypapers.init import init_site
+    from sites import chirpy_site
+
+    plain = tmp_path / "plain"
+    init_site(plain)
+    text = (plain / "dailypapers.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(text)["llm"] == {}  # an [llm] section to fill in
+    assert "\n[llm]\n" in text and '\n# base_url = ""\n' in text
+    settings = load_settings(plain, environ={})
+    assert (settings.math, settings.ai_summary, settings.llm_base_url) == ("text", True, None)
+    workflow = (plain / ".github" / "workflows" / "dailypapers.yml").read_text(encoding="utf-8")
+    assert "DAILYPAPERS_LLM_API_KEY: ${{ secrets.DAILYPAPERS_LLM_API_KEY }}" in workflow
+
+    # The chirpy-starter's Gemfile, or `theme: jekyll-theme-chirpy` in _config.yml.
+    chirpy = chirpy_site(tmp_path / "chirpy")
+    (chirpy / "Gemfile").write_text('source "https://rubygems.org"\ngem "jekyll-theme-chirpy", "~> 7.2"\n')
+    result = init_site(chirpy)
+    assert load_settings(chirpy, environ={}).math == "mathjax"
+    assert 'math = "mathjax", for the Chirpy theme' in result.notes
+    themed = chirpy_site(tmp_path / "themed")
+    config = (themed / "_config.yml").read_text(encoding="utf-8")
+    (themed / "_config.yml").write_text(config + "theme: jekyll-theme-chirpy\n", encoding="utf-8")
+    init_site(themed)
+    assert load_settings(themed, environ={}).math == "mathjax"

@@ -60,7 +60,29 @@ def _default(setting: Setting) -> Any:
 
 # Settings the generated file turns on (uncommented), away from their defaults: a new site
 # gets what a reader wants; without a config file the posts keep the original format.
-INIT_VALUES: dict[str, Any] = {"links": ("code", "project", "comments")}
+INIT_VALUES: dict[str, Any] = {"links": ("code", "project", "comments"), "ai_summary": True}
+# Sections written open (uncommented) with their keys commented out: there to be filled in.
+OPEN_SECTIONS = ("llm",)
+EXAMPLES = {
+    "llm.base_url": 'for example "http://localhost:11434/v1" (Ollama), "https://router.huggingface.co/v1"',
+    "llm.model": 'for example "qwen2.5:7b-instruct"; the key goes in $DAILYPAPERS_LLM_API_KEY, never here',
+}
+
+
+def is_chirpy(site: Path, config: Mapping[str, Any] | None) -> bool:
+    """Whether the site uses the Chirpy theme, which loads MathJax for posts with ``math: true``:
+    the theme (gem or remote) named in ``_config.yml`` or the Gemfile, or Chirpy's own
+    ``tabs`` collection in a starter's ``_config.yml``."""
+    config = config or {}
+    themes = [str(config.get(key) or "") for key in ("theme", "remote_theme")]
+    collections = config.get("collections")
+    if isinstance(collections, dict) and "tabs" in collections:
+        return True
+    try:
+        gemfile = (site / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        gemfile = ""
+    return any("chirpy" in theme.lower() for theme in themes) or "jekyll-theme-chirpy" in gemfile
 
 
 def config_text(chosen: Mapping[str, Any] | None = None) -> str:
@@ -78,9 +100,11 @@ def config_text(chosen: Mapping[str, Any] | None = None) -> str:
         head, _, key = setting.name.rpartition(".")
         if head != section:
             section = head
-            used = any(name.startswith(f"{section}.") for name in chosen)
+            used = any(name.startswith(f"{section}.") for name in chosen) or section in OPEN_SECTIONS
             lines += ["", f"[{section}]" if used else f"# [{section}]"]
         lines += ["", f"# {setting.help} (${setting.env})"]
+        if setting.name in EXAMPLES:
+            lines.append(f"# ({EXAMPLES[setting.name]})")
         if setting.name in chosen:
             if setting.name in INIT_VALUES:
                 lines.append(f"# default: {key} = {toml_value(_default(setting))}")
@@ -212,6 +236,12 @@ def init_site(
             if name not in values:
                 values[name] = value
                 result.notes.append(f"{name} = {toml_value(value)}, to fit the site's {JEKYLL_CONFIG}")
+        if "math" not in values:
+            # Chirpy typesets math with MathJax; other themes show LaTeX read as text.
+            chirpy = is_chirpy(site, site_config)
+            values["math"] = "mathjax" if chirpy else "text"
+            if chirpy:
+                result.notes.append('math = "mathjax", for the Chirpy theme')
         wanted[CONFIG_FILE] = config_text(values)
     if site_config is None:
         result.made_jekyll_site = True
