@@ -102,6 +102,7 @@ def test_posts_show_their_korean_text_intact(built_site: Path, kind: str) -> Non
                     .map(h => h.innerText),
                 text: document.body.innerText,
                 width: document.documentElement.scrollWidth,
+                wordBreak: getComputedStyle(document.querySelector('article h1')).wordBreak,
             })"""
         )
         screenshot(page, f"{kind}.png", "site")
@@ -110,6 +111,7 @@ def test_posts_show_their_korean_text_intact(built_site: Path, kind: str) -> Non
         phone_width = phone.evaluate("() => document.documentElement.scrollWidth")
         screenshot(phone, f"{kind}-phone.png", "site")
     assert shown["charset"] == "UTF-8" and shown["lang"] == "ko"
+    assert shown["wordBreak"] == "keep-all"  # Korean lines break between words
     assert shown["title"].startswith("Hugging Face")
     assert shown["viewport"] == "width=device-width, initial-scale=1"
     assert shown["author"] == AUTHOR

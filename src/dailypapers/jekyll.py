@@ -95,6 +95,20 @@ layout: default
 """
 
 
+# minima's stylesheet, and Korean lines broken between words as Korean is written (the
+# default breaks inside words: "주\n간").
+_STYLE = """\
+---
+---
+@import "minima";
+
+:lang(ko) {
+  word-break: keep-all;
+  overflow-wrap: break-word;
+}
+"""
+
+
 def new_site_files(
     *, language: str = "ko", timezone: str = "Asia/Seoul", author: str | None = None
 ) -> dict[str, str]:
@@ -108,7 +122,12 @@ def new_site_files(
         config_file=CONFIG_FILE,
         date_format=json.dumps(DATE_FORMATS[language], ensure_ascii=False),
     )
-    return {JEKYLL_CONFIG: config, "index.md": _INDEX, "_layouts/post.html": _POST_LAYOUT}
+    return {
+        JEKYLL_CONFIG: config,
+        "index.md": _INDEX,
+        "_layouts/post.html": _POST_LAYOUT,
+        "assets/main.scss": _STYLE,
+    }
 
 
 def read_site_config(site: Path) -> dict[str, Any] | None:
