@@ -237,3 +237,25 @@ def test_init_turns_on_the_recommended_set(tmp_path: Path) -> None:
     (themed / "_config.yml").write_text(config + "theme: jekyll-theme-chirpy\n", encoding="utf-8")
     init_site(themed)
     assert load_settings(themed, environ={}).math == "mathjax"
+
+
+def test_an_archive_rebuilt_from_the_data_files_keeps_the_summaries(site: Path, hub: ReplayHub) -> None:
+    import json
+    import shutil
+
+    configure(site, hub)
+    run(site, hub)
+    data = json.loads((site / "_data" / "papers" / f"daily-{DAY}.json").read_text(encoding="utf-8"))
+    kept = data["model_summaries"]
+    assert len(kept) == 10 and {record["model"] for record in kept} == {"replay-model"}
+    shutil.rmtree(site / ".dailypapers")  # as with `init --ignore-db`: each run rebuilds it
+    again = run(site, hub)
+    assert "Summaries: 0 made, 10 reused, 0 failed" in again.output
+    assert len(hub.chat_requests) == 10
+    assert f"unchanged  {POST}" in again.output
+    assert invoke("import", "--site", str(site)).exit_code == 0
+
+
+def test_without_a_model_the_data_file_has_no_summary_key(site: Path, hub: ReplayHub) -> None:
+    run(site, hub)
+    assert "model_summaries" not in (site / "_data" / "papers" / f"daily-{DAY}.json").read_text()

@@ -143,9 +143,11 @@ def complete_from_data_files(
     completed: list[str] = []
     for path in behind:
         try:
-            day, papers, crawled_at = read_data_file(json.loads(path.read_text(encoding="utf-8")))
+            data = json.loads(path.read_text(encoding="utf-8"))
+            day, papers, crawled_at = read_data_file(data)
         except (OSError, ValueError, KeyError, TypeError):
             continue  # `import` and `doctor` name the unreadable ones
+        restore_model_summaries(store, data)
         stored = store.day_papers(day)
         merged, _ = merge_with_stored(stored, papers) if stored else (papers, [])
         if not merged or len(merged) == len(stored):
@@ -184,12 +186,20 @@ def import_site(site: Path, store: Store) -> ImportResult:
         store.save_day(
             day, papers, observed=papers, observed_at=crawled_at, content_hash=content_hash(day, papers)
         )
+        restore_model_summaries(store, data)
         result.days.append(day)
         result.papers += len(papers)
     restore_empty_days(site, store)
     if not result.days and result.skipped:
         raise SiteError(f"no data file of {site} could be imported: {next(iter(result.skipped.values()))}")
     return result
+
+
+def restore_model_summaries(store: Store, data: Any) -> int:
+    """The language-model summaries a data file keeps, back in the archive: an archive rebuilt
+    from the data files (kept out of git with ``init --ignore-db``) asks no model again."""
+    records = data.get("model_summaries") if isinstance(data, dict) else None
+    return store.restore_model_summaries(records) if isinstance(records, list) else 0
 
 
 SUMMARY_GLOBS = ("weekly-*.json", "monthly-*.json")

@@ -114,7 +114,13 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
     selection = select_daily(papers, settings.daily.top, Interests.from_settings(settings))
     result.shown = selection.shown
     result.final = is_final(day, store.fetched_at(day), settings.settle_days)
-    data = daily_data(day, papers, crawled_at=store.crawled_at(day) or "", final=result.final)
+    data = daily_data(
+        day,
+        papers,
+        crawled_at=store.crawled_at(day) or "",
+        final=result.final,
+        model_summaries=store.model_summary_records([paper.id for paper in papers]),
+    )
     # Data first: if we die between the two writes, the next run re-renders the post from it.
     result.files.append(site.write(data_path("daily", day), to_json(data)))
     post = render_daily(

@@ -176,20 +176,32 @@ def paper_record(paper: Paper, hub_order: int) -> dict[str, Any]:
     return record
 
 
-def daily_data(day: str, papers: Sequence[Paper], *, crawled_at: str, final: bool = False) -> dict[str, Any]:
+def daily_data(
+    day: str,
+    papers: Sequence[Paper],
+    *,
+    crawled_at: str,
+    final: bool = False,
+    model_summaries: Sequence[Mapping[str, str]] = (),
+) -> dict[str, Any]:
     """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list.
 
-    ``final``: the day was fetched again once settled (see :mod:`dailypapers.settle`).
+    ``final``: the day was fetched again once settled (see :mod:`dailypapers.settle`);
+    ``model_summaries``: the language-model summaries stored for its papers (the key is left
+    out when there are none), so that an archive rebuilt from the data files keeps them.
     """
     order = {paper.id: position for position, paper in enumerate(papers)}
     ranked = rank(papers)
-    return {
+    data: dict[str, Any] = {
         "date": day,
         "crawled_at": crawled_at,
         "final": final,
         "total_papers": len(ranked),
         "papers": [paper_record(paper, order[paper.id]) for paper in ranked],
     }
+    if model_summaries:
+        data["model_summaries"] = [dict(record) for record in model_summaries]
+    return data
 
 
 def content_hash(day: str, papers: Sequence[Paper]) -> str:

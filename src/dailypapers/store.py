@@ -632,6 +632,43 @@ class Store:
                 (paper_id, language, model, prompt, summary, made_at),
             )
 
+    def model_summary_records(self, paper_ids: Sequence[str]) -> list[dict[str, str]]:
+        """Every stored summary of these papers (any language, model or prompt), in a fixed order."""
+        records: list[dict[str, str]] = []
+        ids = list(dict.fromkeys(paper_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._db.execute(
+                "SELECT paper_id, language, model, prompt, summary, made_at FROM model_summaries "
+                f"WHERE paper_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            records += [
+                {
+                    "id": r[0],
+                    "language": r[1],
+                    "model": r[2],
+                    "prompt": r[3],
+                    "summary": r[4],
+                    "made_at": r[5],
+                }
+                for r in rows
+            ]
+        return sorted(records, key=lambda r: (r["id"], r["language"], r["model"], r["prompt"]))
+
+    def restore_model_summaries(self, records: Sequence[Any]) -> int:
+        """Store the summaries of a data file that the archive lacks; returns how many."""
+        rows = [
+            (r["id"], r["language"], r["model"], r["prompt"], r["summary"], r.get("made_at") or "")
+            for r in records
+            if isinstance(r, dict)
+            and all(isinstance(r.get(key), str) for key in ("id", "language", "model", "prompt", "summary"))
+        ]
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany("INSERT OR IGNORE INTO model_summaries VALUES (?, ?, ?, ?, ?, ?)", rows)
+            return db.total_changes - before
+
     def model_summary_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM model_summaries").fetchone()[0])
 
