@@ -229,6 +229,17 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
         Scenario(
             "render --all, nothing changed", lambda s: ["render", "--all", *site_arg(s)], prepare=filled
         ),
+        # LaTeX read by pylatexenc (math = text) or cut into kramdown math (mathjax), against
+        # the posts-and-data-files render above (math = raw): what the library costs.
+        *(
+            Scenario(
+                f"render --all (posts and data files), math = {mode}",
+                lambda s: ["render", "--all", *site_arg(s)],
+                prepare=texts_removed,
+                env={"DAILYPAPERS_MATH": mode},
+            )
+            for mode in ("text", "mathjax")
+        ),
         Scenario("search", lambda s: [*query, *site_arg(s)], prepare=filled),
         Scenario(
             "search, after start-up (in-process)",
