@@ -83,7 +83,7 @@ def _record_pid(path: Path) -> None:
         fd = os.open(path, os.O_WRONLY | _NOFOLLOW)
         try:
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))  # os.pwrite is not on Windows
         finally:
             os.close(fd)
 
