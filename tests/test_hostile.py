@@ -613,3 +613,30 @@ def test_the_site_builds_after_every_hostile_answer_in_turn(site: Path) -> None:
     for day in DAYS:
         title = entries(day)[0]["title"]
         assert title.split()[0] in pages, (day, title)
+
+
+# --- the name lookup is part of the deadline ----------------------------------------------------
+
+
+def test_a_name_lookup_that_never_ends_is_cut_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from dailypapers.http import Http, Transient
+
+    looked_up = threading.Event()
+
+    def stuck(*args: Any, **kwargs: Any) -> Any:  # a resolver whose server never answers
+        looked_up.set()
+        time.sleep(30)
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    with pytest.raises(Transient, match=r"^no complete answer within 0\.5 s$"):
+        Http(deadline=0.5).request("GET", "http://hub.example.org/api/daily_papers")
+    assert looked_up.is_set()
+
+
+def test_a_name_is_looked_up_and_connected_to(site: Path) -> None:
+    """Names go through the bounded lookup, then each of their addresses is tried."""
+    with serve(normal()) as hub:
+        done = backfill(site, hub.url.replace("127.0.0.1", "localhost"))
+    assert done.exit_code == 0, done.output

@@ -2,10 +2,10 @@
 
 What each request gets, whoever sends it:
 
-- a total deadline covering connect, TLS, headers and body. httpx's timeouts are per phase
-  and per read, so a server dripping a byte a second never trips them; here every socket
-  operation is bounded by the time left (a network backend that reads a per-thread
-  deadline), and the body is read in a loop that checks the clock;
+- a total deadline covering the name lookup, connect, TLS, headers and body. httpx's
+  timeouts are per phase and per read, so a server dripping a byte a second never trips
+  them; here every socket operation is bounded by the time left (a network backend that
+  reads a per-thread deadline), and the body is read in a loop that checks the clock;
 - a cap on the body once decompressed: the body is inflated here, chunk by chunk, with a
   bound on each step, so a small gzip bomb stops at the cap instead of filling memory;
 - no redirect followed: a 3xx is an answer like any other for the caller to refuse;
@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import ipaddress
 import random
 import re
+import socket
 import threading
 import time
 import zlib
@@ -273,6 +275,35 @@ def _bounded(timeout: float | None, kind: str) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
+    """The addresses of ``host``, looked up in a thread that is not waited for beyond
+    ``timeout`` (a connect timeout then: the lookup is part of connecting)."""
+    import httpcore2
+
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        pass
+    found: list[Any] = []
+
+    def look_up() -> None:
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as error:
+            found.append(error)
+
+    lookup = threading.Thread(target=look_up, name="dns", daemon=True)
+    lookup.start()
+    lookup.join(timeout)
+    if not found:
+        raise httpcore2.ConnectTimeout(f"no address for {host} in time")
+    if isinstance(found[0], OSError):
+        raise httpcore2.ConnectError(str(found[0]))
+    addresses = [str(info[4][0]) for info in found[0]]
+    return list(dict.fromkeys(addresses))
+
+
 def _deadline_backend() -> Any:
     """An httpcore network backend whose streams never wait past the current deadline."""
     import httpcore2
@@ -311,8 +342,19 @@ def _deadline_backend() -> Any:
             local_address: str | None = None,
             socket_options: Iterable[Any] | None = None,
         ) -> httpcore2.NetworkStream:
-            bounded = _bounded(timeout, "connect")
-            return DeadlineStream(self._inner.connect_tcp(host, port, bounded, local_address, socket_options))
+            # The name is looked up here, within the deadline (the system resolver has none),
+            # then each address is tried in turn; TLS still checks the certificate against
+            # the name (httpcore passes it to start_tls).
+            failure: Exception = httpcore2.ConnectError(f"no address for {host}")
+            for address in _addresses(host, port, _bounded(timeout, "connect")):
+                try:
+                    bounded = _bounded(timeout, "connect")
+                    inner = self._inner.connect_tcp(address, port, bounded, local_address, socket_options)
+                except httpcore2.ConnectError as error:
+                    failure = error
+                    continue
+                return DeadlineStream(inner)
+            raise failure
 
         def connect_unix_socket(
             self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
