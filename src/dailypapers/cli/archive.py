@@ -15,6 +15,7 @@ from dailypapers.cli.common import (
     load_settings,
     open_store,
     parse_day_option,
+    period_option,
     printable,
     site_option,
     terminal_json,
@@ -127,8 +128,8 @@ def days(site: Path, db: Path | None, since: str | None, until: str | None, as_j
 @cli.command()
 @site_option
 @db_option
-@click.option("--month", help="A month, YYYY-MM.")
-@click.option("--week", help="An ISO week, YYYY-Www.")
+@click.option("--month", callback=period_option, help="A month, YYYY-MM.")
+@click.option("--week", callback=period_option, help="An ISO week, YYYY-Www.")
 @click.option("--since", callback=parse_day_option, help="First day, YYYY-MM-DD (with --until).")
 @click.option("--until", callback=parse_day_option, help="Last day, YYYY-MM-DD (inclusive).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Length of lists.")

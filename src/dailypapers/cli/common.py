@@ -90,6 +90,19 @@ def check_range(since: str | None, until: str | None) -> None:
         raise click.UsageError(f"--until {until} is before --since {since}")
 
 
+def period_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--month YYYY-MM`` or ``--week YYYY-Www``, checked: a bad one is a usage error."""
+    from dailypapers.dates import month_period, week_period
+
+    if value is None:
+        return None
+    try:
+        (week_period if param.name == "week" else month_period)(value)
+    except DailyPapersError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
 def parse_day_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from dailypapers.dates import parse_day
 
