@@ -259,3 +259,11 @@ def test_an_archive_rebuilt_from_the_data_files_keeps_the_summaries(site: Path, 
 def test_without_a_model_the_data_file_has_no_summary_key(site: Path, hub: ReplayHub) -> None:
     run(site, hub)
     assert "model_summaries" not in (site / "_data" / "papers" / f"daily-{DAY}.json").read_text()
+
+
+def test_credentials_in_the_server_url_are_never_printed(hub: ReplayHub) -> None:
+    url = hub.url.replace("http://", "http://user:secret-password@") + "/v1"
+    hub.chat_plan = FaultPlan(requests={0: Fault.SERVER_ERROR})
+    with pytest.raises(Exception) as failure:
+        ModelClient(url, "m", timeout=5).complete([{"role": "user", "content": "x"}])
+    assert "secret-password" not in str(failure.value) and "***@" in str(failure.value)

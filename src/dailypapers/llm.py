@@ -32,6 +32,7 @@ from typing import Any
 
 from dailypapers.config import Settings
 from dailypapers.errors import ModelError
+from dailypapers.http import mask_url
 from dailypapers.models import Paper, collapse_whitespace
 
 API_KEY_ENV = "DAILYPAPERS_LLM_API_KEY"
@@ -113,6 +114,7 @@ class ModelClient:
         from huggingface_hub import InferenceClient
 
         self.base_url = base_url.rstrip("/")
+        self.shown_url = mask_url(self.base_url)  # for messages: no user:password@
         self.model = model
         self.timeout = timeout
         self._key = api_key or NO_KEY
@@ -142,7 +144,7 @@ class ModelClient:
         worker.start()
         worker.join(self.timeout)
         if not outcome:
-            raise ModelError(f"the model at {self.base_url} did not answer within {self.timeout:g} s")
+            raise ModelError(f"the model at {self.shown_url} did not answer within {self.timeout:g} s")
         if isinstance(outcome[0], BaseException):
             raise self._describe(outcome[0]) from None
         return str(outcome[0])
@@ -167,7 +169,7 @@ class ModelClient:
             reason = "an answer that is not a chat completion"
         else:
             reason = type(error).__name__
-        message = f"the model at {self.base_url} failed: {reason}"
+        message = f"the model at {self.shown_url} failed: {reason}"
         # A careless server may quote the request back: never show the key.
         return ModelError(message.replace(self._key, "***") if self._key != NO_KEY else message)
 
