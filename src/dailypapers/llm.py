@@ -162,6 +162,8 @@ class ModelClient:
         return content
 
     def _describe(self, error: BaseException) -> ModelError:
+        if "Timeout" in type(error).__name__:  # huggingface_hub's or httpx's own, per phase
+            return ModelError(f"the model at {self.shown_url} did not answer within {self.timeout:g} s")
         status = getattr(getattr(error, "response", None), "status_code", None)
         if status is not None:
             reason = f"HTTP {status}"
