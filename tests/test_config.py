@@ -524,7 +524,7 @@ def test_llm_concurrency(site: Path, hub_env: ReplayHub) -> None:
         with lock:
             busy[0] += 1
             most[0] = max(most[0], busy[0])
-        time.sleep(0.05)
+        time.sleep(0.2)  # long enough for every concurrent request to arrive meanwhile
         with lock:
             busy[0] -= 1
         return "A summary."
