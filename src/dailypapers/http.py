@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import functools
 import ipaddress
 import random
 import re
@@ -34,6 +35,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx2
 
 DEFAULT_DEADLINE = 30.0  # seconds for one request, all phases
@@ -368,6 +371,15 @@ def _deadline_backend() -> Any:
     return DeadlineBackend()
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The TLS context of every client: built once per process, as loading the system's
+    certificates takes tens of milliseconds each time."""
+    import httpx2
+
+    return httpx2.create_ssl_context()
+
+
 def _client(hub_hooks: bool) -> httpx2.Client:
     """An httpx client that never follows redirects, whose direct connections obey the deadline.
 
@@ -377,12 +389,12 @@ def _client(hub_hooks: bool) -> httpx2.Client:
     import httpcore2
     import httpx2
 
-    transport = httpx2.HTTPTransport()
+    transport = httpx2.HTTPTransport(verify=_ssl_context())
     # httpx offers no public way to give its transport a network backend; the pool it
     # builds is replaced by the same pool with ours (tests/test_hostile.py checks a
     # dripping server is cut off, so a change in httpx cannot go unnoticed).
     transport._pool = httpcore2.ConnectionPool(
-        ssl_context=httpx2.create_ssl_context(),
+        ssl_context=_ssl_context(),
         max_connections=100,
         max_keepalive_connections=20,
         keepalive_expiry=5.0,

@@ -38,6 +38,27 @@ from dailypapers.paths import pattern_fields
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates shared by the environments of one process. There is one
+    environment per site (the site's own templates come first), and compiling the package's
+    templates again for each cost most of a short run. An entry is found by template name
+    and file and used only if the source is unchanged (Jinja checks its checksum)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 @lru_cache(maxsize=16)
 def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environment:
     """The templates of ``site`` (then the package's), with ``md`` escaping for the ``math`` setting."""
@@ -50,6 +71,7 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
         autoescape=False,  # Markdown, not HTML: the `md` filter does the escaping
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        bytecode_cache=_COMPILED,
     )
     env.filters["md"] = functools.partial(escape_markdown, math=math)
     env.filters["code"] = code_span  # keywords, as inline code
