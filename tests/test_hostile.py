@@ -640,3 +640,27 @@ def test_a_name_is_looked_up_and_connected_to(site: Path) -> None:
     with serve(normal()) as hub:
         done = backfill(site, hub.url.replace("127.0.0.1", "localhost"))
     assert done.exit_code == 0, done.output
+
+
+def test_a_data_file_with_an_absurd_count_is_skipped_naming_the_paper(tmp_path: Path) -> None:
+    """Data files are input too: one with a count beyond 64 bits is not imported (the
+    others are), so no summary overflows."""
+    site = tmp_path / "site"
+    (site / "_data" / "papers").mkdir(parents=True)
+    good = json.loads(
+        (Path(__file__).parent / "data" / "expected" / "daily-2026-02-05.json").read_text("utf-8")
+    )
+    bad = {**good, "date": "2026-02-06", "papers": [dict(paper) for paper in good["papers"]]}
+    bad["papers"][0]["upvotes"] = 2**64
+    for data in (good, bad):
+        (site / data_path("daily", data["date"])).write_text(json.dumps(data), encoding="utf-8")
+    done = invoke("import", "--site", str(site))
+    assert_no_traceback(done)
+    assert done.exit_code == 0, done.output
+    assert done.stderr == (
+        f"Warning: skipped daily-2026-02-06.json: paper {bad['papers'][0]['id']}: upvotes {2**64} "
+        "is beyond any real count (1,000,000,000)\n"
+    )
+    done = invoke("render", "--site", str(site), "--all", env={"DAILYPAPERS_NOW": NOW})
+    assert_no_traceback(done)
+    assert done.exit_code == 0, done.output

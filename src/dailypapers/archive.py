@@ -18,7 +18,7 @@ from typing import Any
 
 from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.merge import merge_with_stored
-from dailypapers.models import Paper, paper_from_original_record
+from dailypapers.models import MAX_COUNT, Paper, paper_from_original_record
 from dailypapers.paths import DATA_DIR, site_data_files
 from dailypapers.store import Store, resolve_db_path
 from dailypapers.write import check_no_links
@@ -239,8 +239,15 @@ def read_data_file(data: dict[str, Any]) -> tuple[str, list[Paper], str]:
     crawled_at = _utc(str(data.get("crawled_at") or f"{day}T00:00:00Z"))
     records = data.get("papers") or []
     if all(isinstance(r, dict) and "id" in r and "hub_order" in r for r in records):
-        return day, papers_from_data(data), crawled_at
-    return day, [p for p in map(paper_from_original_record, records) if p is not None], crawled_at
+        papers = papers_from_data(data)
+    else:
+        papers = [p for p in map(paper_from_original_record, records) if p is not None]
+    for paper in papers:  # bounded as the Hub's counts are: sums must fit SQLite's integers
+        for name in ("upvotes", "num_comments", "github_stars"):
+            count = getattr(paper, name)
+            if count is not None and not 0 <= count <= MAX_COUNT:
+                raise ValueError(f"paper {paper.id}: {name} {count} is beyond any real count ({MAX_COUNT:,})")
+    return day, papers, crawled_at
 
 
 def _utc(value: str) -> str:
