@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import dailypapers
 from dailypapers.cli import cli
 from dailypapers.config import SETTINGS, Setting
 
@@ -62,3 +64,17 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+SQL = re.compile(r"\.execute(?:many)?\(|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bDELETE FROM\b")
+
+
+def test_all_sql_is_in_the_store() -> None:
+    """The archive's schema is known to one module: the others ask `Store` methods."""
+    package = Path(dailypapers.__file__).parent
+    elsewhere = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "store.py" and SQL.search(path.read_text(encoding="utf-8"))
+    ]
+    assert elsewhere == []
