@@ -302,8 +302,9 @@ def test_a_retry_after_pauses_the_other_threads_too(replay: Any) -> None:
         thread.start()
         thread.join()
     assert waits["first"] == pytest.approx([5], abs=0.1)
-    # The second thread never saw a 429, yet waited out the pause before its first request.
-    assert waits["second"] == pytest.approx([5], abs=0.1)
+    # The second thread never saw a 429, yet waited out the pause before its first request:
+    # what was left of it once the first thread's retry was done (less on a loaded machine).
+    assert waits["second"] == pytest.approx([5], abs=0.5)
     assert len(hub.requests) == 3
     # A client of its own is not paused.
     waits.clear()
