@@ -9,6 +9,7 @@ key, never the Hugging Face token, goes to the model's server.
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -267,3 +268,40 @@ def test_credentials_in_the_server_url_are_never_printed(hub: ReplayHub) -> None
     with pytest.raises(Exception) as failure:
         ModelClient(url, "m", timeout=5).complete([{"role": "user", "content": "x"}])
     assert "secret-password" not in str(failure.value) and "***@" in str(failure.value)
+
+
+def test_ctrl_c_while_the_model_writes_keeps_the_post_and_exits_130(site: Path, hub: ReplayHub) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    asked = threading.Event()
+
+    def slow(messages: list[dict[str, Any]], model: str) -> str:
+        asked.set()
+        time.sleep(30)  # a model that takes its time
+        return "never seen"
+
+    hub.chat = slow
+    configure(site, hub, "concurrency = 1\n")
+    env = {
+        **os.environ,
+        "HF_ENDPOINT": hub.url,
+        "HF_TOKEN": SENTINEL,
+        "DAILYPAPERS_NOW": "2026-02-06T01:00:00Z",
+    }
+    command = [sys.executable, "-m", "dailypapers", "run", "--site", str(site), "--date", DAY]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert asked.wait(30), "the model was never asked"
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        _, stderr = process.communicate(timeout=10)
+        assert time.monotonic() - started < 2.5
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert post(site) == GOLDEN  # written, complete, without the summary it was waiting for

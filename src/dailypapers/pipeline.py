@@ -265,9 +265,21 @@ def collect(
         pool.shutdown()
     stored_days = [day for day in days if day not in result.failed]
     if model is not None:
-        result.model = summarise_shown(
-            site.root, store, stored_days, site.settings, model, today=clock().date()
-        )
+        try:
+            result.model = summarise_shown(
+                site.root, store, stored_days, site.settings, model, today=clock().date()
+            )
+        except KeyboardInterrupt:
+            # Ctrl-C while the model writes: no new request (those under way are left to their
+            # daemon threads); the stored days are written with the summaries made so far.
+            stop_by = time.monotonic() + INTERRUPT_WRITING
+            for day in stored_days:
+                if time.monotonic() > stop_by:
+                    break  # stored: the next run of these days writes them
+                done = publish_day(site, day)
+                done.warnings = warnings.get(day, [])
+                result.days.append(done)
+            raise Interrupted(result) from None
     summaries_for = stored_summaries(store, site.root, site.settings)
     # Files are written once every day is stored: a paper listed on several days may have
     # been updated by a later one. Days already stored are re-rendered too, which completes
