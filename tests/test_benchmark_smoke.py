@@ -53,3 +53,22 @@ def test_backfill_scenario_makes_one_request_per_day_and_writes_each_days_files(
     }
     assert set(row["written"]) == expected
     assert row["files_written"] == len(expected)
+
+
+def test_chart_benchmark_measures_the_package_chart(tmp_path: Path) -> None:
+    """``benchmarks/charts.py`` on this checkout's template: one process, a few charts."""
+    results = tmp_path / "charts.json"
+    command = [sys.executable, str(ROOT / "benchmarks" / "charts.py"), "--only", "template"]
+    done = subprocess.run(
+        [*command, "--repeat", "1", "--charts", "4", "--json", str(results)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {row["candidate"]: row for row in json.loads(results.read_text())}
+    assert set(rows) == {"template", "template, after posts"}
+    for row in rows.values():
+        assert row["per_chart_ms"] > 0 and row["per_chart_2_ms"] >= row["per_chart_48_ms"]
+        month, week = row["bytes"]
+        assert month > week > 1000  # an SVG of 31 days is bigger than one of 7

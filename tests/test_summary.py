@@ -42,7 +42,7 @@ from dailypapers.pipeline import CollectResult, collect, store_day
 from dailypapers.replay import ReplayHub
 from dailypapers.stats import compute_stats
 from dailypapers.store import Store
-from dailypapers.summary import KINDS, build_summary, code_span, render_summary
+from dailypapers.summary import KINDS, build_summary, code_span, day_spans, render_summary
 
 EXPECTED = DATA / "expected"
 RECORDINGS = (DATA / "hub", Path(dailypapers.__file__).parent / "sample_days")
@@ -163,6 +163,13 @@ def test_golden_figures_match_an_independent_count(february: Path) -> None:
         assert data["listed_likes"] == sum(per_day.values())
     assert week["listed_likes"] == 2897  # against 2,351 counting each paper once
     assert "일별 좋아요 수의 합(2,897)은 위의 총 좋아요 수(2,351:" in post
+
+
+def test_missing_days_are_written_as_spans() -> None:
+    days = ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-05", "2026-01-31", "2026-02-01"]
+    assert day_spans(days, "ko") == ["1/1–1/3", "1/5", "1/31–2/1"]
+    assert day_spans(days, "en") == ["Jan 1–Jan 3", "Jan 5", "Jan 31–Feb 1"]
+    assert day_spans([], "ja") == []
 
 
 def test_the_closed_month_matches_an_independent_count(closed_february: Path) -> None:

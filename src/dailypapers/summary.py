@@ -125,6 +125,20 @@ def period_title(summary: Summary, language: str) -> str:
     return month_title(language, first.year, first.month)
 
 
+def day_spans(days: list[str], language: str) -> list[str]:
+    """Days in order as spans of consecutive days: ``1/1–1/8``, ``1/10``."""
+    spans: list[list[dt.date]] = []
+    for date in map(dt.date.fromisoformat, days):
+        if spans and date - spans[-1][-1] == dt.timedelta(days=1):
+            spans[-1].append(date)
+        else:
+            spans.append([date])
+    return [
+        short_date(language, span[0]) + (f"–{short_date(language, span[-1])}" if len(span) > 1 else "")
+        for span in spans
+    ]
+
+
 def chart_title(summary: Summary, language: str) -> str:
     separator = ": " if language == "en" else " "  # "February 2026: papers and upvotes per day"
     return f"{period_title(summary, language)}{separator}{CHART_WORDS[language].per_day}"
@@ -199,7 +213,8 @@ def render_summary(
         kind=summary.kind,
         over=summary.over,
         complete=summary.complete,
-        missing=[short_date(language, dt.date.fromisoformat(day)) for day in summary.missing],
+        missing=day_spans(summary.missing, language),
+        missing_count=len(summary.missing),
         listed_upvotes=summary.listed_upvotes,
         uncollected=sum(f.status == MISSING for f in summary.days),
         empty_days=sum(f.status == EMPTY for f in summary.days),
