@@ -312,6 +312,9 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], help="scenarios whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument(
+        "--interleave", action="store_true", help="run the scenarios in turn, --repeat times (for ratios)"
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="instead, profile one run of the first --only scenario (default: 50 ms, concurrency 8 backfill)",
@@ -340,7 +343,17 @@ def main() -> None:
             f"{'RSS MiB':>7} {'requests':>8} {'written':>7} ideal"
         )
         rows = []
-        for scenario in scenarios:
+        if options.interleave:
+            # One run of each scenario in turn, repeated: a machine whose load changes over
+            # minutes weighs on every scenario alike, so their ratios hold.
+            runs: dict[str, list[Measurement]] = {scenario.name: [] for scenario in scenarios}
+            for _ in range(repeat):
+                for scenario in scenarios:
+                    runs[scenario.name] += run_scenario(scenario, days_dir, 1)
+            for scenario in scenarios:
+                rows.append(summarise(scenario, runs[scenario.name]))
+                print_row(rows[-1])
+        for scenario in [] if options.interleave else scenarios:
             rows.append(summarise(scenario, run_scenario(scenario, days_dir, repeat)))
             print_row(rows[-1])
     if options.json:
