@@ -124,6 +124,23 @@ def invoke(
     )
 
 
+# --- running the whole suite on every CPU ------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """A run of the whole suite (no test named) uses every CPU when pytest-xdist is installed
+    (the test extra has it): most of its time is tests waiting for servers, subprocesses and
+    backoffs. A named file or test, ``-n 0``, ``--pdb`` or ``-p no:xdist`` runs in this process."""
+    if (
+        getattr(config.option, "numprocesses", "absent") is None
+        and config.args_source is pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.usepdb
+        and "PYTEST_XDIST_WORKER" not in os.environ
+    ):
+        config.option.numprocesses = "auto"
+
+
 # --- the recorded corpus ---------------------------------------------------------------------
 
 CORPUS_FIXTURES = {"shared_hub", "full_backfill"}
