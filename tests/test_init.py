@@ -488,3 +488,18 @@ def test_init_pins_the_git_commit_it_was_installed_from(tmp_path: Path) -> None:
     [warning] = done.stderr.splitlines()
     assert warning.startswith(f"Warning: the workflow installs {url}, but")
     assert "GitHub's runner cannot reach" in warning and "--package" in warning
+
+
+def test_the_demo_site_keeps_the_settings_its_posts_were_made_with(tmp_path: Path) -> None:
+    """A render after the demo changes nothing: the site's settings name the demo's author and
+    model, so the cached summaries stay in the posts (and doctor finds the posts up to date)."""
+    site = tmp_path / "demo"
+    assert CliRunner().invoke(cli, ["demo", "--site", str(site), "--author", 'lim "4349"']).exit_code == 0
+    assert 'author = "lim \\"4349\\""' in (site / "dailypapers.toml").read_text(encoding="utf-8")
+    render = CliRunner().invoke(cli, ["render", "--all", "--site", str(site)])
+    assert render.exit_code == 0, render.output
+    assert "updated" not in render.output and "created" not in render.output
+    doctor = CliRunner().invoke(
+        cli, ["doctor", "--site", str(site)], env={"HF_ENDPOINT": "http://127.0.0.1:9"}
+    )
+    assert "ok    posts:" in doctor.output, doctor.output

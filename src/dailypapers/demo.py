@@ -3,11 +3,12 @@ standing in for a language model (see :func:`dailypapers.replay.stand_in_answer`
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
 from dailypapers.archive import open_store
-from dailypapers.config import Settings
+from dailypapers.config import CONFIG_FILE, Settings
 from dailypapers.hub import HubClient
 from dailypapers.jekyll import new_site_files
 from dailypapers.llm import ModelClient
@@ -18,11 +19,27 @@ from dailypapers.write import writer_for
 
 SAMPLE_DAYS = resources.files("dailypapers") / "sample_days"
 STAND_IN_MODEL = "replay-stand-in"
+# Where `dailypapers replay` serves its stand-in model by default: the demo site's settings
+# name it, so that `run` there works while `replay` runs, and `render` finds the summaries.
+REPLAY_MODEL_URL = "http://127.0.0.1:8089/v1"
 
 
 def sample_days() -> list[str]:
     names = (entry.name for entry in SAMPLE_DAYS.iterdir())
     return sorted(name.removesuffix(".json") for name in names if name.endswith(".json"))
+
+
+def demo_settings_text(author: str | None) -> str:
+    """The demo site's ``dailypapers.toml``: the settings its posts are made with, so that a
+    later ``render`` or ``doctor`` agrees with them (summaries included)."""
+    lines = [
+        "# The settings `dailypapers demo` made this site's posts with (see the README for all).",
+        "# The summaries come from the stand-in model that `dailypapers replay` serves.",
+    ]
+    if author:
+        lines.append(f"author = {json.dumps(author, ensure_ascii=False)}")  # a TOML basic string
+    lines += ["", "[llm]", f'base_url = "{REPLAY_MODEL_URL}"', f'model = "{STAND_IN_MODEL}"', ""]
+    return "\n".join(lines)
 
 
 def run_demo(site: Path, *, author: str | None = None, dry_run: bool = False) -> CollectResult:
@@ -36,6 +53,8 @@ def run_demo(site: Path, *, author: str | None = None, dry_run: bool = False) ->
     if not (site / "_config.yml").exists():  # never touch a site the user already has
         for relative, content in new_site_files(author=author).items():
             writer.write(relative, content)
+        if not (site / CONFIG_FILE).exists():
+            writer.write(CONFIG_FILE, demo_settings_text(author))
     with (
         resources.as_file(SAMPLE_DAYS) as directory,
         ReplayHub(Path(directory)) as hub,
