@@ -69,6 +69,7 @@ def test_a_site_that_does_not_exist_is_a_usage_error(name: str, tmp_path: Path) 
         ),
         (["stats", "--since", "2026-02-05", "--until", "2026-02-01"], "--until 2026-02-01 is before --since"),
         (["render", "--all", "--date", DAY], "give --all or --date, not both"),
+        (["run", "--date", DAY, "--days", "2"], "give --date or --days, not both"),
         (["render"], "give --all or --date"),
         (["search", ""], "give a QUERY"),
         (["search", "   "], "give a QUERY"),
@@ -243,3 +244,28 @@ def test_an_archive_error_is_one_line(
     monkeypatch.setattr(Store, "day_papers", locked)
     done = invoke("render", "--all", "--site", str(published))
     assert "the archive failed: database is locked; `dailypapers doctor` checks it" in one_line(done)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "--min-upvotes", "0"],
+        ["days"],
+        ["stats", "--json"],
+        ["search", "agents", "--json"],
+        ["doctor"],
+    ],
+)
+def test_a_reader_that_stops_reading_is_no_error(published: Path, args: list[str]) -> None:
+    """`dailypapers search ... | head -1`: the closed pipe ends the command quietly."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "dailypapers", *args, "--site", str(published)],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""  # no "Error: Broken pipe", no "Exception ignored ..."
+    assert done.returncode == 1

@@ -60,6 +60,11 @@ def test_broken_posts_are_found_and_the_suggested_fix_works(site: Path, seed_hub
     assert f"warn  posts: 1 posts differ from what `render` writes now: {DAYS[1]}\n" in done.stdout
     assert f"warn  temporary files: 1 left by an interrupted write: _posts/{stale.name}\n" in done.stdout
     assert done.stdout.endswith("1 check(s) failed\n")
+    (site / post_path("daily", DAYS[0])).write_text("---\n---\nhand-made\n", encoding="utf-8")
+    warned = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
+    assert warned.exit_code == 0, warned.output
+    assert "FAIL" not in warned.stdout and "warn" in warned.stdout
+    assert warned.stdout.endswith(" warning(s), nothing failed\n")  # not "Everything looks fine"
     assert invoke("render", "--site", str(site), "--all", endpoint=seed_hub.url).exit_code == 0
     again = invoke("doctor", "--site", str(site), endpoint=seed_hub.url)
     assert again.exit_code == 0, again.output

@@ -35,19 +35,36 @@ def reports_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            with interrupt.handled():
-                return command(*args, **kwargs)
+            try:
+                with interrupt.handled():
+                    return command(*args, **kwargs)
+            finally:  # a closed pipe shows here, not at exit after the command has returned
+                sys.stdout.flush()
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt as stop:
             interrupt.exit_now(interrupted(stop))
         except Exception as error:
+            if isinstance(error, BrokenPipeError) and reader_gone():
+                raise  # `dailypapers search | head`: click ends the command quietly, status 1
             if os.environ.get(TRACEBACK_ENV) and not isinstance(error, DailyPapersError):
                 raise
             click.echo(f"Error: {printable(failure_line(error))}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def reader_gone() -> bool:
+    """Whether standard output is a pipe whose reader has closed it (poll reports an error)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # not a real file (tests), or no poll here
+        return False
 
 
 def interrupted(stop: KeyboardInterrupt) -> str:

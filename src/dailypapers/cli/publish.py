@@ -65,6 +65,8 @@ def run(
     from dailypapers.pipeline import collect
     from dailypapers.settle import days_to_settle
 
+    if day and days is not None:  # one of them would be ignored without a word
+        raise click.UsageError("give --date or --days, not both")
     settings = load_settings(
         site,
         days=days,

@@ -145,5 +145,11 @@ def doctor(site: Path, db: Path | None) -> None:
     for finding in findings:
         click.echo(printable(finding.line(), lines=True))
     failed = sum(finding.level is Level.FAIL for finding in findings)
-    click.echo(f"{failed} check(s) failed" if failed else "Everything looks fine")
+    warned = sum(finding.level is Level.WARN for finding in findings)
+    if failed:
+        click.echo(f"{failed} check(s) failed")
+    elif warned:  # not "fine": a warning is something to fix too, only not urgent
+        click.echo(f"{warned} warning(s), nothing failed")
+    else:
+        click.echo("Everything looks fine")
     sys.exit(1 if failed else 0)
