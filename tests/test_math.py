@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,9 @@ from hypothesis import strategies as st
 
 from conftest import DATA, seed_source
 from dailypapers.config import ConfigError, Settings, load_settings
-from dailypapers.escape import escape_markdown
+from dailypapers.escape import escape_markdown, unescape_markdown
 from dailypapers.latex import latex_text, math_pieces
-from dailypapers.models import Organization, Paper, papers_from_entries, rank
+from dailypapers.models import Organization, Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.notify import message
 from dailypapers.render import front_matter, render_daily
 from fidelity import hazard_cases, hazard_papers, hub_papers, hub_text, markdown_failures, text_reading
@@ -162,6 +163,32 @@ def test_the_setting_comes_from_file_and_environment(tmp_path: Path) -> None:
     assert load_settings(tmp_path, environ={"DAILYPAPERS_MATH": "mathjax"}).math == "mathjax"
     with pytest.raises(ConfigError, match=re.escape("$DAILYPAPERS_MATH: math = 'tex'")):
         load_settings(tmp_path, environ={"DAILYPAPERS_MATH": "tex"})
+
+
+# pylatexenc's parser recurses once per nesting level: these raised RecursionError out of
+# the post. What it cannot read is shown as written.
+DEEP_LATEX = {
+    "begin-without-end": "\\begin{equation} x " * 2000,
+    "nested-sqrt": "\\sqrt{" * 3000 + "x",
+    "nested-math-and-braces": "$\\frac{" * 1000,
+    "nested-groups": "a{\\x " * 3000,
+}
+
+
+@pytest.mark.parametrize("mode", ["text", "mathjax"])
+@pytest.mark.parametrize("text", DEEP_LATEX.values(), ids=list(DEEP_LATEX))
+def test_deeply_nested_latex_shows_as_written(text: str, mode: str) -> None:
+    assert unescape_markdown(escape_markdown(text, mode)) == collapse_whitespace(text)
+
+
+@pytest.mark.parametrize("mode", ["text", "mathjax"])
+def test_unclosed_braces_before_a_long_abstract_take_no_time(mode: str) -> None:
+    # Text after an unclosed "{" or "$" is read again: once per opening, this took 35 s.
+    text = "\\x { " * 300 + "words " * 7000
+    started = time.perf_counter()
+    shown = escape_markdown(text, mode)
+    assert time.perf_counter() - started < 10
+    assert unescape_markdown(shown).endswith("words words")
 
 
 @given(hub_text())

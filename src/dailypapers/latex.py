@@ -32,6 +32,10 @@ _HINT = re.compile(r"[\\$]")
 _BARE_PERCENT = re.compile(r"(?<!\\)%")
 _PERCENT = "\ue025"
 _SPACES = re.compile(r"\s+")
+# Text after a "$" or "{" that is never closed is read again on its own: each such opening
+# costs one more reading of the rest, so after this many the rest is kept as written (a
+# hostile abstract of unclosed braces took seconds per opening).
+MAX_UNCLOSED = 4
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +62,17 @@ def _closed(node: Any) -> bool:
     return len(verbatim) >= len(opening) + len(closing) and verbatim.endswith(closing)
 
 
-def _pieces(text: str) -> Iterator[tuple[str, Any]]:
+def _read(text: str) -> list[tuple[str, Any]]:
+    """:func:`_pieces` of ``text``, or the whole text as written when pylatexenc cannot read
+    it: its parser recurses once per nesting level, so a few thousand nested braces or
+    ``\\begin`` would raise RecursionError out of a post."""
+    try:
+        return list(_pieces(text))
+    except RecursionError:
+        return [("text", text)]
+
+
+def _pieces(text: str, unclosed: int = 0) -> Iterator[tuple[str, Any]]:
     """``(kind, payload)`` for each top-level node of ``text`` (percent signs already
     replaced): ``("text", str)`` as written, ``("converted", str)`` read by pylatexenc, or
     ``("math", node)``. A dollar or brace that opens math or a group never closed is text,
@@ -82,8 +96,11 @@ def _pieces(text: str) -> Iterator[tuple[str, Any]]:
         verbatim = _verbatim(node)
         if isinstance(node, LatexMathNode | LatexGroupNode) and not _closed(node):
             opening = node.delimiters[0]
+            if unclosed >= MAX_UNCLOSED:
+                yield "text", text[node.pos :]
+                return
             yield "text", opening
-            yield from _pieces(text[node.pos + len(opening) :])
+            yield from _pieces(text[node.pos + len(opening) :], unclosed + 1)
             return
         if isinstance(node, LatexMathNode):
             verbatim_arguments = False
@@ -116,7 +133,7 @@ def latex_text(text: str) -> str:
     if not _HINT.search(text):
         return text
     parts = []
-    for kind, payload in _pieces(_BARE_PERCENT.sub(_PERCENT, text)):
+    for kind, payload in _read(_BARE_PERCENT.sub(_PERCENT, text)):
         parts.append(_to_text(payload) if kind == "math" else payload)
     # A text is never read as nothing (a title of "\\" stays "\\").
     return _SPACES.sub(" ", "".join(parts)).strip().replace(_PERCENT, "%") or text
@@ -135,7 +152,7 @@ def math_pieces(text: str) -> list[tuple[str, bool]]:
     if not _HINT.search(text):
         return [(text, False)] if text else []
     pieces: list[tuple[str, bool]] = []
-    for kind, payload in _pieces(_BARE_PERCENT.sub(_PERCENT, text)):
+    for kind, payload in _read(_BARE_PERCENT.sub(_PERCENT, text)):
         if kind == "math":
             tex = "".join(_verbatim(node) for node in payload.nodelist)
             # In TeX math a bare % would start a comment: the Hub meant a percent sign.
