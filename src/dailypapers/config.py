@@ -286,6 +286,8 @@ def _slug(value: Any) -> str:
 
 
 def _path(value: Any) -> Path:
+    if isinstance(value, Path):  # a command's --db
+        return value
     return Path(_text(value))
 
 
