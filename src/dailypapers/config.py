@@ -413,7 +413,9 @@ def load_settings(
     chosen: dict[str, Any] = {}
     sources = (
         (read_file(path), str(path)),
-        ({s.name: environ[s.env] for s in SETTINGS if s.env in environ}, "environment"),
+        # An empty variable is unset: a workflow's `${{ secrets.X }}` gives "" for a secret
+        # never created, which must not hide what the file says.
+        ({s.name: environ[s.env] for s in SETTINGS if environ.get(s.env)}, "environment"),
         ({name: value for name, value in (flags or {}).items() if value is not None}, "option"),
     )
     for values, origin in sources:
