@@ -8,6 +8,7 @@ key, never the Hugging Face token, goes to the model's server.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from conftest import DATA, invoke, seed_source
 from dailypapers.llm import NO_KEY, ModelClient, SummaryKey, clean_answer
 from dailypapers.replay import Fault, FaultPlan, ReplayHub, stand_in_answer
 from dailypapers.store import Store
+from hostile import HostileHub, raw_answer
 
 DAY = "2026-02-05"
 POST = f"_posts/{DAY}-daily-papers.md"
@@ -305,3 +307,18 @@ def test_ctrl_c_while_the_model_writes_keeps_the_post_and_exits_130(site: Path, 
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert post(site) == GOLDEN  # written, complete, without the summary it was waiting for
+
+
+def test_an_answer_with_lone_surrogates_and_controls_is_shown_cleaned(site: Path, hub: ReplayHub) -> None:
+    # JSON may escape a lone surrogate ("\ud800"), which no UTF-8 file or archive can hold:
+    # it failed the whole run, with no post. Control characters went into the post as they were.
+    content = "Fast\ud800 models.\x00\x1b[31m Red\x7f\x9b text.\nDone."
+    answer = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]})
+    with HostileHub(lambda day, request: raw_answer(answer.encode("ascii"))) as model:
+        (site / "dailypapers.toml").write_text(
+            f'[llm]\nbase_url = "{model.url}/v1"\nmodel = "m"\nbudget = 1\n', encoding="utf-8"
+        )
+        done = run(site, hub)
+    assert done.exit_code == 0, done.output
+    assert "Summaries: 1 made" in done.output
+    assert summary_lines(post(site)) == ["   - 요약: Fast\ufffd models.\\[31m Red text. Done."]

@@ -45,6 +45,11 @@ MAX_TOKENS = 400
 MAX_CHARACTERS = 1200  # a longer answer is cut (at a sentence end when there is one)
 # Reasoning models think aloud first; only what follows is the answer.
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+# Control characters other than line breaks and tabs (NUL, ESC, DEL, C1), which a post
+# would carry into its HTML, and lone surrogates (a JSON "\ud800"), which cannot be written
+# as UTF-8 at all: the archive and the post would fail on them.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +96,9 @@ def prompt_for(settings: Settings, site: Path | None) -> Prompt | None:
 
 
 def clean_answer(text: str) -> str:
-    """The summary in a model's answer: reasoning dropped, one paragraph, bounded length."""
-    text = collapse_whitespace(_THINKING.sub(" ", text))
+    """The summary in a model's answer: reasoning dropped, one paragraph of printable text
+    (a lone surrogate becomes U+FFFD), bounded length."""
+    text = collapse_whitespace(_CONTROL.sub("", _THINKING.sub(" ", _SURROGATE.sub("\ufffd", text))))
     if len(text) > MAX_CHARACTERS:
         cut = text[:MAX_CHARACTERS]
         end = max(cut.rfind(". "), cut.rfind("다. "), cut.rfind("。"))
