@@ -109,6 +109,21 @@ def test_bad_environment_value_names_the_variable(site: Path) -> None:
         load_settings(site, environ={"DAILYPAPERS_CONCURRENCY": "many"})
 
 
+def test_a_bad_url_setting_is_named_without_its_password(site: Path) -> None:
+    # A server URL may carry credentials (user:password@host): the error names the setting only.
+    configure(site, '[llm]\nbase_url = "htps://me:s3cret@llm.example/v1"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_settings(site, environ={})
+    assert str(raised.value).endswith("llm.base_url: expected an http:// or https:// URL")
+    configure(site, "")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(site, environ={"DAILYPAPERS_LLM_BASE_URL": "me:s3cret@localhost:11434/v1"})
+    assert "s3cret" not in str(raised.value) and "$DAILYPAPERS_LLM_BASE_URL" in str(raised.value)
+    configure(site, "[notify]\nwebhook = 3\n")
+    with pytest.raises(ConfigError, match=r"notify\.webhook: expected text"):
+        load_settings(site, environ={})
+
+
 def test_cli_reports_a_bad_setting_in_one_line(site: Path, hub_env: ReplayHub) -> None:
     configure(site, "[daily]\ntop = -1\n")
     result = invoke_in(site, "run", "--date", DAY)

@@ -291,6 +291,9 @@ def _path(value: Any) -> Path:
     return Path(_text(value))
 
 
+URL_SETTINGS = frozenset({"llm.base_url", "notify.webhook"})
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # dotted
@@ -426,7 +429,9 @@ def load_settings(
             except ValueError as error:
                 where = f"${setting.env}" if origin == "environment" else origin
                 label = f"--{name.replace('.', '-')}" if origin == "option" else name
-                raise ConfigError(f"{where}: {label} = {value!r}: {error}") from None
+                # A URL may hold a password (user:password@host, a webhook's token): not repeated.
+                shown = "" if name in URL_SETTINGS else f" = {value!r}"
+                raise ConfigError(f"{where}: {label}{shown}: {error}") from None
             if name == "database" and origin == str(path):
                 chosen[name] = site / chosen[name]
     return build_settings(chosen)
