@@ -406,6 +406,17 @@ def read_file(path: Path) -> dict[str, Any]:
     return flat
 
 
+# Settings the generated workflow passes from a secret: `${{ secrets.X }}` is "" for a secret
+# never created, which must not hide what the file says. (Elsewhere "" is a value: no links.)
+FROM_SECRETS = frozenset({"notify.webhook"})
+
+
+def from_environment(setting: Setting, environ: Mapping[str, str]) -> bool:
+    """Whether ``environ`` sets ``setting``."""
+    value = environ.get(setting.env)
+    return value is not None and (value != "" or setting.name not in FROM_SECRETS)
+
+
 def load_settings(
     site: Path, flags: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -416,9 +427,7 @@ def load_settings(
     chosen: dict[str, Any] = {}
     sources = (
         (read_file(path), str(path)),
-        # An empty variable is unset: a workflow's `${{ secrets.X }}` gives "" for a secret
-        # never created, which must not hide what the file says.
-        ({s.name: environ[s.env] for s in SETTINGS if environ.get(s.env)}, "environment"),
+        ({s.name: environ[s.env] for s in SETTINGS if from_environment(s, environ)}, "environment"),
         ({name: value for name, value in (flags or {}).items() if value is not None}, "option"),
     )
     for values, origin in sources:
