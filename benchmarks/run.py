@@ -215,7 +215,7 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
                 lambda s: [*backfill, "--concurrency", "8", *site_arg(s)],
                 latency=latency,
                 ideal=span * latency / 8 if latency else None,
-                env={"DAILYPAPERS_SUMMARIES": ""},
+                env={"DAILYPAPERS_SUMMARIES": "none"},
             )
         )
     query = ["search", "reinforcement learning"]

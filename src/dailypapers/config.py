@@ -208,7 +208,8 @@ def _text_list(value: Any) -> tuple[str, ...]:
 
 
 def _summaries(value: Any) -> tuple[str, ...]:
-    kinds = _text_list(value) if value != "" else ()
+    # "none" from the environment, where an empty variable counts as unset
+    kinds = _text_list(value) if value not in ("", "none") else ()
     unknown = [kind for kind in kinds if kind not in SUMMARY_KINDS]
     if unknown:
         raise ValueError(f"unknown summary {unknown[0]!r}; expected some of weekly, monthly")
