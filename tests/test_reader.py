@@ -368,6 +368,13 @@ def test_search_filters(browsed: Path) -> None:
     assert search(browsed, "--starred", "--org", "mhug", "--limit", "1") == ["2603.00009"]
 
 
+def test_search_numbers_beyond_any_count_find_nothing_or_everything(browsed: Path) -> None:
+    # Past SQLite's 64-bit integers these were an OverflowError reported as a bug.
+    huge = "9" * 30
+    assert search(browsed, "--min-upvotes", huge) == []
+    assert len(search(browsed, "diffusion", "--limit", huge)) == 2
+
+
 @pytest.mark.parametrize(
     "args",
     [

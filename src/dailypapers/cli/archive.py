@@ -20,6 +20,7 @@ from dailypapers.cli.common import (
     site_option,
     terminal_json,
 )
+from dailypapers.models import MAX_COUNT
 
 
 @cli.command()
@@ -54,6 +55,9 @@ def search(
     check_range(since, until)
     if not query.split() and not (since or until or org or min_upvotes is not None or starred):
         raise click.UsageError("give a QUERY or a filter (--since, --until, --org, --min-upvotes, --starred)")
+    # SQLite takes 64-bit integers only; no count is above MAX_COUNT, so the meaning stays.
+    limit = min(limit, MAX_COUNT)
+    min_upvotes = None if min_upvotes is None else min(min_upvotes, MAX_COUNT + 1)
     settings = load_settings(site, db=db)
     with open_store(site, settings) as store:
         hits = store.search(
