@@ -109,9 +109,9 @@ def test_bad_environment_value_names_the_variable(site: Path) -> None:
 
 
 def test_summaries_are_turned_off_from_the_environment_with_none(site: Path) -> None:
-    # An empty variable counts as unset, so "none" is the way to say no summary posts.
+    # "none", as the README says, or empty: no summary posts.
     assert load_settings(site, environ={"DAILYPAPERS_SUMMARIES": "none"}).summaries == ()
-    assert load_settings(site, environ={"DAILYPAPERS_SUMMARIES": ""}).summaries == ("weekly", "monthly")
+    assert load_settings(site, environ={"DAILYPAPERS_SUMMARIES": ""}).summaries == ()
 
 
 def test_a_bad_url_setting_is_named_without_its_password(site: Path) -> None:

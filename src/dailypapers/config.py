@@ -208,7 +208,7 @@ def _text_list(value: Any) -> tuple[str, ...]:
 
 
 def _summaries(value: Any) -> tuple[str, ...]:
-    # "none" from the environment, where an empty variable counts as unset
+    # "none" (the README's word) or empty: no summary posts
     kinds = _text_list(value) if value not in ("", "none") else ()
     unknown = [kind for kind in kinds if kind not in SUMMARY_KINDS]
     if unknown:
