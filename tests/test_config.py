@@ -83,6 +83,10 @@ def test_empty_config_is_the_defaults(site: Path) -> None:
         ("autor = 'x'\n", "unknown setting 'autor'"),
         ("[daily]\ncount = 3\n", "unknown setting 'daily.count'"),
         ("top = 3\n", "unknown setting 'top' (did you mean 'daily.top'?)"),
+        (
+            "[llm]\nlanguage = 'en'\n",  # `init` leaves [llm] open: a line added at the end is in it
+            "unknown setting 'llm.language' (did you mean 'language'? move it above the first [section])",
+        ),
         ("[daily]\ntop = 0\n", "daily.top = 0: expected a whole number from 1 to 100"),
         ("[daily]\ntop = '10'\n", None),  # a numeric string is clear enough: accepted
         ("language = 'fr'\n", "language = 'fr': expected one of ko, en, ja, zh"),

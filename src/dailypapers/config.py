@@ -403,6 +403,8 @@ def read_file(path: Path) -> dict[str, Any]:
         if name not in BY_NAME:
             close = [known for known in BY_NAME if known.split(".")[-1] == name.split(".")[-1]]
             hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if close and "." in name and "." not in close[0]:  # appended below a [section]
+                hint = f" (did you mean {close[0]!r}? move it above the first [section])"
             raise ConfigError(f"{path}: unknown setting {name!r}{hint}")
     return flat
 
