@@ -73,6 +73,7 @@ def test_a_site_that_does_not_exist_is_a_usage_error(name: str, tmp_path: Path) 
         (["render"], "give --all or --date"),
         (["search", ""], "give a QUERY"),
         (["search", "   "], "give a QUERY"),
+        (["search", "--starred"], "--starred lists papers matching [interests] keywords or organizations"),
         (["run", "--date", "2026-02-30"], "is not a date"),
         (["stats", "--month", "2026-13"], "'2026-13' is not a month in the form YYYY-MM"),
         (["stats", "--week", "2026-W60"], "'2026-W60' is not an ISO week in the form YYYY-Www"),

@@ -59,6 +59,12 @@ def search(
     limit = min(limit, MAX_COUNT)
     min_upvotes = None if min_upvotes is None else min(min_upvotes, MAX_COUNT + 1)
     settings = load_settings(site, db=db)
+    if starred and not (settings.interest_keywords or settings.interest_organizations):
+        # Not "no paper passes": nothing could, with no interests to match.
+        raise click.UsageError(
+            "--starred lists papers matching [interests] keywords or organizations, "
+            f"and {site / 'dailypapers.toml'} sets none"
+        )
     with open_store(site, settings) as store:
         hits = store.search(
             query,
