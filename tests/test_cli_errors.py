@@ -77,11 +77,21 @@ def test_a_site_that_does_not_exist_is_a_usage_error(name: str, tmp_path: Path) 
         (["run", "--date", "2026-02-30"], "is not a date"),
         (["stats", "--month", "2026-13"], "'2026-13' is not a month in the form YYYY-MM"),
         (["stats", "--week", "2026-W60"], "'2026-W60' is not an ISO week in the form YYYY-Www"),
+        # At the ends of Python's calendar, weeks and months around a day overflowed (a "bug").
+        (["run", "--date", "9999-12-31"], "'9999-12-31' is not between the years 1900 and 9000"),
+        (["backfill", "--since", "0001-01-01", "--until", "0001-01-02"], "not between the years"),
+        (["stats", "--month", "9999-12"], "'9999-12' is not between the years 1900 and 9000"),
+        (["stats", "--week", "9999-W52"], "'9999-W52' is not between the years 1900 and 9000"),
     ],
 )
 def test_usage_errors_exit_2_in_every_command(published: Path, args: list[str], message: str) -> None:
     done = invoke(*args, "--site", str(published))
     assert message in one_line(done, 2)
+
+
+def test_a_fixed_now_at_the_end_of_the_calendar_is_one_line(published: Path) -> None:
+    done = invoke("run", "--site", str(published), env={"DAILYPAPERS_NOW": "9999-12-31T23:59:59Z"})
+    assert "DAILYPAPERS_NOW='9999-12-31T23:59:59Z' is not between the years" in one_line(done)
 
 
 def test_render_of_a_day_not_in_the_archive_is_an_error(published: Path) -> None:

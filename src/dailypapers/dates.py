@@ -35,6 +35,7 @@ def month_period(month: str) -> Period:
         raise ConfigError(f"{month!r} is not a month in the form YYYY-MM")
     year, number = int(month[:4]), int(month[5:])
     first = dt.date(year, number, 1)
+    check_year(first, repr(month))
     after = dt.date(year + number // 12, number % 12 + 1, 1)
     return Period(month, first.isoformat(), (after - dt.timedelta(days=1)).isoformat())
 
@@ -47,6 +48,7 @@ def week_period(week: str) -> Period:
         monday = None
     if monday is None:
         raise ConfigError(f"{week!r} is not an ISO week in the form YYYY-Www")
+    check_year(monday, repr(week))
     return Period(week, monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
 
 
@@ -72,7 +74,18 @@ def parse_day(value: str) -> str:
         day = None
     if day is None:
         raise ConfigError(f"{value!r} is not a date in the form YYYY-MM-DD")
+    check_year(day, repr(value))
     return day.isoformat()
+
+
+# Weeks, months and the days around a day are computed from it: at the ends of Python's
+# calendar (years 1 and 9999) they overflow. Any day the Hub can have is well inside.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+
+
+def check_year(day: dt.date, shown: str) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ConfigError(f"{shown} is not between the years {FIRST_YEAR} and {LAST_YEAR}")
 
 
 def day_range(since: str, until: str) -> list[str]:
@@ -94,6 +107,7 @@ def utc_now() -> dt.datetime:
             moment = dt.datetime.fromisoformat(fixed.replace("Z", "+00:00"))
         except ValueError:
             raise ConfigError(f"{NOW_ENV}={fixed!r} is not an ISO 8601 time") from None
+        check_year(moment.date(), f"{NOW_ENV}={fixed!r}")
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return dt.datetime.now(dt.UTC)
 
