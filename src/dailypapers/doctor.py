@@ -77,6 +77,20 @@ def diagnose(site: Path, flags: Mapping[str, Any] | None = None) -> list[Finding
 
 def _check_jekyll(site: Path) -> Finding:
     if (site / "_config.yml").is_file():
+        from dailypapers.config import CONFIG_FILE
+        from dailypapers.jekyll import publishes, read_site_config
+
+        try:
+            config = read_site_config(site) or {}
+        except DailyPapersError:
+            config = {}  # the urls check names it
+        if (site / CONFIG_FILE).is_file() and publishes(config, CONFIG_FILE):
+            return Finding(
+                Level.WARN,
+                "site",
+                f"Jekyll publishes {CONFIG_FILE} with the site (at /{CONFIG_FILE})",
+                f"add {CONFIG_FILE} to `exclude:` in _config.yml",
+            )
         return Finding(Level.OK, "site", f"{site} is a Jekyll site (_config.yml)")
     return Finding(
         Level.WARN,

@@ -25,7 +25,7 @@ from dailypapers.config import (
     build_settings,
 )
 from dailypapers.errors import ConfigError
-from dailypapers.jekyll import JEKYLL_CONFIG, new_site_files, read_site_config, site_language
+from dailypapers.jekyll import JEKYLL_CONFIG, new_site_files, publishes, read_site_config, site_language
 from dailypapers.lock import LOCK_FILE
 from dailypapers.origin import installed_origin
 from dailypapers.pages import deploy_workflows
@@ -243,6 +243,11 @@ def init_site(
             if chirpy:
                 result.notes.append('math = "mathjax", for the Chirpy theme')
         wanted[CONFIG_FILE] = config_text(values)
+    if site_config is not None and publishes(site_config, CONFIG_FILE):
+        result.warnings.append(
+            f"Jekyll would publish {CONFIG_FILE} with the site (at /{CONFIG_FILE}): "
+            f"add it to `exclude:` in {JEKYLL_CONFIG}"
+        )
     if site_config is None:
         result.made_jekyll_site = True
         settings = build_settings(values)

@@ -8,6 +8,7 @@ lists every post with its ``description:`` as summary.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,23 @@ def read_site_config(site: Path) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise ConfigError(f"{path} is not a YAML mapping of settings")
     return data
+
+
+def publishes(config: dict[str, Any], name: str) -> bool:
+    """Whether Jekyll copies the top-level file ``name`` into the built site: not excluded by
+    ``exclude`` (as Jekyll matches it: a glob or a leading part of the path) unless ``include``
+    names it again."""
+
+    def listed(key: str) -> bool:
+        entries = config.get(key)
+        if not isinstance(entries, list):
+            return False
+        patterns = [str(entry).lstrip("/") for entry in entries if entry is not None]
+        return any(
+            fnmatch.fnmatchcase(name, pattern) or name.startswith(pattern) for pattern in patterns if pattern
+        )
+
+    return listed("include") or not listed("exclude")
 
 
 def site_language(config: dict[str, Any], languages: tuple[str, ...]) -> str | None:
