@@ -107,7 +107,9 @@ def init(
 
 @cli.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--port", type=int, default=8089, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8089, show_default=True, help="Port on 127.0.0.1."
+)
 @click.option("--latency", type=float, default=0.0, help="Seconds added to every request.")
 @click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, help="Fraction of requests to fail.")
 @click.option("--seed", type=int, default=0, help="Same seed, same failed requests.")
@@ -118,10 +120,25 @@ def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: i
     Point the tool at it with HF_ENDPOINT=http://127.0.0.1:PORT. Stop with Ctrl-C. With
     --fail-rate it misbehaves like a flaky Hub (429, 5xx, slow, cut or garbled answers).
     """
+    import errno
+
     from dailypapers.replay import ReplayHub, random_faults
 
+    if faults and not fail_rate:  # else it would serve every request well, without a word
+        raise click.UsageError("--faults picks the failures of --fail-rate R: give --fail-rate too")
     plan = random_faults(fail_rate, seed, faults)
-    hub = ReplayHub(directory, latency=latency, port=port, faults=plan)
+    if not any(directory.glob("????-??-??.json")):
+        click.echo(
+            f"Warning: {directory} holds no recorded day (YYYY-MM-DD.json): every day is empty", err=True
+        )
+    try:
+        hub = ReplayHub(directory, latency=latency, port=port, faults=plan)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise click.ClickException(
+            f"port {port} on 127.0.0.1 is in use: choose another with --port"
+        ) from None
     click.echo(f"Replaying {directory} at {hub.url} (Ctrl-C to stop)")
     with contextlib.suppress(KeyboardInterrupt):
         hub.serve_forever()
