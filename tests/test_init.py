@@ -382,6 +382,12 @@ def test_an_unsaved_option_is_pointed_out(tmp_path: Path, seed_hub: ReplayHub) -
     assert CliRunner().invoke(cli, ["init", str(site), "--author", "lim4349"]).exit_code == 0
     again = CliRunner().invoke(cli, args, env=env)
     assert again.exit_code == 0 and "Note:" not in again.stderr
+    top = CliRunner().invoke(cli, [*args[:-1], "5"], env=env)
+    assert top.exit_code == 0, top.output
+    assert top.stderr.splitlines()[0] == (
+        "Note: --top 5 is not in dailypapers.toml, so the scheduled run will not use it; keep it "
+        "with `top = 5` under `[daily]` in dailypapers.toml."
+    )  # a line that is TOML as it stands, with its section named apart
 
 
 def test_demo_writes_a_site_and_a_second_run_changes_nothing(tmp_path: Path) -> None:

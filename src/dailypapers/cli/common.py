@@ -200,13 +200,14 @@ def unsaved_settings(site: Path, flags: dict[str, Any]) -> list[str]:
             continue
         option = "--" + {"daily.top": "top"}.get(name, name)
         section, _, key = name.rpartition(".")
-        entry = f"[{section}] {key} = {toml_value(value)}" if section else f"{key} = {toml_value(value)}"
+        entry = f"`{key} = {toml_value(value)}`"
+        entry += f" under `[{section}]`" if section else ""  # "[daily] top = 5" is not TOML
         where = "" if site == Path(".") else f" {shlex.quote(str(site))}"
         command = f"dailypapers init{where} {option} {shlex.quote(str(value))}"
         keep = f"`{command}` or " if name in INIT_OPTIONS else ""
         lines.append(
             f"Note: {option} {shlex.quote(str(value))} is not in {config.CONFIG_FILE}, so the scheduled "
-            f"run will not use it; keep it with {keep}`{entry}` in {config.CONFIG_FILE}."
+            f"run will not use it; keep it with {keep}{entry} in {config.CONFIG_FILE}."
         )
     return lines
 
