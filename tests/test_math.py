@@ -25,7 +25,15 @@ from dailypapers.latex import latex_text, math_pieces
 from dailypapers.models import Organization, Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.notify import message
 from dailypapers.render import front_matter, render_daily
-from fidelity import hazard_cases, hazard_papers, hub_papers, hub_text, markdown_failures, text_reading
+from fidelity import (
+    hazard_cases,
+    hazard_papers,
+    hub_papers,
+    hub_text,
+    markdown_failures,
+    mathjax_reading,
+    text_reading,
+)
 
 EXPECTED = DATA / "expected" / "math"
 MATH_DAYS = {
@@ -163,6 +171,30 @@ def test_the_setting_comes_from_file_and_environment(tmp_path: Path) -> None:
     assert load_settings(tmp_path, environ={"DAILYPAPERS_MATH": "mathjax"}).math == "mathjax"
     with pytest.raises(ConfigError, match=re.escape("$DAILYPAPERS_MATH: math = 'tex'")):
         load_settings(tmp_path, environ={"DAILYPAPERS_MATH": "tex"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        r"Click $\href{javascript:alert(1)}{here}$ now",
+        r"$x \style{position:fixed;top:0}{\text{Log in}}$",
+        r"$\require{html} \htmlClass{x}{y}$",
+        r"$$\class{overlay}{a} + \cssId{id}{b}$$",
+        r"\(\url{javascript:alert(1)}\)",
+        r"$\bbox[background:url(x)]{a}$ and $\csname href\endcsname{javascript:x}{y}$",
+    ],
+)
+def test_mathjax_never_gets_math_that_reaches_outside_the_formula(text: str) -> None:
+    # MathJax obeys \href{javascript:...} (a live link), \style and \class (CSS on the page)
+    # and \require unless the site loads its ui/safe extension: such math is shown as text.
+    shown = escape_markdown(text, "mathjax")
+    assert "$$" not in shown.replace("\\$", "")
+    assert (
+        markdown_failures(
+            [Paper(id="2601.00001", title="t", summary=text)], Settings(math="mathjax"), shown=mathjax_reading
+        )
+        == []
+    )
 
 
 # pylatexenc's parser recurses once per nesting level: these raised RecursionError out of

@@ -100,15 +100,24 @@ _BARE_PIPE = re.compile(r"(?<!\\)\|")
 _LIQUID_OPENER = re.compile(r"\{(?=[{%])")
 
 
+# MathJax macros that reach outside the formula, which the default MathJax (no ui/safe)
+# obeys: \href{javascript:...}{...} is a live link, \style and \class put CSS on the page,
+# \require loads code; \csname could spell any of them. Math holding one is shown as text.
+_UNSAFE_TEX = re.compile(
+    r"\\(?:href|url|require|style|class|cssId|html[A-Za-z]*|data|bbox|mmlToken|unicode|csname)(?![A-Za-z])"
+)
+
+
 def math_tex(tex: str) -> str | None:
     """The TeX to put between kramdown's ``$$`` for ``tex``; None when it cannot be delimited.
 
     kramdown takes the content as it is (it only HTML-escapes it), but two readers see it
     first: Liquid, which reads ``{{`` and ``{%`` anywhere (a space after the brace means the
     same in TeX math), and kramdown's table parser, which takes a line with a bare pipe for
-    a row (``\\vert`` is the same bar). TeX holding a dollar would end the math early.
+    a row (``\\vert`` is the same bar). TeX holding a dollar would end the math early;
+    TeX with a macro that reaches outside the formula (``\\href``, ``\\style``...) is refused.
     """
-    if "$" in tex:
+    if "$" in tex or _UNSAFE_TEX.search(tex):
         return None
     return _LIQUID_OPENER.sub("{ ", _BARE_PIPE.sub(r"\\vert ", tex))
 
