@@ -247,6 +247,12 @@ def test_repository_names() -> None:
     assert repo_name("https://github.com/marco-garosi/CIRCLE") == "marco-garosi/CIRCLE"
     assert repo_name("https://github.com/a/b.git/tree/main") == "a/b"
     assert repo_name("https://gitlab.example/solo") == "gitlab.example/solo"
+    # The text names what the link leads to: no GitHub name for another host or a path
+    # that climbs out of the repository.
+    assert repo_name("https://evil.example/openai/gpt") == "evil.example/openai/gpt"
+    assert repo_name("https://github.com/a/b/../../c/d") == "github.com/a/b/../../c/d"
+    assert repo_name("https://github.com/a/%2E%2e/c") == "github.com/a/%2E%2e/c"
+    assert repo_name("https://WWW.GitHub.com/a/b") == "a/b"
 
 
 # --- settled rankings -----------------------------------------------------------------------

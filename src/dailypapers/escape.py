@@ -223,13 +223,20 @@ def link_text(text: str) -> str:
     return escape_markdown(text).replace("]", "\\]")
 
 
+_GITHUB = re.compile(r"(?i)(www\.)?github\.com")
+_DOT_SEGMENT = re.compile(r"(?i)(\.|%2e){1,2}")
+
+
 def repo_name(url: str) -> str:
-    """``owner/name`` of a repository URL (``https://github.com/owner/name``), else its host and path."""
+    """``owner/name`` of a GitHub repository URL (``https://github.com/owner/name``), else
+    its host and path: the link text must not name a repository the link does not lead to
+    (``https://evil.example/openai/gpt``, ``https://github.com/a/b/../../c/d``)."""
     match = re.match(r"(?i)https?://([^/?#]+)((?:/[^/?#]+)*)", url.strip())
     if not match:
         return url
     parts = [part for part in match.group(2).split("/") if part]
-    if len(parts) >= 2:
+    dots = any(_DOT_SEGMENT.fullmatch(part) for part in parts)
+    if len(parts) >= 2 and _GITHUB.fullmatch(match.group(1)) and not dots:
         return f"{parts[0]}/{parts[1].removesuffix('.git')}"
     return "/".join([match.group(1), *parts])
 
