@@ -158,7 +158,7 @@ def test_an_http_error_is_one_line_naming_date_and_status(site: Path, replay: An
 def test_a_bad_date_is_a_usage_error(site: Path, seed_hub: ReplayHub) -> None:
     done = cli("run", "--site", str(site), "--date", "2026-02-30", endpoint=seed_hub.url)
     assert done.returncode == 2
-    assert "'2026-02-30' is not a date in the form YYYY-MM-DD" in done.stderr
+    assert "'2026-02-30' is not a date: the calendar has no such day" in done.stderr
     assert seed_hub.requests == []
 
 
@@ -180,3 +180,23 @@ def test_seed_days_are_complete(site: Path, store: Store, seed_hub: ReplayHub) -
     for day in SEED_SNAPSHOTS:
         result = run_day(site_context(site, store), day, fast_client(seed_hub.url))
         assert len(result.shown) == len(seed_source(day) or [])
+
+
+def test_the_replay_hub_serves_lone_surrogates_as_json_escapes(replay: Any) -> None:
+    """Recorded text with a lone surrogate (what JavaScript's JSON writer emits) is served the
+    way the Hub would send it, as a ``\\ud800`` escape, not a crash of the replay hub."""
+    import urllib.request
+
+    entry = json.loads((Path(__file__).parent / "data" / "sample_entry.json").read_text(encoding="utf-8"))
+    entry["paper"]["title"] = "Broken \ud800 title"
+    hub = replay(lambda day: [entry])
+    with urllib.request.urlopen(f"{hub.url}/api/daily_papers?date=2026-02-05", timeout=10) as answer:
+        raw = answer.read()
+    assert b"\\ud800" in raw
+    assert json.loads(raw)[0]["paper"]["title"] == "Broken \ud800 title"
+
+
+def test_a_wrong_form_of_date_is_named_as_such(site: Path, seed_hub: ReplayHub) -> None:
+    done = cli("run", "--site", str(site), "--date", "2026-2-5", endpoint=seed_hub.url)
+    assert done.returncode == 2
+    assert "'2026-2-5' is not a date in the form YYYY-MM-DD" in done.stderr

@@ -73,6 +73,8 @@ def parse_day(value: str) -> str:
     except ValueError:
         day = None
     if day is None:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # the form is right: the day does not exist
+            raise ConfigError(f"{value!r} is not a date: the calendar has no such day")
         raise ConfigError(f"{value!r} is not a date in the form YYYY-MM-DD")
     check_year(day, repr(value))
     return day.isoformat()

@@ -36,6 +36,15 @@ DEFAULT_LIMIT = 50
 Source = Callable[[str], "list[Any] | None"]
 
 
+def json_bytes(body: Any) -> bytes:
+    """``body`` as UTF-8 JSON; text with lone surrogates (which UTF-8 cannot carry) is sent
+    as ``\\ud800`` escapes, the way JavaScript's JSON writer sends it."""
+    try:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body).encode("ascii")
+
+
 class Fault(enum.Enum):
     """One way of answering badly. The value is the name used by ``dailypapers replay --fault``."""
 
@@ -425,7 +434,7 @@ class ReplayHub:
                 if fault is Fault.SLOW:
                     time.sleep(plan.slow_seconds)
                 status, body = answer()
-                data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                data = json_bytes(body)
                 if fault is Fault.TRUNCATED:
                     self.send(status, data[: len(data) // 2])
                 elif fault is Fault.RESET:
