@@ -130,9 +130,9 @@ def _categories(data: dict[str, Any]) -> list[str]:
     return found
 
 
-def post_url(relative: str, data: dict[str, Any], config: dict[str, Any], date: dt.datetime) -> str:
-    """The URL Jekyll gives the post at ``relative`` (its front matter ``data``)."""
-    merged = {**post_defaults(config, relative), **data}
+def post_url(relative: str, merged: dict[str, Any], config: dict[str, Any], date: dt.datetime) -> str:
+    """The URL Jekyll gives the post at ``relative`` (its front matter over the site's
+    defaults for it: ``merged``)."""
     template = merged.get("permalink") or config.get("permalink") or "date"
     template = STYLES.get(str(template), str(template))
     name = Path(relative).name
@@ -213,5 +213,5 @@ def site_posts(site: Path, config: dict[str, Any], now: dt.datetime) -> list[Pos
             why = f"it is dated in the future ({date.isoformat()}) and the site has no `future: true`"
             posts.append(Post(relative, None, why))
             continue
-        posts.append(Post(relative, post_url(relative, data, config, date)))
+        posts.append(Post(relative, post_url(relative, merged, config, date)))
     return posts
