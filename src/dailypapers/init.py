@@ -28,11 +28,11 @@ from dailypapers.errors import ConfigError
 from dailypapers.jekyll import JEKYLL_CONFIG, new_site_files, publishes, read_site_config, site_language
 from dailypapers.lock import LOCK_FILE
 from dailypapers.origin import installed_origin
-from dailypapers.pages import deploy_workflows
+from dailypapers.pages import OWN_WORKFLOW, deploy_workflows
 from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, FileWriter
 
-WORKFLOW = Path(".github") / "workflows" / "dailypapers.yml"
+WORKFLOW = OWN_WORKFLOW  # the scheduled workflow init writes
 DEFAULT_PACKAGE = "dailypapers"
 
 
