@@ -74,7 +74,6 @@ def search(
             organization=org,
             min_upvotes=min_upvotes,
         )
-    interests = None
     if starred:
         from dailypapers.interests import Interests
 
