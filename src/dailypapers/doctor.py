@@ -284,7 +284,7 @@ def _check_urls(site: Path) -> list[Finding]:
     if shared:
         lost = sum(len(paths) - 1 for paths in shared.values())
         examples = "; ".join(
-            f"{place} ({Path(paths[0]).name}" + (f" and {len(paths) - 1} more)" if len(paths) > 1 else ")")
+            f"{place} ({Path(paths[0]).name} and {len(paths) - 1} more)"
             for place, paths in sorted(shared.items())[:3]
         )
         findings.append(
