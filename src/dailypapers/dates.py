@@ -115,4 +115,5 @@ def utc_now() -> dt.datetime:
 
 
 def timestamp(moment: dt.datetime) -> str:
+    """The archive's form of a time (``crawled_at``, ``fetched_at``...): UTC, sorting as text."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dailypapers.dates import timestamp
 from dailypapers.store import Store
-
-TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # the archive's times (crawled_at, fetched_at), which sort as text
 
 
 def settled_at(day: str, settle_days: int) -> str:
     """The time from which a fetch of ``day`` gives its final ranking."""
     moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC)
-    return (moment + dt.timedelta(days=settle_days)).strftime(TIMESTAMP)
+    return timestamp(moment + dt.timedelta(days=settle_days))
 
 
 def is_final(day: str, fetched_at: str | None, settle_days: int) -> bool:
@@ -30,7 +29,7 @@ def is_final(day: str, fetched_at: str | None, settle_days: int) -> bool:
 def days_to_settle(store: Store, now: dt.datetime, settle_days: int) -> list[str]:
     """Stored days that are ``settle_days`` old at ``now`` and were not fetched since: each is
     fetched once more, after which it is final and never chosen again."""
-    current = now.astimezone(dt.UTC).strftime(TIMESTAMP)
+    current = timestamp(now)
     return [
         day
         for day, fetched_at in store.fetch_times().items()
