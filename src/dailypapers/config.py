@@ -207,21 +207,20 @@ def _text_list(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _summaries(value: Any) -> tuple[str, ...]:
-    # "none" (the README's word) or empty: no summary posts
-    kinds = _text_list(value) if value not in ("", "none") else ()
-    unknown = [kind for kind in kinds if kind not in SUMMARY_KINDS]
-    if unknown:
-        raise ValueError(f"unknown summary {unknown[0]!r}; expected some of weekly, monthly")
-    return tuple(kind for kind in SUMMARY_KINDS if kind in kinds)
+def _some_of(
+    known: tuple[str, ...], what: str, *, nothing: tuple[str, ...] = ("",)
+) -> Callable[[Any], tuple[str, ...]]:
+    """Some of ``known`` (a list, or comma-separated text), in the order of ``known``; a value in
+    ``nothing`` turns them all off."""
 
+    def check(value: Any) -> tuple[str, ...]:
+        kinds = _text_list(value) if value not in nothing else ()
+        unknown = [kind for kind in kinds if kind not in known]
+        if unknown:
+            raise ValueError(f"unknown {what} {unknown[0]!r}; expected some of {', '.join(known)}")
+        return tuple(kind for kind in known if kind in kinds)
 
-def _links(value: Any) -> tuple[str, ...]:
-    kinds = _text_list(value) if value != "" else ()
-    unknown = [kind for kind in kinds if kind not in LINK_KINDS]
-    if unknown:
-        raise ValueError(f"unknown link {unknown[0]!r}; expected some of {', '.join(LINK_KINDS)}")
-    return tuple(kind for kind in LINK_KINDS if kind in kinds)
+    return check
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -324,7 +323,12 @@ SETTINGS: tuple[Setting, ...] = (
             Setting(f"{kind}.permalink", _permalink, f"permalink pattern of a {kind} post"),
         )
     ),
-    Setting("summaries", _summaries, "summary posts to write: weekly, monthly, both or none"),
+    # "none" (the README's word) or empty: no summary posts
+    Setting(
+        "summaries",
+        _some_of(SUMMARY_KINDS, "summary", nothing=("", "none")),
+        "summary posts to write: weekly, monthly, both or none",
+    ),
     Setting("run_days", _int(1, 60), "days `run` refreshes, ending today (UTC)"),
     Setting("concurrency", _int(1, 64), "days fetched at once"),
     Setting("retry_budget", _float, "seconds a day may spend retrying a failing Hub"),
@@ -356,7 +360,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("interests.keywords", _words, "keywords that mark a paper with ⭐ (whole words, any case)"),
     Setting("interests.organizations", _words, "organizations whose papers are marked with ⭐"),
     Setting("interests.mute", _words, "keywords whose papers are left out of posts and notifications"),
-    Setting("links", _links, "links shown with each paper: code, project, comments"),
+    Setting("links", _some_of(LINK_KINDS, "link"), "links shown with each paper: code, project, comments"),
     Setting("settle_days", _int(1, 60), "age in days at which a day is fetched once more, then final"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
