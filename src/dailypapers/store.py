@@ -188,6 +188,13 @@ def _index_row(paper: Paper) -> tuple[str, str, str, str, str]:
     return (paper.id, paper.title, paper.summary, " ".join(paper.ai_keywords), organization)
 
 
+def _id_chunks(paper_ids: Sequence[str]) -> Iterator[list[str]]:
+    """The distinct ids in batches of 500: SQLite caps the number of parameters of a query."""
+    ids = list(dict.fromkeys(paper_ids))
+    for start in range(0, len(ids), 500):
+        yield ids[start : start + 500]
+
+
 def _contains_text(haystack: str | None, needle: str) -> bool:
     """SQLite's LIKE and lower() fold ASCII letters only; this folds any."""
     return haystack is not None and needle.casefold() in haystack.casefold()
@@ -612,9 +619,7 @@ class Store:
     ) -> dict[str, str]:
         """The stored summaries of these papers made by ``model`` with ``prompt`` in ``language``."""
         found: dict[str, str] = {}
-        ids = list(dict.fromkeys(paper_ids))
-        for start in range(0, len(ids), 500):  # SQLite caps the number of parameters
-            chunk = ids[start : start + 500]
+        for chunk in _id_chunks(paper_ids):
             rows = self._db.execute(
                 "SELECT paper_id, summary FROM model_summaries WHERE language = ? AND model = ? "
                 f"AND prompt = ? AND paper_id IN ({', '.join('?' * len(chunk))})",
@@ -635,9 +640,7 @@ class Store:
     def model_summary_records(self, paper_ids: Sequence[str]) -> list[dict[str, str]]:
         """Every stored summary of these papers (any language, model or prompt), in a fixed order."""
         records: list[dict[str, str]] = []
-        ids = list(dict.fromkeys(paper_ids))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in _id_chunks(paper_ids):
             rows = self._db.execute(
                 "SELECT paper_id, language, model, prompt, summary, made_at FROM model_summaries "
                 f"WHERE paper_id IN ({', '.join('?' * len(chunk))})",
