@@ -335,13 +335,11 @@ class Store:
             with self._transaction() as db:
                 db.execute("INSERT OR IGNORE INTO empty_days VALUES (?, ?)", (day, checked_at))
 
-    def collected_days(self, since: str, until: str) -> tuple[set[str], set[str]]:
-        """Of the days from ``since`` to ``until``: those with papers, and those known empty."""
-        bounds = (since, until)
-        query = "SELECT DISTINCT day FROM {} WHERE day BETWEEN ? AND ?"
-        listed = {row[0] for row in self._db.execute(query.format("listings"), bounds)}
-        empty = {row[0] for row in self._db.execute(query.format("empty_days"), bounds)}
-        return listed, empty - listed
+    def empty_days(self, since: str, until: str) -> set[str]:
+        """The days from ``since`` to ``until`` recorded by :meth:`mark_empty` (a later fetch may
+        have listed papers on one: :meth:`day_totals` tells)."""
+        rows = self._db.execute("SELECT day FROM empty_days WHERE day BETWEEN ? AND ?", (since, until))
+        return {row[0] for row in rows}
 
     def crawled_at(self, day: str) -> str | None:
         row = self._db.execute("SELECT crawled_at FROM days WHERE day = ?", (day,)).fetchone()

@@ -100,11 +100,11 @@ def build_summary(store: Store, kind: str, label: str, *, today: dt.date) -> Sum
     stats = compute_stats(store, period)
     if not stats.days:
         return None
-    listed, empty = store.collected_days(period.since, period.until)
-    totals = store.day_totals(period.since, period.until)
+    totals = store.day_totals(period.since, period.until)  # the days with papers
+    empty = store.empty_days(period.since, period.until)
     days = []
     for day in period.calendar_days():
-        if day in listed:
+        if day in totals:
             days.append(DayFigures(day, LISTED, *totals[day]))
         elif day in empty:
             days.append(DayFigures(day, EMPTY))
