@@ -55,6 +55,15 @@ def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def published_files(site: Path) -> dict[str, bytes]:
+    """Every file of the site but the archive's, by path relative to the site, with its bytes."""
+    return {
+        str(p.relative_to(site)): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and ".dailypapers" not in p.parts
+    }
+
+
 def seed_source(day: str) -> list[Any] | None:
     snapshot = SEED_SNAPSHOTS.get(day)
     return load_json(DATA / "snapshots" / day / f"{snapshot}.json") if snapshot else None

@@ -18,7 +18,16 @@ from typing import Any
 
 import pytest
 
-from conftest import DATA, backfill_command, environment, fast_client, load_json, run_backfill, site_context
+from conftest import (
+    DATA,
+    backfill_command,
+    environment,
+    fast_client,
+    load_json,
+    published_files,
+    run_backfill,
+    site_context,
+)
 from dailypapers.archive import import_site, open_store
 from dailypapers.config import Settings
 from dailypapers.dates import labels_of, recent_days
@@ -26,14 +35,6 @@ from dailypapers.errors import SiteError
 from dailypapers.paths import data_path, post_path
 from dailypapers.pipeline import collect, publish_day, run_day
 from dailypapers.store import MIGRATIONS, Store
-
-
-def site_content(site: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(site)): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and ".dailypapers" not in p.parts
-    }
 
 
 def archive_content(site: Path) -> dict[str, Any]:
@@ -60,13 +61,13 @@ def test_backfill_listings_match_the_recorded_files(full_backfill: Path, shared_
 @pytest.mark.slow
 def test_backfill_rerun_skips_stored_days_and_changes_nothing(full_backfill: Path, replay: Any) -> None:
     hub = replay(Path("/nonexistent"))
-    before = site_content(full_backfill)
+    before = published_files(full_backfill)
     done = run_backfill(full_backfill, hub.url, "2026-02-01", "2026-02-28")
     assert done.returncode == 0, done.stderr
     # Stored days need no request; the days with no papers are asked again.
     assert all(day not in r for r in hub.requests for day in ("2026-02-05", "2026-02-10"))
     assert "0 files written" in done.stdout
-    assert site_content(full_backfill) == before
+    assert published_files(full_backfill) == before
 
 
 @pytest.mark.corpus
@@ -101,8 +102,8 @@ def test_backfill_killed_at_random_moments_ends_like_an_uninterrupted_one(
     assert final.returncode == 0, final.stderr
     # A kill during a write may leave a hidden ".NAME.*.tmp" beside the file (Jekyll ignores
     # dot-files); the files themselves must be complete and identical.
-    finished = {k: v for k, v in site_content(interrupted).items() if not Path(k).name.startswith(".")}
-    assert finished == site_content(reference)
+    finished = {k: v for k, v in published_files(interrupted).items() if not Path(k).name.startswith(".")}
+    assert finished == published_files(reference)
     assert archive_content(interrupted) == archive_content(reference)
     with sqlite3.connect(interrupted / ".dailypapers" / "papers.db") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -132,7 +133,7 @@ def test_import_rebuilds_the_same_archive(full_backfill: Path, tmp_path: Path) -
     # The posts, and the charts and posts of the weeks and months (their data files were copied).
     periods = len(labels_of("weekly", original["days"])) + len(labels_of("monthly", original["days"]))
     assert render.stdout.strip().endswith(f"248 days rendered, {248 + 2 * periods} files written")
-    assert site_content(copy) == site_content(full_backfill)
+    assert published_files(copy) == published_files(full_backfill)
 
 
 @pytest.mark.corpus

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import DATA, seed_source
+from conftest import DATA, published_files, seed_source
 from dailypapers.cli import cli
 from dailypapers.replay import directory_source
 from dailypapers.store import Store
@@ -27,14 +27,6 @@ NOW = "2026-02-09T00:00:00Z"
 def invoke(*args: str, endpoint: str = "http://127.0.0.1:9") -> Result:
     env = {"HF_ENDPOINT": endpoint, "HF_TOKEN": None, "DAILYPAPERS_DB": None, "DAILYPAPERS_NOW": NOW}
     return CliRunner().invoke(cli, list(args), env=env)
-
-
-def files(site: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(site)): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and ".dailypapers" not in p.parts
-    }
 
 
 def db(site: Path) -> Path:
@@ -75,11 +67,11 @@ def corrupt_pages(path: Path) -> None:
 
 
 def test_a_zero_byte_archive_is_rebuilt_before_anything_is_written(published: Path, hub: Any) -> None:
-    before = files(published)
+    before = published_files(published)
     db(published).write_bytes(b"")
     done = run_last_day(published, hub)
     assert done.exit_code == 0, done.output
-    assert files(published) == before  # the week's and month's summaries kept all 7 days
+    assert published_files(published) == before  # the week's and month's summaries kept all 7 days
     assert len(stored_days(published)) == 7
     assert done.stderr.splitlines()[0].endswith(
         "was missing or empty: rebuilt it from " + str(published / "_data" / "papers")
@@ -87,19 +79,19 @@ def test_a_zero_byte_archive_is_rebuilt_before_anything_is_written(published: Pa
 
 
 def test_an_empty_database_is_completed(published: Path, hub: Any) -> None:
-    before = files(published)
+    before = published_files(published)
     for name in ("papers.db", "papers.db-wal", "papers.db-shm"):
         (published / ".dailypapers" / name).unlink(missing_ok=True)
     Store(db(published)).close()  # a valid archive with no day
     done = run_last_day(published, hub)
     assert done.exit_code == 0, done.output
-    assert files(published) == before
+    assert published_files(published) == before
     assert len(stored_days(published)) == 7
 
 
 @pytest.mark.parametrize("damage", ["not a database", "damaged pages"])
 def test_a_damaged_archive_is_kept_aside_and_rebuilt(published: Path, hub: Any, damage: str) -> None:
-    before = files(published)
+    before = published_files(published)
     if damage == "not a database":
         db(published).write_bytes(b"this is not an SQLite file\n" * 200)
     else:
@@ -108,7 +100,7 @@ def test_a_damaged_archive_is_kept_aside_and_rebuilt(published: Path, hub: Any, 
     done = run_last_day(published, hub)
     assert done.exit_code == 0, done.output
     assert "Traceback" not in done.output
-    assert files(published) == before
+    assert published_files(published) == before
     assert len(stored_days(published)) == 7
     [line] = [line for line in done.stderr.splitlines() if "damaged" in line]
     assert line.startswith(f"the archive {db(published)} is damaged (")
@@ -120,14 +112,14 @@ def test_a_damaged_archive_is_kept_aside_and_rebuilt(published: Path, hub: Any, 
 
 
 def test_a_damaged_archive_in_a_dry_run_is_left_as_it_is(published: Path, hub: Any) -> None:
-    before = files(published)
+    before = published_files(published)
     corrupt_pages(db(published))
     damaged = db(published).read_bytes()
     done = run_last_day(published, hub, "--dry-run")
     assert done.exit_code == 0, done.output
     assert "a run would rebuild it from the data files" in done.stderr
     assert "would update" not in done.stdout and "would create" not in done.stdout
-    assert files(published) == before and db(published).read_bytes() == damaged
+    assert published_files(published) == before and db(published).read_bytes() == damaged
 
 
 def test_a_damaged_archive_without_data_files_is_one_line_and_exit_1(site: Path, hub: Any) -> None:
@@ -143,7 +135,7 @@ def test_a_damaged_archive_without_data_files_is_one_line_and_exit_1(site: Path,
 
 def test_an_archive_behind_the_data_files_is_completed(published: Path, hub: Any, tmp_path: Path) -> None:
     """An old backup of the archive: two days missing, another one with fewer papers."""
-    before = files(published)
+    before = published_files(published)
     with sqlite3.connect(db(published)) as connection:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("DELETE FROM days WHERE day IN ('2026-02-03', '2026-02-04')")
@@ -152,17 +144,17 @@ def test_an_archive_behind_the_data_files_is_completed(published: Path, hub: Any
     assert len(stored_days(published)) == 5
     done = run_last_day(published, hub)
     assert done.exit_code == 0, done.output
-    assert files(published) == before
+    assert published_files(published) == before
     assert len(stored_days(published)) == 7
     assert "lacked days or papers of 3 data files: completed it from" in done.stderr
 
 
 def test_render_from_an_archive_behind_the_files_publishes_nothing_smaller(published: Path) -> None:
-    before = files(published)
+    before = published_files(published)
     db(published).write_bytes(b"")
     done = invoke("render", "--all", "--site", str(published))
     assert done.exit_code == 0, done.output
-    assert files(published) == before
+    assert published_files(published) == before
     assert done.stdout.endswith("7 days rendered, 0 files written\n")
 
 

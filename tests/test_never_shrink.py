@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import seed_source
+from conftest import published_files, seed_source
 from dailypapers.cli import cli
 from dailypapers.paths import data_path, post_path
 from dailypapers.store import Store
@@ -41,14 +41,6 @@ def served(change: Callable[[dict[str, Any]], None]) -> Callable[[str], list[Any
         return entries
 
     return source
-
-
-def files(site: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(site)): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and ".dailypapers" not in p.parts
-    }
 
 
 def archived(site: Path) -> dict[str, Any]:
@@ -90,11 +82,11 @@ def empty(entry: dict[str, Any]) -> None:
 def test_missing_or_empty_fields_keep_the_published_values(
     published: Path, replay: Any, change: Callable[[dict[str, Any]], None]
 ) -> None:
-    before, stored = files(published), archived(published)
+    before, stored = published_files(published), archived(published)
     hub = replay(served(change))
     done = invoke("run", "--site", str(published), "--date", DAY, endpoint=hub.url)
     assert done.exit_code == 0, done.output
-    assert files(published) == before
+    assert published_files(published) == before
     assert archived(published) == stored
     [warning] = done.stderr.splitlines()
     assert warning.startswith(f"Warning: {DAY}: the Hub's answer lacks summary, authors, organization")
@@ -136,8 +128,8 @@ def test_a_full_name_left_out_keeps_the_stored_one(published: Path, replay: Any)
             if part.get("organization"):
                 part["organization"] = {"name": part["organization"]["name"]}
 
-    before = files(published)
+    before = published_files(published)
     done = invoke("run", "--site", str(published), "--date", DAY, endpoint=replay(served(change)).url)
     assert done.exit_code == 0, done.output
-    assert files(published) == before
+    assert published_files(published) == before
     assert "lacks organization for" in done.stderr
