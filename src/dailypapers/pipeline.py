@@ -210,6 +210,21 @@ def _store_answer(
         ) from None
 
 
+def _interrupted(
+    site: Site, days: Sequence[str], warnings: Mapping[str, list[str]], result: CollectResult
+) -> Interrupted:
+    """After Ctrl-C: write the stored ``days`` for at most :data:`INTERRUPT_WRITING` seconds
+    (the user is waiting), then the :class:`Interrupted` to raise."""
+    stop_by = time.monotonic() + INTERRUPT_WRITING
+    for day in days:
+        if time.monotonic() > stop_by:
+            break  # stored: the next run of these days writes them
+        done = publish_day(site, day)
+        done.warnings = warnings.get(day, [])
+        result.days.append(done)
+    return Interrupted(result)
+
+
 def collect(
     site: Site,
     days: Iterable[str],
@@ -254,14 +269,7 @@ def collect(
             # are written, then the interrupt goes on.
             hub.cancel()
             pool.shutdown(wait=False, cancel_futures=True)
-            stop_by = time.monotonic() + INTERRUPT_WRITING
-            for day in sorted(warnings):
-                if time.monotonic() > stop_by:
-                    break  # stored: the next run of these days writes them
-                done = publish_day(site, day)
-                done.warnings = warnings[day]
-                result.days.append(done)
-            raise Interrupted(result) from None
+            raise _interrupted(site, sorted(warnings), warnings, result) from None
         pool.shutdown()
     stored_days = [day for day in days if day not in result.failed]
     if model is not None:
@@ -272,14 +280,7 @@ def collect(
         except KeyboardInterrupt:
             # Ctrl-C while the model writes: no new request (those under way are left to their
             # daemon threads); the stored days are written with the summaries made so far.
-            stop_by = time.monotonic() + INTERRUPT_WRITING
-            for day in stored_days:
-                if time.monotonic() > stop_by:
-                    break  # stored: the next run of these days writes them
-                done = publish_day(site, day)
-                done.warnings = warnings.get(day, [])
-                result.days.append(done)
-            raise Interrupted(result) from None
+            raise _interrupted(site, stored_days, warnings, result) from None
     summaries_for = stored_summaries(store, site.root, site.settings)
     # Files are written once every day is stored: a paper listed on several days may have
     # been updated by a later one. Days already stored are re-rendered too, which completes
