@@ -97,7 +97,7 @@ def _escape(text: str, *, every_dollar: bool = False) -> str:
 
 
 _BARE_PIPE = re.compile(r"(?<!\\)\|")
-_LIQUID_OPENER = re.compile(r"\{(?=[{%])")
+_LIQUID_START = re.compile(r"\{(?=[{%])")  # "{{" and "{%" open Liquid
 
 
 # MathJax macros that reach outside the formula, which the default MathJax (no ui/safe)
@@ -119,7 +119,7 @@ def math_tex(tex: str) -> str | None:
     """
     if "$" in tex or _UNSAFE_TEX.search(tex):
         return None
-    return _LIQUID_OPENER.sub("{ ", _BARE_PIPE.sub(r"\\vert ", tex))
+    return _LIQUID_START.sub("{ ", _BARE_PIPE.sub(r"\\vert ", tex))
 
 
 def _math_span(tex: str) -> str:
@@ -147,7 +147,6 @@ def unescape_markdown(text: str) -> str:
     return _UNESCAPE.sub(replace, text)
 
 
-_LIQUID_START = re.compile(r"\{(?=[{%])")  # "{{" and "{%" open Liquid
 _YAML_PLAIN = re.compile(r"[^\W\d_][\w .\-]*")
 _YAML_RESERVED = frozenset({"yes", "no", "true", "false", "null", "on", "off", "y", "n"})
 # JSON leaves these raw, but YAML 1.1 (Psych, which Jekyll reads front matter and every
@@ -249,7 +248,7 @@ def code_span(text: str) -> str:
     for a table row, so such text becomes ``<code>`` with those characters as references.
     """
     text = collapse_whitespace(text)
-    if "|" in text or re.search(r"\{[{%]", text):
+    if "|" in text or _LIQUID_START.search(text):
         escaped = html.escape(text, quote=False).replace("{", "&#123;").replace("|", "&#124;")
         return f"<code>{escaped}</code>"
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
