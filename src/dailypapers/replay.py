@@ -145,6 +145,13 @@ class FaultPlan:
     retry_after: str = "1"  # the Retry-After header of Fault.RATE_LIMITED (seconds or an HTTP date)
     slow_seconds: float = 2.0
 
+    def drawn(self, request: str) -> Fault | None:
+        """The fault rule 3 gives ``request`` (what was asked, and how many times before)."""
+        if self.rate <= 0:
+            return None
+        draw = random.Random(f"{self.seed}|{request}")
+        return draw.choice(list(self.kinds)) if draw.random() < self.rate else None
+
 
 def random_faults(rate: float, seed: int, names: str = "") -> FaultPlan:
     """The plan of ``dailypapers replay --fail-rate R --seed S [--faults 429,503,...]``."""
@@ -318,10 +325,8 @@ class ReplayHub:
                     fault = rule
                 elif nth_of_day < len(rule):
                     fault = rule[nth_of_day]
-            elif fault is None and plan.rate > 0:
-                draw = random.Random(f"{plan.seed}|{target}|{asked}")
-                if draw.random() < plan.rate:
-                    fault = draw.choice(list(plan.kinds))
+            elif fault is None:
+                fault = plan.drawn(f"{target}|{asked}")
             if fault is not None:
                 self.faults.append((index, fault))
         return fault
@@ -340,10 +345,8 @@ class ReplayHub:
             asked = self._asked[f"chat:{digest}"]
             self._asked[f"chat:{digest}"] += 1
             fault = plan.requests.get(index)
-            if fault is None and plan.rate > 0:
-                draw = random.Random(f"{plan.seed}|chat|{digest}|{asked}")
-                if draw.random() < plan.rate:
-                    fault = draw.choice(list(plan.kinds))
+            if fault is None:
+                fault = plan.drawn(f"chat|{digest}|{asked}")
             if fault is not None:
                 self.chat_faults_served.append((index, fault))
         return index, fault
