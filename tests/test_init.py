@@ -494,6 +494,12 @@ def test_init_pins_the_git_commit_it_was_installed_from(tmp_path: Path) -> None:
     [warning] = done.stderr.splitlines()
     assert warning.startswith(f"Warning: the workflow installs {url}, but")
     assert "GitHub's runner cannot reach" in warning and "--package" in warning
+    # Run again, init keeps the workflow as it is, so it has nothing to say of its origin.
+    again = subprocess.run(
+        [str(venv / "bin" / "dailypapers"), "init", str(site)], capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0 and again.stderr == "", again.stderr
+    assert f"kept  {WORKFLOW} (exists)" in again.stdout
 
 
 def test_the_demo_site_keeps_the_settings_its_posts_were_made_with(tmp_path: Path) -> None:

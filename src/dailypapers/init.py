@@ -204,7 +204,6 @@ def init_site(
         result.notes.append(f"{error}: settings not fitted to it")
         site_config = {}
     wanted: dict[str, str] = {}
-    spec = package or _installed_spec(result)
     workflow = site / WORKFLOW
     if workflow.exists() and package:
         old_flow = workflow.read_text(encoding="utf-8")
@@ -223,7 +222,11 @@ def init_site(
         if deploys:
             names = ", ".join(deploy.file for deploy in deploys)
             result.notes.append(f"{WORKFLOW.name} starts {names} after each push that changed something")
-        wanted[str(WORKFLOW)] = workflow_text(spec, deploys=[deploy.file for deploy in deploys])
+        if workflow.exists():  # kept as it is: what it installs is not ours to judge
+            result.kept.append(WORKFLOW)
+        else:
+            spec = package or _installed_spec(result)
+            wanted[str(WORKFLOW)] = workflow_text(spec, deploys=[deploy.file for deploy in deploys])
     toml = site / CONFIG_FILE
     if toml.exists():
         if given:
