@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from conftest import DATA, published_files, seed_source
-from dailypapers.cli import cli
+from conftest import invoke as invoke_command
 from dailypapers.replay import directory_source
 from dailypapers.store import Store
 
@@ -25,8 +25,7 @@ NOW = "2026-02-09T00:00:00Z"
 
 
 def invoke(*args: str, endpoint: str = "http://127.0.0.1:9") -> Result:
-    env = {"HF_ENDPOINT": endpoint, "HF_TOKEN": None, "DAILYPAPERS_DB": None, "DAILYPAPERS_NOW": NOW}
-    return CliRunner().invoke(cli, list(args), env=env)
+    return invoke_command(*args, endpoint=endpoint, env={"DAILYPAPERS_NOW": NOW})
 
 
 def db(site: Path) -> Path:

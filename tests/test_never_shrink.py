@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
+from conftest import invoke as invoke_command
 from conftest import published_files, seed_source
-from dailypapers.cli import cli
 from dailypapers.paths import data_path, post_path
 from dailypapers.store import Store
 
@@ -26,8 +26,7 @@ NOW = "2026-02-06T00:00:00Z"
 
 
 def invoke(*args: str, endpoint: str) -> Result:
-    env = {"HF_ENDPOINT": endpoint, "HF_TOKEN": None, "DAILYPAPERS_DB": None, "DAILYPAPERS_NOW": NOW}
-    return CliRunner().invoke(cli, list(args), env=env)
+    return invoke_command(*args, endpoint=endpoint, env={"DAILYPAPERS_NOW": NOW})
 
 
 def served(change: Callable[[dict[str, Any]], None]) -> Callable[[str], list[Any] | None]:
