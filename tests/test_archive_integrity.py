@@ -161,5 +161,6 @@ def test_an_imported_data_file_with_an_impossible_date_is_skipped_with_its_reaso
     bad = published / "_data" / "papers" / "daily-2025-02-30.json"
     bad.write_text('{"date": "2025-02-30", "crawled_at": "", "total_papers": 0, "papers": []}\n')
     done = invoke("import", "--site", str(published))
-    assert done.exit_code == 0, done.output
-    assert "Warning: skipped daily-2025-02-30.json: its date '2025-02-30' is not a day" in done.stderr
+    assert done.exit_code == 1, done.output  # the others are imported; the file is named
+    assert done.stdout.startswith("Imported 7 days, 70 listings")
+    assert "Error: skipped daily-2025-02-30.json: its date '2025-02-30' is not a day" in done.stderr

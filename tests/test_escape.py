@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import hypothesis
@@ -19,9 +20,10 @@ from hypothesis import strategies as st
 
 from dailypapers import escape
 from dailypapers.config import Settings
+from dailypapers.datafile import daily_from_json
 from dailypapers.escape import escape_markdown, unescape_markdown, yaml_scalar
 from dailypapers.models import Paper, collapse_whitespace
-from dailypapers.render import daily_data, papers_from_data, to_json
+from dailypapers.render import daily_data, to_json
 from fidelity import hazard_cases, hazard_papers, hub_papers, hub_text, markdown_failures, render_post
 
 CASES = hazard_cases()
@@ -134,7 +136,8 @@ def test_data_file_keeps_every_character_of_the_hazards() -> None:
     data = daily_data("2030-01-01", papers, crawled_at="2030-01-01T00:00:00Z")
     text = to_json(data)
     assert json.loads(text) == data
-    assert papers_from_data(json.loads(text)) == papers
+    read = daily_from_json(json.loads(text), Path("daily-2030-01-01.json"))
+    assert read.papers == papers and read.warnings == []
     # Each raw Hub string is in the file as it came (titles and names whitespace-collapsed).
     records = sorted(json.loads(text)["papers"], key=lambda record: record["hub_order"])
     for case, record in zip(CASES, records, strict=True):
@@ -146,4 +149,5 @@ def test_data_file_keeps_every_character_of_the_hazards() -> None:
 @given(hub_papers(3))
 def test_data_file_keeps_any_text(papers: list[Paper]) -> None:
     text = to_json(daily_data("2030-01-01", papers, crawled_at=""))
-    assert papers_from_data(json.loads(text)) == papers
+    read = daily_from_json(json.loads(text), Path("daily-2030-01-01.json"))
+    assert read.papers == papers and read.warnings == []

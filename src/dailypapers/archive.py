@@ -1,24 +1,20 @@
 """Opening the archive, and rebuilding it from a site's data files (``dailypapers import``).
 
-Two data file formats are read: ours (``render.daily_data``) and the original crawler's
-(``shared/original/daily-2026-02-05.json``: no ids, upvotes as ``likes``, and scraping junk
-glued to the ``institution``). A site made by the original crawler migrates in one command.
+Data files are read by :mod:`dailypapers.datafile` (ours and the original crawler's: a site
+made by the original crawler migrates in one command).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from dailypapers.datafile import SUMMARY_GLOBS, DataFileError, day_of, empty_days, listed_count, read_daily
 from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.merge import merge_with_stored
-from dailypapers.models import MAX_COUNT, Paper, paper_from_original_record
 from dailypapers.paths import DATA_DIR, site_data_files
 from dailypapers.store import Store, resolve_db_path
 from dailypapers.write import check_no_links
@@ -32,6 +28,7 @@ class ImportResult:
     days: list[str] = field(default_factory=list)
     papers: int = 0
     skipped: dict[str, str] = field(default_factory=dict)  # file name -> reason
+    warnings: list[str] = field(default_factory=list)  # fields left out, files not read
 
 
 def open_store(
@@ -82,7 +79,7 @@ def open_store(
                 f"rebuilt the archive from the {len(files)} data files"
             )
         if complete:
-            import_site(site, store)
+            complete_from_data_files(site, store, files)  # said above; unreadable files are held
         return store
     if not complete:
         return store
@@ -108,19 +105,6 @@ def _keep_aside(path: Path) -> Path:
     return aside
 
 
-# How many papers a data file lists, read from its head: both formats write it third.
-_TOTAL_PAPERS = re.compile(rb'"total_papers":\s*(\d+)')
-
-
-def _listed(path: Path) -> int:
-    try:
-        with path.open("rb") as handle:
-            match = _TOTAL_PAPERS.search(handle.read(512))
-    except OSError:
-        return 0
-    return int(match.group(1)) if match else 0
-
-
 def complete_from_data_files(
     site: Path, store: Store, files: list[Path] | None = None, say: Callable[[str], None] | None = None
 ) -> list[str]:
@@ -130,35 +114,41 @@ def complete_from_data_files(
     The archive is the source of the files, so normally there is nothing to do: this costs one
     query and a glance at each file's head. An archive restored from an old backup, or a new
     empty one, is brought level with what is published before anything is written from it.
+
+    A data file needed here that cannot be read is recorded in ``store.unreadable`` and its
+    day in ``store.held_days``: the archive lacks papers of that day, so nothing of it, of its
+    week or of its month is written (they would be published smaller); the command then exits
+    with status 1 naming the file. Fields left out of a file that is read are said to ``say``.
     """
     from dailypapers.render import content_hash
 
+    say = say or (lambda message: None)
     files = site_data_files(site) if files is None else files
     sizes = store.day_sizes()
-    behind = [
-        path
-        for path in files
-        if (day := path.stem.removeprefix("daily-")) not in sizes or _listed(path) > sizes[day]
-    ]
+    behind = [path for path in files if _behind(path, sizes)]
     completed: list[str] = []
+    warnings: list[str] = []
     for path in behind:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            day, papers, crawled_at = read_data_file(data)
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # `import` and `doctor` name the unreadable ones
-        restore_model_summaries(store, data)
-        stored = store.day_papers(day)
-        merged, _ = merge_with_stored(stored, papers) if stored else (papers, [])
+            daily = read_daily(path)
+        except DataFileError as error:
+            hold(site, store, error)
+            continue
+        warnings += daily.warnings
+        store.restore_model_summaries(daily.model_summaries)
+        stored = store.day_papers(daily.day)
+        merged, _ = merge_with_stored(stored, daily.papers) if stored else (daily.papers, [])
         if not merged or len(merged) == len(stored):
             continue
         store.save_day(
-            day, merged, observed=papers, observed_at=crawled_at, content_hash=content_hash(day, merged)
+            daily.day,
+            merged,
+            observed=daily.papers,
+            observed_at=daily.crawled_at,
+            content_hash=content_hash(daily.day, merged),
         )
-        completed.append(day)
+        completed.append(daily.day)
     if completed:
-        restore_empty_days(site, store)
-    if completed and say:
         if sizes:
             say(
                 f"the archive {store.path} lacked days or papers of {len(completed)} data files: "
@@ -166,7 +156,29 @@ def complete_from_data_files(
             )
         else:
             say(f"the archive {store.path} was missing or empty: rebuilt it from {files[0].parent}")
+        warnings += restore_empty_days(site, store)
+    for warning in warnings:
+        say(f"Warning: {warning}")
     return completed
+
+
+def _behind(path: Path, sizes: dict[str, int]) -> bool:
+    """Whether the archive lacks the day of a data file, or papers of it (the file's head says
+    how many it lists)."""
+    day = day_of(path)
+    return day is None or day not in sizes or listed_count(path) > sizes[day]
+
+
+def hold(site: Path, store: Store, error: DataFileError) -> None:
+    """Record a daily data file that cannot be read, and hold back its day (see
+    :func:`complete_from_data_files`)."""
+    shown = error.path.relative_to(site) if error.path.is_relative_to(site) else error.path
+    store.unreadable[error.path.name] = (
+        f"{shown} cannot be read ({error.reason}): the archive lacks its papers, so its post, week "
+        f"and month are left as they are until it is restored (`git checkout -- {shown}`) or fixed"
+    )
+    if (day := day_of(error.path)) is not None:
+        store.held_days.add(day)
 
 
 def import_site(site: Path, store: Store) -> ImportResult:
@@ -176,84 +188,44 @@ def import_site(site: Path, store: Store) -> ImportResult:
     result = ImportResult()
     for path in site_data_files(site):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            day, papers, crawled_at = read_data_file(data)
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            result.skipped[path.name] = str(error) or type(error).__name__
+            daily = read_daily(path)
+        except DataFileError as error:
+            result.skipped[path.name] = error.reason
             continue
-        if not papers:
+        result.warnings += daily.warnings
+        if not daily.papers:
             continue
+        papers = daily.papers
         store.save_day(
-            day, papers, observed=papers, observed_at=crawled_at, content_hash=content_hash(day, papers)
+            daily.day,
+            papers,
+            observed=papers,
+            observed_at=daily.crawled_at,
+            content_hash=content_hash(daily.day, papers),
         )
-        restore_model_summaries(store, data)
-        result.days.append(day)
+        store.restore_model_summaries(daily.model_summaries)
+        result.days.append(daily.day)
         result.papers += len(papers)
-    restore_empty_days(site, store)
+    result.warnings += restore_empty_days(site, store)
     if not result.days and result.skipped:
         raise SiteError(f"no data file of {site} could be imported: {next(iter(result.skipped.values()))}")
     return result
 
 
-def restore_model_summaries(store: Store, data: Any) -> int:
-    """The language-model summaries a data file keeps, back in the archive: an archive rebuilt
-    from the data files (kept out of git with ``init --ignore-db``) asks no model again."""
-    records = data.get("model_summaries") if isinstance(data, dict) else None
-    return store.restore_model_summaries(records) if isinstance(records, list) else 0
-
-
-SUMMARY_GLOBS = ("weekly-*.json", "monthly-*.json")
-
-
-def restore_empty_days(site: Path, store: Store) -> int:
+def restore_empty_days(site: Path, store: Store) -> list[str]:
     """Mark as empty the days that the site's weekly and monthly data files list as ``empty``
-    (asked for once over, no papers): no daily data file remembers them. Returns how many."""
+    (asked for once over, no papers): no daily data file remembers them. Returns a warning
+    for each of those files that cannot be read."""
     directory = site / DATA_DIR
     empty: set[str] = set()
+    warnings = []
     for path in sorted(p for pattern in SUMMARY_GLOBS for p in directory.glob(pattern)):
         try:
-            days = json.loads(path.read_text(encoding="utf-8")).get("days") or []
-            empty.update(str(d["date"]) for d in days if isinstance(d, dict) and d.get("status") == "empty")
-        except (OSError, ValueError, AttributeError, KeyError, TypeError):
-            continue  # a summary is rewritten from the archive anyway
-    marked = 0
+            empty |= empty_days(path)
+        except DataFileError as error:
+            # Its period is written again from the archive: days it listed as empty show as not collected.
+            warnings.append(f"{error}; the days it lists as empty are not known to the archive")
     for day in sorted(empty):
-        try:
-            date = dt.date.fromisoformat(day if len(day) == 10 else "")
-        except ValueError:
-            continue
+        date = dt.date.fromisoformat(day)
         store.mark_empty(day, f"{date + dt.timedelta(days=1)}T00:00:00Z")
-        marked += 1
-    return marked
-
-
-def read_data_file(data: dict[str, Any]) -> tuple[str, list[Paper], str]:
-    """(day, papers in Hub order, crawl time) from either data file format."""
-    from dailypapers.render import papers_from_data
-
-    day = str(data["date"])
-    try:
-        dt.date.fromisoformat(day if len(day) == 10 else "")
-    except ValueError:
-        raise ValueError(f"its date {day!r} is not a day in the form YYYY-MM-DD") from None
-    crawled_at = _utc(str(data.get("crawled_at") or f"{day}T00:00:00Z"))
-    records = data.get("papers") or []
-    if all(isinstance(r, dict) and "id" in r and "hub_order" in r for r in records):
-        papers = papers_from_data(data)
-    else:
-        papers = [p for p in map(paper_from_original_record, records) if p is not None]
-    for paper in papers:  # bounded as the Hub's counts are: sums must fit SQLite's integers
-        for name in ("upvotes", "num_comments", "github_stars"):
-            count = getattr(paper, name)
-            if count is not None and not 0 <= count <= MAX_COUNT:
-                raise ValueError(f"paper {paper.id}: {name} {count} is beyond any real count ({MAX_COUNT:,})")
-    return day, papers, crawled_at
-
-
-def _utc(value: str) -> str:
-    """The original wrote naive local times (``2026-02-05T14:45:48.826051``); keep them as given,
-    trimmed to seconds with a Z, so observations sort with ours."""
-    value = value.replace("+00:00", "Z")
-    if value.endswith("Z"):
-        return value
-    return value.split(".")[0] + "Z"
+    return warnings

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 import os
 import re
 import sqlite3
@@ -113,8 +112,11 @@ def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
             Finding(
                 Level.FAIL,
                 "data files",
-                f"{len(unreadable)} cannot be read: {_days(unreadable)}",
-                "delete them and run `dailypapers render --all` to write them again from the archive",
+                f"{len(unreadable)} cannot be read: {_unreadable(unreadable)}",
+                "restore them from git (`git checkout -- _data/papers/NAME`) or fix them; until then "
+                "commands exit with status 1 when the archive lacks their papers, and leave their "
+                "posts, weeks and months as they are. One whose day the archive holds complete is "
+                "written again by `dailypapers render --all`",
             )
         )
     if not path.exists():
@@ -180,17 +182,23 @@ def _damaged(site: Path, path: Path, reason: str) -> Finding:
     )
 
 
-def _data_days(files: list[Path]) -> tuple[set[str], list[str]]:
-    days, unreadable = set(), []
+def _data_days(files: list[Path]) -> tuple[set[str], dict[str, str]]:
+    """The days of the daily data files that read, and why each other one does not (by name)."""
+    from dailypapers.datafile import DataFileError, read_daily
+
+    days, unreadable = set(), {}
     for path in files:
-        day = path.stem.removeprefix("daily-")
         try:
-            json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            unreadable.append(path.name)
-            continue
-        days.add(day)
+            days.add(read_daily(path).day)
+        except DataFileError as error:
+            unreadable[path.name] = error.reason
     return days, unreadable
+
+
+def _unreadable(files: dict[str, str]) -> str:
+    names = sorted(files)
+    more = f"; and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    return "; ".join(f"{name} ({files[name]})" for name in names[:SHOWN]) + more
 
 
 def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) -> dict[str, str]:

@@ -235,12 +235,7 @@ def papers_from_entries(entries: Sequence[Any]) -> tuple[list[Paper], list[str]]
     return papers, warnings
 
 
-# --- papers read back from the archive and from data files -----------------------------
-
-# The original crawler's data files: only an author count survived in ``institution``, or
-# counters (stars like "2.37k", upvotes) glued onto organization names.
-_ORIGINAL_AUTHORS = re.compile(r"·\s*(\d+)\s*authors?")
-_ORIGINAL_JUNK_COUNTERS = re.compile(r"(?:\d+(?:\.\d+)?k?)+$")
+# --- papers read back from the archive (data files: see dailypapers.datafile) -------------
 
 
 def paper_from_row(row: Mapping[str, Any]) -> Paper:
@@ -263,54 +258,4 @@ def paper_from_row(row: Mapping[str, Any]) -> Paper:
         ai_keywords=tuple(json.loads(row["ai_keywords"])),
         published_at=row["published_at"],
         submitted_at=row["submitted_at"],
-    )
-
-
-def paper_from_record(record: Mapping[str, Any]) -> Paper:
-    """A paper of a daily data file (``render.paper_record``'s shape)."""
-    org = record.get("organization")
-    return Paper(
-        id=record["id"],
-        title=record["title"],
-        summary=record.get("abstract") or "",
-        authors=tuple(record.get("authors") or ()),
-        organization=Organization(org["name"], org.get("fullname") or "") if org else None,
-        upvotes=record.get("upvotes") or 0,
-        num_comments=record.get("num_comments") or 0,
-        github_repo=record.get("github_repo"),
-        github_stars=record.get("github_stars"),
-        project_page=record.get("project_page"),
-        ai_summary=record.get("ai_summary"),
-        ai_keywords=tuple(record.get("ai_keywords") or ()),
-        published_at=record.get("published_at"),
-        submitted_at=record.get("submitted_at"),
-    )
-
-
-def paper_from_original_record(record: Any) -> Paper | None:
-    """A paper of a data file written by the original crawler; None if it has no usable id."""
-    if not isinstance(record, dict):
-        return None
-    paper_id = str(record.get("url") or "").rstrip("/").rsplit("/", 1)[-1]
-    if not is_safe_id(paper_id):
-        return None
-    institution = collapse_whitespace(str(record.get("institution") or ""))
-    authors: tuple[str, ...] = ()
-    organization = None
-    if match := _ORIGINAL_AUTHORS.match(institution):
-        # Only the count survived the scraper; placeholders keep the "·K authors" line right.
-        authors = tuple(f"Author {n}" for n in range(1, int(match.group(1)) + 1))
-    elif name := _ORIGINAL_JUNK_COUNTERS.sub("", institution).strip():
-        organization = Organization(name, name)
-    code_link = record.get("code_link") or None
-    is_github = bool(code_link and "github.com/" in code_link)
-    return Paper(
-        id=paper_id,
-        title=collapse_whitespace(str(record.get("title") or paper_id)),
-        summary=str(record.get("abstract") or "").strip(),
-        authors=authors,
-        organization=organization,
-        upvotes=int(record.get("likes") or 0),
-        github_repo=code_link if is_github else None,
-        project_page=code_link if code_link and not is_github else None,
     )

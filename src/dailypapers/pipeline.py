@@ -108,7 +108,7 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
     summaries_for = summaries_for or stored_summaries(store, site.root, settings)
     papers = store.day_papers(day)
     result = DayResult(day, papers, fetched=False)
-    if not papers:
+    if not papers or day in store.held_days:  # held: its data file cannot be read (archive.hold)
         return result
     # Muted papers stay in the archive and the data file; the post leaves them out.
     selection = select_daily(papers, settings.daily.top, Interests.from_settings(settings))

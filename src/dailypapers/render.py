@@ -32,7 +32,7 @@ from dailypapers.escape import (
     yaml_scalar,
 )
 from dailypapers.latex import latex_text
-from dailypapers.models import Paper, paper_from_record, rank
+from dailypapers.models import Paper, rank
 from dailypapers.paths import pattern_fields
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
@@ -235,9 +235,3 @@ def content_hash(day: str, papers: Sequence[Paper]) -> str:
 def to_json(data: dict[str, Any]) -> str:
     """A data file's text: JSON that Jekyll's YAML reader also reads as the same data."""
     return yaml_safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
-
-
-def papers_from_data(data: dict[str, Any]) -> list[Paper]:
-    """The papers of a data file written by :func:`daily_data`, back in the Hub's order."""
-    records = sorted(data["papers"], key=lambda record: record["hub_order"])
-    return [paper_from_record(record) for record in records]

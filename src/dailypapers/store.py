@@ -235,6 +235,12 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Daily data files the archive lacks papers of and that could not be read (file name:
+        # the line saying so), and their days: set when the archive is completed from the data
+        # files (archive.open_store). Nothing of a held day is written, nor its week's and
+        # month's summaries: they would be published with fewer papers.
+        self.unreadable: dict[str, str] = {}
+        self.held_days: set[str] = set()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we open transactions ourselves, one per day.
@@ -689,6 +695,10 @@ class Store:
             lines = [line.strip() for row in rows for line in str(row).splitlines()]
             reason = next((line for line in lines if line and not line.startswith("***")), "damaged pages")
             raise ArchiveDamaged(f"the archive {self.path} is damaged: {reason}", reason=reason)
+
+    def holds(self, since: str, until: str) -> bool:
+        """Whether a held day (see ``held_days``) is in ``since..until``."""
+        return any(since <= day <= until for day in self.held_days)
 
     def day_sizes(self) -> dict[str, int]:
         """Each stored day and the number of papers it lists."""

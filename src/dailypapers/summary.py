@@ -298,9 +298,13 @@ def publish_summary(
     today: dt.date,
     summaries_for: Callable[[Sequence[Paper]], Mapping[str, str]] | None = None,
 ) -> list[FileResult]:
-    """Bring one week's or month's chart, data file and post up to date; [] for an empty one.
-    ``summaries_for`` gives the language-model summaries of the papers it lists."""
+    """Bring one week's or month's chart, data file and post up to date; [] for an empty one,
+    or one the archive cannot hold complete (see ``Store.held_days``). ``summaries_for`` gives
+    the language-model summaries of the papers it lists."""
     settings = site.settings
+    period = period_of(kind, label)
+    if site.store.holds(period.since, period.until):
+        return []  # the archive lacks papers of a day whose data file cannot be read (archive.hold)
     summary = build_summary(site.store, kind, label, today=today)
     if summary is None:
         return []

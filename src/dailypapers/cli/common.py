@@ -37,9 +37,12 @@ def reports_errors(command: F) -> F:
         try:
             try:
                 with interrupt.handled():
-                    return command(*args, **kwargs)
+                    outcome = command(*args, **kwargs)
             finally:  # a closed pipe shows here, not at exit after the command has returned
                 sys.stdout.flush()
+        except SystemExit:
+            report_unreadable()
+            raise
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt as stop:
@@ -51,8 +54,31 @@ def reports_errors(command: F) -> F:
                 raise
             click.echo(f"Error: {printable(failure_line(error))}", err=True)
             sys.exit(1)
+        if report_unreadable():
+            sys.exit(1)
+        return outcome
 
     return wrapper  # type: ignore[return-value]
+
+
+# Where a command keeps the data files it could not read (see ``open_store``), to be named
+# once it is done: it did what it could, and the exit status says the rest was left alone.
+_UNREADABLE = "dailypapers.unreadable"
+
+
+def remember_unreadable(lines: dict[str, str]) -> None:
+    context = click.get_current_context(silent=True)
+    if context is not None and lines:
+        context.meta.setdefault(_UNREADABLE, {}).update(lines)
+
+
+def report_unreadable() -> bool:
+    """One error line per data file the command could not read; whether there was one."""
+    context = click.get_current_context(silent=True)
+    lines: dict[str, str] = context.meta.pop(_UNREADABLE, {}) if context is not None else {}
+    for _, line in sorted(lines.items()):
+        click.echo(f"Error: {printable(line)}", err=True)
+    return bool(lines)
 
 
 def reader_gone() -> bool:
@@ -283,9 +309,13 @@ def report_summaries(result: Any, settings: Any, dry_run: bool) -> None:
 
 
 def open_store(site: Path, settings: Any, *, scratch: bool = False) -> Any:
+    """The site's archive, completed from the data files; those that cannot be read are named
+    when the command ends, with exit status 1 (:func:`report_unreadable`)."""
     from dailypapers.archive import open_store
 
-    return open_store(site, settings.database, on_import=note, scratch=scratch)
+    store = open_store(site, settings.database, on_import=note, scratch=scratch)
+    remember_unreadable(store.unreadable)
+    return store
 
 
 def report_day(result: Any, *, quiet_unchanged: bool = False) -> None:

@@ -22,6 +22,7 @@ from dailypapers.cli.common import (
     parse_day_option,
     printable,
     progress,
+    remember_unreadable,
     report_day,
     report_summaries,
     settings_options,
@@ -187,10 +188,16 @@ def import_(site: Path, db: Path | None, dry_run: bool) -> None:
         open_store(site, settings.database, on_import=note, scratch=dry_run, complete=False) as store,
     ):
         result = import_site(site, store)
-    for name, reason in sorted(result.skipped.items()):
-        click.echo(f"Warning: skipped {printable(name)}: {printable(reason)}", err=True)
+    for warning in result.warnings:
+        click.echo(f"Warning: {printable(warning)}", err=True)
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {len(result.days)} days, {result.papers} listings into {path}")
+    remember_unreadable(
+        {
+            name: f"skipped {name}: {reason}; restore it (`git checkout`) or fix it, then import again"
+            for name, reason in result.skipped.items()
+        }
+    )
 
 
 @cli.command()
