@@ -173,12 +173,15 @@ def hold(site: Path, store: Store, error: DataFileError) -> None:
     """Record a daily data file that cannot be read, and hold back its day (see
     :func:`complete_from_data_files`)."""
     shown = error.path.relative_to(site) if error.path.is_relative_to(site) else error.path
+    day = day_of(error.path)
+    if day is None:  # not a day's file: nothing to hold back
+        store.unreadable[error.path.name] = f"{shown} cannot be read ({error.reason}): fix it or move it away"
+        return
+    store.held_days.add(day)
     store.unreadable[error.path.name] = (
         f"{shown} cannot be read ({error.reason}): the archive lacks its papers, so its post, week "
         f"and month are left as they are until it is restored (`git checkout -- {shown}`) or fixed"
     )
-    if (day := day_of(error.path)) is not None:
-        store.held_days.add(day)
 
 
 def import_site(site: Path, store: Store) -> ImportResult:

@@ -105,14 +105,24 @@ def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
     from dailypapers.store import Store, resolve_db_path
 
     path = resolve_db_path(site, settings.database)
-    data_days, unreadable = _data_days(site_data_files(site))
-    findings = []
+    data_days, unreadable, warnings = _data_days(site_data_files(site))
+    findings = _check_summary_files(site)
+    if warnings:
+        more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
+        findings.append(
+            Finding(
+                Level.WARN,
+                "data files",
+                f"values of the wrong type are left out when they are read: {warnings[0]}{more}",
+                "`dailypapers render --all` writes the days the archive holds again without them",
+            )
+        )
     if unreadable:
         findings.append(
             Finding(
                 Level.FAIL,
                 "data files",
-                f"{len(unreadable)} cannot be read: {_unreadable(unreadable)}",
+                f"{len(unreadable)} daily data files cannot be read: {_unreadable(unreadable)}",
                 "restore them from git (`git checkout -- _data/papers/NAME`) or fix them; until then "
                 "commands exit with status 1 when the archive lacks their papers, and leave their "
                 "posts, weeks and months as they are. One whose day the archive holds complete is "
@@ -182,17 +192,46 @@ def _damaged(site: Path, path: Path, reason: str) -> Finding:
     )
 
 
-def _data_days(files: list[Path]) -> tuple[set[str], dict[str, str]]:
-    """The days of the daily data files that read, and why each other one does not (by name)."""
-    from dailypapers.datafile import DataFileError, read_daily
+def _data_days(files: list[Path]) -> tuple[set[str], dict[str, str], list[str]]:
+    """The days of the daily data files (readable or not: each stands for its post), why each
+    one that does not read does not (by name), and the fields left out of those that do."""
+    from dailypapers.datafile import DataFileError, day_of, read_daily
 
-    days, unreadable = set(), {}
+    days, unreadable, warnings = set(), {}, []
     for path in files:
         try:
-            days.add(read_daily(path).day)
+            daily = read_daily(path)
+            days.add(daily.day)
+            warnings += daily.warnings
         except DataFileError as error:
             unreadable[path.name] = error.reason
-    return days, unreadable
+            if (day := day_of(path)) is not None:
+                days.add(day)
+    return days, unreadable, warnings
+
+
+def _check_summary_files(site: Path) -> list[Finding]:
+    """Weekly and monthly data files that cannot be read: the archive rewrites them, but an
+    archive rebuilt meanwhile would not know the days they list as empty."""
+    from dailypapers.datafile import SUMMARY_GLOBS, DataFileError, empty_days
+    from dailypapers.paths import DATA_DIR
+
+    unreadable = {}
+    for path in sorted(p for pattern in SUMMARY_GLOBS for p in (site / DATA_DIR).glob(pattern)):
+        try:
+            empty_days(path)
+        except DataFileError as error:
+            unreadable[path.name] = error.reason
+    if not unreadable:
+        return []
+    return [
+        Finding(
+            Level.WARN,
+            "data files",
+            f"{len(unreadable)} weekly or monthly data files cannot be read: {_unreadable(unreadable)}",
+            "`dailypapers render --all` writes them again from the archive",
+        )
+    ]
 
 
 def _unreadable(files: dict[str, str]) -> str:
