@@ -167,6 +167,29 @@ def test_a_rebuild_leaves_the_week_and_month_of_an_unreadable_data_file_as_they_
     assert summary_papers(site) == {"weekly": 53, "monthly": 53}
 
 
+def test_a_held_day_is_not_taken_from_a_hub_that_lists_fewer_papers(site: Path, replay: Any) -> None:
+    """Fetching the held day itself: the Hub's answer (5 of its 10 papers) is neither
+    published nor stored, so a committed archive cannot publish it later either."""
+    recorded = directory_source(DATA / "hub")
+
+    def fewer(day: str) -> list[Any] | None:
+        entries = recorded(day) or seed_source(day)
+        return entries[:5] if day == DAY and entries else entries
+
+    hub = replay(fewer)
+    CORRUPTIONS["NUL bytes"](site)  # its head too: nothing says how many papers it listed
+    before = published_files(site)
+    for _ in range(2):  # the second run with the archive the first one left
+        done = invoke(hub, "run", "--site", str(site), "--date", DAY)
+        assert_no_crash(done)
+        assert done.exit_code == 1, done.output
+        assert done.stdout == "", done.output  # no day, no week, no month
+        assert done.stderr.splitlines()[-1].startswith(f"Error: {DAILY} cannot be read (it is not valid JSON")
+        assert published_files(site) == before
+    with Store(site / ".dailypapers" / "papers.db") as store:
+        assert DAY not in store.stored_days()
+
+
 @pytest.mark.parametrize("command", [("render", "--all"), ("days",), ("search", "model"), ("stats",)])
 def test_every_command_that_completes_the_archive_names_the_file_and_exits_1(
     site: Path, command: tuple[str, ...]
@@ -207,6 +230,7 @@ def test_doctor_names_each_data_file_that_cannot_be_read(site: Path) -> None:
     DAMAGES["a null title"](site)
     (site / PAPERS / "daily-2026-02-06.json").write_text("[" * 20000, encoding="utf-8")
     (site / WEEKLY).write_text('{"days": ', encoding="utf-8")
+    shutil.copy(DATA / "original" / "monthly-2025-11.json", site / PAPERS)  # the original's: no "days"
     done = invoke(None, "doctor", "--site", str(site))
     assert_no_crash(done)
     assert done.exit_code == 1
@@ -220,7 +244,7 @@ def test_doctor_names_each_data_file_that_cannot_be_read(site: Path) -> None:
         "warn  data files: 1 weekly or monthly data files cannot be read: "
         "weekly-2026-W06.json (it is not valid JSON"
     ) in done.stdout
-    assert "daily posts have no data file" not in done.stdout
+    assert "daily posts have no data file" not in done.stdout and "monthly-2025-11" not in done.stdout
 
 
 def test_import_names_the_files_it_skipped_and_exits_1(site: Path) -> None:

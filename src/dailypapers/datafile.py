@@ -453,9 +453,11 @@ def empty_days(path: Path) -> set[str]:
     """The days a weekly or monthly data file lists as ``empty`` (asked for once over, no
     papers); :class:`DataFileError` if it cannot be read."""
     data = read_json(path)
-    days = data.get("days") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise DataFileError(path, f"it holds {_kind(data)}, not an object")
+    days = data.get("days", [])  # the original crawler's summaries have none
     if not isinstance(days, list):
-        raise DataFileError(path, "it has no list of days")
+        raise DataFileError(path, f"its days are {_kind(days)}, not a list")
     found = set()
     for entry in days:
         if not (isinstance(entry, dict) and entry.get("status") == "empty"):

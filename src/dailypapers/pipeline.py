@@ -247,7 +247,9 @@ def collect(
     store = site.store
     days = sorted(set(days))
     result = CollectResult()
-    to_fetch = [day for day in days if refresh or not store.has_day(day)]
+    # A held day (its data file cannot be read) is not fetched: the Hub's answer alone could be
+    # smaller than the file, and would be published once the archive held it.
+    to_fetch = [day for day in days if (refresh or not store.has_day(day)) and day not in store.held_days]
     warnings: dict[str, list[str]] = {}
     if to_fetch:
         pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch")
@@ -286,7 +288,7 @@ def collect(
     # been updated by a later one. Days already stored are re-rendered too, which completes
     # a run that was interrupted between storing and writing.
     for day in days:
-        if day in result.failed:
+        if day in result.failed or day in store.held_days:  # a held day is named when the command ends
             continue
         done = publish_day(site, day, summaries_for=summaries_for)
         done.fetched, done.warnings = day in warnings, warnings.get(day, [])

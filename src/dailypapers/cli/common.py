@@ -53,6 +53,7 @@ def reports_errors(command: F) -> F:
             if os.environ.get(TRACEBACK_ENV) and not isinstance(error, DailyPapersError):
                 raise
             click.echo(f"Error: {printable(failure_line(error))}", err=True)
+            report_unreadable()
             sys.exit(1)
         if report_unreadable():
             sys.exit(1)
