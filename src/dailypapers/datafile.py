@@ -103,15 +103,23 @@ def _refuse_constant(name: str) -> Any:
 
 def read_json(path: Path) -> Any:
     """A data file's JSON value, read with bounds; :class:`DataFileError` if it is not one."""
-    import json
+    return _parse(path, _read_text(path))
 
+
+def _read_text(path: Path) -> str:
     data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")  # a byte order mark is allowed, as Jekyll allows it
     except UnicodeDecodeError as error:
         raise DataFileError(path, f"it is not UTF-8 text (byte {error.start})") from None
-    if not text.strip():
+    if not text or text.isspace():  # (isspace stops at the first other character)
         raise DataFileError(path, "it is empty")
+    return text
+
+
+def _parse(path: Path, text: str) -> Any:
+    import json
+
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
@@ -155,6 +163,9 @@ def day_of(path: Path) -> str | None:
 # --- values ----------------------------------------------------------------------------
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Valid UTF-8 holds no surrogate: JSON text has one only if it escapes one (\ud83d\ude00, a
+# pair, reads as one character; checking each value is then needed to find a lone one).
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _kind(value: Any) -> str:
@@ -178,17 +189,26 @@ class _Fields:
     """The fields of one record, each read as the type it must be. A bad optional field is
     left out with a warning naming the file and the paper."""
 
-    def __init__(self, record: Mapping[str, Any], where: str, warnings: list[str], paper: str = "") -> None:
+    def __init__(
+        self,
+        record: Mapping[str, Any],
+        where: str,
+        warnings: list[str],
+        paper: str = "",
+        *,
+        surrogates: bool = True,
+    ) -> None:
         self.record = record
         self.where = where  # the file, and the paper
         self.warnings = warnings
         self.paper = paper
+        self.surrogates = surrogates  # False: the file has none, no text needs a look
 
     def warn(self, message: str) -> None:
         self.warnings.append(f"{self.where}: {message}")
 
     def clean(self, value: str, name: str) -> str:
-        if _SURROGATES.search(value):
+        if self.surrogates and _SURROGATES.search(value):
             self.warn(f"{name} holds an unpaired UTF-16 surrogate, replaced by U+FFFD")
             return _SURROGATES.sub("\ufffd", value)
         return value
@@ -250,14 +270,16 @@ def _shown(value: Any) -> str:
 def read_daily(path: Path) -> DailyFile:
     """The day, papers and crawl time of a daily data file (either format), checked as the
     module says; :class:`DataFileError` naming the file if it cannot be read."""
-    data = read_json(path)
+    text = _read_text(path)
     try:
-        return daily_from_json(data, path)
+        return daily_from_json(_parse(path, text), path, surrogates=bool(_ESCAPED_SURROGATE.search(text)))
     except _BadPaper as error:
         raise DataFileError(path, str(error)) from None
 
 
-def daily_from_json(data: Any, path: Path) -> DailyFile:
+def daily_from_json(data: Any, path: Path, *, surrogates: bool = True) -> DailyFile:
+    """A daily data file's content (``data``, parsed from ``path``), checked as the module says;
+    ``surrogates=False``: its text escapes none, no value needs a look for one."""
     if not isinstance(data, dict):
         raise DataFileError(path, f"it holds {_kind(data)}, not an object")
     day = data.get("date")
@@ -273,10 +295,11 @@ def daily_from_json(data: Any, path: Path) -> DailyFile:
     if total != len(records) or isinstance(total, bool):
         raise DataFileError(path, f"it lists {len(records)} papers and its total_papers says {_shown(total)}")
     warnings: list[str] = []
-    top = _Fields(data, path.name, warnings)
+    top = _Fields(data, path.name, warnings, surrogates=surrogates)
     crawled_at = _crawl_time(top.text("crawled_at"), day, top)
     ours = any(isinstance(r, dict) and ("hub_order" in r or "id" in r) for r in records)
-    papers = _our_papers(records, path, warnings) if ours else _original_papers(records, path, warnings)
+    read = _our_papers if ours else _original_papers
+    papers = read(records, path, warnings, surrogates)
     seen: set[str] = set()
     for paper in papers:
         if paper.id in seen:
@@ -307,7 +330,7 @@ def _record(record: Any, position: int) -> Mapping[str, Any]:
     return record
 
 
-def _our_papers(records: list[Any], path: Path, warnings: list[str]) -> list[Paper]:
+def _our_papers(records: list[Any], path: Path, warnings: list[str], surrogates: bool) -> list[Paper]:
     """The papers of a file written by ``render.daily_data``, back in the Hub's order."""
     ordered: list[tuple[int, Paper]] = []
     for position, raw in enumerate(records, 1):
@@ -315,7 +338,7 @@ def _our_papers(records: list[Any], path: Path, warnings: list[str]) -> list[Pap
         paper_id = record.get("id")
         if not isinstance(paper_id, str) or not is_safe_id(paper_id):
             raise _BadPaper(f"paper {position} has no valid id ({_shown_id(paper_id)})")
-        fields = _Fields(record, f"{path.name}: paper {paper_id}", warnings, paper_id)
+        fields = _Fields(record, f"{path.name}: paper {paper_id}", warnings, paper_id, surrogates=surrogates)
         order = record.get("hub_order")
         if not (isinstance(order, int) and not isinstance(order, bool) and 0 <= order <= MAX_HUB_ORDER):
             raise _BadPaper(f"paper {paper_id}: hub_order is {_shown(order)}, not a place in the Hub's list")
@@ -354,7 +377,7 @@ def _organization(value: Any, fields: _Fields) -> Organization | None:
     if not isinstance(value, dict):
         fields.warn(f"organization is {_kind(value)}, not an object; left out")
         return None
-    inner = _Fields(value, fields.where, fields.warnings, fields.paper)
+    inner = _Fields(value, fields.where, fields.warnings, fields.paper, surrogates=fields.surrogates)
     name = inner.text("organization name", "name")
     if name is None:
         fields.warn("organization has no name; left out")
@@ -378,7 +401,7 @@ _ORIGINAL_JUNK_COUNTERS = re.compile(r"(?:\d+(?:\.\d+)?k?)+$")
 _MAX_AUTHORS = 10_000
 
 
-def _original_papers(records: list[Any], path: Path, warnings: list[str]) -> list[Paper]:
+def _original_papers(records: list[Any], path: Path, warnings: list[str], surrogates: bool) -> list[Paper]:
     papers = []
     for position, raw in enumerate(records, 1):
         record = _record(raw, position)
@@ -386,7 +409,7 @@ def _original_papers(records: list[Any], path: Path, warnings: list[str]) -> lis
         paper_id = url.rstrip("/").rsplit("/", 1)[-1] if isinstance(url, str) else ""
         if not is_safe_id(paper_id):
             raise _BadPaper(f"paper {position}: its url gives no paper id ({_shown_id(url)})")
-        fields = _Fields(record, f"{path.name}: paper {paper_id}", warnings, paper_id)
+        fields = _Fields(record, f"{path.name}: paper {paper_id}", warnings, paper_id, surrogates=surrogates)
         papers.append(_original_paper(record, paper_id, fields))
     return papers
 
