@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from conftest import DATA, published_files, seed_source
 from conftest import invoke as invoke_command
-from dailypapers.render import content_hash, daily_data, render_daily, to_json
+from dailypapers.datafile import content_hash, daily_data, to_json
+from dailypapers.render import render_daily
 from dailypapers.replay import ReplayHub, directory_source
 from dailypapers.store import Store
 

@@ -20,10 +20,9 @@ from hypothesis import strategies as st
 
 from dailypapers import escape
 from dailypapers.config import Settings
-from dailypapers.datafile import daily_from_json
+from dailypapers.datafile import daily_data, daily_from_json, to_json
 from dailypapers.escape import escape_markdown, unescape_markdown, yaml_scalar
 from dailypapers.models import Paper, collapse_whitespace
-from dailypapers.render import daily_data, to_json
 from fidelity import hazard_cases, hazard_papers, hub_papers, hub_text, markdown_failures, render_post
 
 CASES = hazard_cases()

@@ -480,9 +480,9 @@ def test_data_files_with_controls_in_every_text_field_build_and_read_back(tmp_pa
     text field: `jekyll build` passes and Jekyll's `site.data` holds exactly the written data."""
     if JEKYLL is None:
         pytest.skip("jekyll is not on PATH (.ci/run installs Debian's jekyll package)")
+    from dailypapers.datafile import content_hash
     from dailypapers.models import Organization
     from dailypapers.pipeline import publish_day
-    from dailypapers.render import content_hash
     from dailypapers.store import Store
     from dailypapers.summary import publish_summaries
 

@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dailypapers.datafile import SUMMARY_GLOBS, DataFileError, day_of, empty_days, listed_count, read_daily
+from dailypapers.datafile import (
+    SUMMARY_GLOBS,
+    DataFileError,
+    content_hash,
+    day_of,
+    empty_days,
+    listed_count,
+    read_daily,
+)
 from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.merge import merge_with_stored
 from dailypapers.paths import DATA_DIR, site_data_files
@@ -120,8 +128,6 @@ def complete_from_data_files(
     week or of its month is written (they would be published smaller); the command then exits
     with status 1 naming the file. Fields left out of a file that is read are said to ``say``.
     """
-    from dailypapers.render import content_hash
-
     say = say or (lambda message: None)
     files = site_data_files(site) if files is None else files
     sizes = store.day_sizes()
@@ -186,8 +192,6 @@ def hold(site: Path, store: Store, error: DataFileError) -> None:
 
 def import_site(site: Path, store: Store) -> ImportResult:
     """Load every ``_data/papers/daily-*.json`` of ``site`` into ``store`` (one transaction per day)."""
-    from dailypapers.render import content_hash
-
     result = ImportResult()
     for path in site_data_files(site):
         try:

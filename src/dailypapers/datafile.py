@@ -1,7 +1,8 @@
-"""Reading the site's data files: ``_data/papers/daily-YYYY-MM-DD.json`` (every paper of a
-day) and, for the days they list as empty, ``weekly-*.json`` and ``monthly-*.json``.
+"""The site's data files: ``_data/papers/daily-YYYY-MM-DD.json`` (every paper of a day),
+written and read here, and the text of every data file (:func:`to_json`); the weekly and
+monthly ones (``summary.summary_data``) are read for the days they list as empty.
 
-Two daily formats are read: ours (``render.daily_data``) and the original crawler's
+Two daily formats are read: ours (:func:`daily_data`) and the original crawler's
 (``shared/original/daily-2026-02-05.json``: no ids, upvotes as ``likes``, and scraping junk
 glued to the ``institution``), so a site made by the original crawler migrates in one command.
 
@@ -25,17 +26,20 @@ damaged it, so it is read with bounds and every value checked:
 from __future__ import annotations
 
 import errno
+import hashlib
+import json
 import os
 import re
 import stat
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from dailypapers.dates import parse_day
 from dailypapers.errors import ConfigError, SiteError
-from dailypapers.models import MAX_COUNT, Organization, Paper, collapse_whitespace, is_safe_id
+from dailypapers.escape import yaml_safe_json
+from dailypapers.models import MAX_COUNT, Organization, Paper, collapse_whitespace, is_safe_id, rank
 
 # Far above any real day (the biggest recorded day's file is under 1 MB), far below what
 # would make reading one a problem.
@@ -62,6 +66,71 @@ class DailyFile:
     crawled_at: str
     model_summaries: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # each names the file (and the paper)
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def paper_record(paper: Paper, hub_order: int) -> dict[str, Any]:
+    """One paper in the data file: the original system's keys first, then every field."""
+    record: dict[str, Any] = {
+        "title": paper.title,
+        "url": paper.hf_url,
+        "published": paper.published_at,
+        "likes": paper.upvotes,
+        "institution": paper.institution,
+        "paper_link": paper.arxiv_url,
+    }
+    code_link = paper.github_repo or paper.project_page
+    if code_link:
+        record["code_link"] = code_link
+    record["abstract"] = paper.summary
+    fields = asdict(paper)
+    del fields["summary"]  # already there as "abstract"; an abstract is the largest field
+    fields["authors"] = list(paper.authors)
+    fields["ai_keywords"] = list(paper.ai_keywords)
+    record.update(fields)
+    record["hub_order"] = hub_order
+    return record
+
+
+def daily_data(
+    day: str,
+    papers: Sequence[Paper],
+    *,
+    crawled_at: str,
+    final: bool = False,
+    model_summaries: Sequence[Mapping[str, str]] = (),
+) -> dict[str, Any]:
+    """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list.
+
+    ``final``: the day was fetched again once settled (see :mod:`dailypapers.settle`);
+    ``model_summaries``: the language-model summaries stored for its papers (the key is left
+    out when there are none), so that an archive rebuilt from the data files keeps them.
+    """
+    order = {paper.id: position for position, paper in enumerate(papers)}
+    ranked = rank(papers)
+    data: dict[str, Any] = {
+        "date": day,
+        "crawled_at": crawled_at,
+        "final": final,
+        "total_papers": len(ranked),
+        "papers": [paper_record(paper, order[paper.id]) for paper in ranked],
+    }
+    if model_summaries:
+        data["model_summaries"] = [dict(record) for record in model_summaries]
+    return data
+
+
+def content_hash(day: str, papers: Sequence[Paper]) -> str:
+    """A day's content (its data file without the crawl time): unchanged days are not rewritten."""
+    body = to_json(daily_data(day, papers, crawled_at=""))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """A data file's text: JSON that Jekyll's YAML reader also reads as the same data."""
+    return yaml_safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- the file ---------------------------------------------------------------------------
@@ -118,8 +187,6 @@ def _read_text(path: Path) -> str:
 
 
 def _parse(path: Path, text: str) -> Any:
-    import json
-
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
@@ -331,7 +398,7 @@ def _record(record: Any, position: int) -> Mapping[str, Any]:
 
 
 def _our_papers(records: list[Any], path: Path, warnings: list[str], surrogates: bool) -> list[Paper]:
-    """The papers of a file written by ``render.daily_data``, back in the Hub's order."""
+    """The papers of a file written by func:`daily_data`, back in the Hub's order."""
     ordered: list[tuple[int, Paper]] = []
     for position, raw in enumerate(records, 1):
         record = _record(raw, position)
@@ -448,7 +515,7 @@ _SUMMARY_KEYS = ("id", "language", "model", "prompt", "summary")
 
 
 def _model_summaries(value: Any, fields: _Fields) -> list[dict[str, str]]:
-    """The language-model summaries a data file keeps (``render.daily_data``)."""
+    """The language-model summaries a data file keeps (:func:`daily_data`)."""
     if value is None:
         return []
     if not isinstance(value, list):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.config import Settings
+from dailypapers.datafile import content_hash, daily_data, to_json
 from dailypapers.dates import parse_day, timestamp, utc_now
 from dailypapers.errors import DailyPapersError, HubDataError
 from dailypapers.hub import HubClient
@@ -31,7 +32,7 @@ from dailypapers.models import (
     papers_from_entries,
 )
 from dailypapers.paths import data_path, post_path
-from dailypapers.render import content_hash, daily_data, render_daily, to_json
+from dailypapers.render import render_daily
 from dailypapers.settle import is_final
 from dailypapers.site import Site
 from dailypapers.store import Store

@@ -1,4 +1,4 @@
-"""Rendering: posts from Jinja2 templates, and the daily data file.
+"""Rendering: posts from Jinja2 templates (the data files: :mod:`dailypapers.datafile`).
 
 Templates ship in the package (``templates/LANG/``); a site overrides any of them by
 putting a file of the same name under ``SITE/_dailypapers/templates/LANG/``. Hub text goes
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import json
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,11 +25,10 @@ from dailypapers.escape import (
     link_text,
     link_url,
     repo_name,
-    yaml_safe_json,
     yaml_scalar,
 )
 from dailypapers.latex import latex_text
-from dailypapers.models import Paper, rank
+from dailypapers.models import Paper
 from dailypapers.paths import pattern_fields
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
@@ -170,68 +166,3 @@ def render_daily(
         summaries=summaries or {},
         ai_summary=settings.ai_summary,
     )
-
-
-# --- the daily data file ----------------------------------------------------------------
-
-
-def paper_record(paper: Paper, hub_order: int) -> dict[str, Any]:
-    """One paper in the data file: the original system's keys first, then every field."""
-    record: dict[str, Any] = {
-        "title": paper.title,
-        "url": paper.hf_url,
-        "published": paper.published_at,
-        "likes": paper.upvotes,
-        "institution": paper.institution,
-        "paper_link": paper.arxiv_url,
-    }
-    code_link = paper.github_repo or paper.project_page
-    if code_link:
-        record["code_link"] = code_link
-    record["abstract"] = paper.summary
-    fields = asdict(paper)
-    del fields["summary"]  # already there as "abstract"; an abstract is the largest field
-    fields["authors"] = list(paper.authors)
-    fields["ai_keywords"] = list(paper.ai_keywords)
-    record.update(fields)
-    record["hub_order"] = hub_order
-    return record
-
-
-def daily_data(
-    day: str,
-    papers: Sequence[Paper],
-    *,
-    crawled_at: str,
-    final: bool = False,
-    model_summaries: Sequence[Mapping[str, str]] = (),
-) -> dict[str, Any]:
-    """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list.
-
-    ``final``: the day was fetched again once settled (see :mod:`dailypapers.settle`);
-    ``model_summaries``: the language-model summaries stored for its papers (the key is left
-    out when there are none), so that an archive rebuilt from the data files keeps them.
-    """
-    order = {paper.id: position for position, paper in enumerate(papers)}
-    ranked = rank(papers)
-    data: dict[str, Any] = {
-        "date": day,
-        "crawled_at": crawled_at,
-        "final": final,
-        "total_papers": len(ranked),
-        "papers": [paper_record(paper, order[paper.id]) for paper in ranked],
-    }
-    if model_summaries:
-        data["model_summaries"] = [dict(record) for record in model_summaries]
-    return data
-
-
-def content_hash(day: str, papers: Sequence[Paper]) -> str:
-    """A day's content (its data file without the crawl time): unchanged days are not rewritten."""
-    body = to_json(daily_data(day, papers, crawled_at=""))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-def to_json(data: dict[str, Any]) -> str:
-    """A data file's text: JSON that Jekyll's YAML reader also reads as the same data."""
-    return yaml_safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"

@@ -30,12 +30,13 @@ from typing import Any
 from dailypapers.charts import TEMPLATE as CHART_TEMPLATE
 from dailypapers.charts import DayPoint, daily_chart_svg
 from dailypapers.config import DEFAULT_SETTINGS, Settings
+from dailypapers.datafile import to_json
 from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.escape import code_span  # noqa: F401 (the `code` filter, kept importable from here)
 from dailypapers.interests import Interests
 from dailypapers.models import Paper
 from dailypapers.paths import chart_path, data_path, post_path
-from dailypapers.render import environment, front_matter, render_template, to_json
+from dailypapers.render import environment, front_matter, render_template
 from dailypapers.site import Site
 from dailypapers.stats import RankedPaper, Stats, compute_stats
 from dailypapers.store import Store
