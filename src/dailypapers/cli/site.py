@@ -114,15 +114,36 @@ def init(
 @click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, help="Fraction of requests to fail.")
 @click.option("--seed", type=int, default=0, help="Same seed, same failed requests.")
 @click.option("--faults", default="", help="Faults to draw from, e.g. 429,503,reset.")
-def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: int, faults: str) -> None:
+@click.option(
+    "--rate-limit",
+    metavar="Q/W",
+    default=None,
+    help="Allow Q requests per W seconds in fixed windows, with the Hub's RateLimit headers (500/300).",
+)
+def replay(
+    directory: Path,
+    port: int,
+    latency: float,
+    fail_rate: float,
+    seed: int,
+    faults: str,
+    rate_limit: str | None,
+) -> None:
     """Serve recorded days (DIRECTORY/DATE.json) as a local Hub, for tests and demos.
 
     Point the tool at it with HF_ENDPOINT=http://127.0.0.1:PORT. Stop with Ctrl-C. With
-    --fail-rate it misbehaves like a flaky Hub (429, 5xx, slow, cut or garbled answers).
+    --fail-rate it misbehaves like a flaky Hub (429, 5xx, slow, cut or garbled answers); with
+    --rate-limit it enforces the Hub's fixed-window limit and announces it on every answer.
     """
     import errno
 
-    from dailypapers.replay import ReplayHub, random_faults
+    from dailypapers.errors import ConfigError
+    from dailypapers.replay import FixedWindow, ReplayHub, random_faults
+
+    try:
+        window = FixedWindow.parse(rate_limit) if rate_limit is not None else None
+    except ConfigError as error:
+        raise click.BadParameter(str(error), param_hint="'--rate-limit'") from None
 
     if faults and not fail_rate:  # else it would serve every request well, without a word
         raise click.UsageError("--faults picks the failures of --fail-rate R: give --fail-rate too")
@@ -132,7 +153,7 @@ def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: i
             f"Warning: {directory} holds no recorded day (YYYY-MM-DD.json): every day is empty", err=True
         )
     try:
-        hub = ReplayHub(directory, latency=latency, port=port, faults=plan)
+        hub = ReplayHub(directory, latency=latency, port=port, faults=plan, rate_limit=window)
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise
