@@ -331,6 +331,7 @@ def profile(scenario: Scenario, days_dir: Path) -> None:
         site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
         if scenario.prepare:
             scenario.prepare(site)
+        site.mkdir(exist_ok=True)  # an empty site: only `init` and `demo` create one
         command = [sys.executable, "-m", "pyinstrument", "--no-color", "-i", "0.0005", "-m", "dailypapers"]
         done = subprocess.run(
             [*command, *scenario.args(site)], env=child_env(hub, scenario.env), capture_output=True, text=True
