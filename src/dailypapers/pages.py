@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from dailypapers.bounded import load_yaml, read_capped
+
 WORKFLOWS = Path(".github") / "workflows"
 OWN_WORKFLOW = WORKFLOWS / "dailypapers.yml"
 DEPLOY_ACTION = "actions/deploy-pages"
@@ -62,14 +64,14 @@ def deploy_workflows(site: Path) -> list[DeployWorkflow]:
         if path.name == OWN_WORKFLOW.name:
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_capped(path).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         if DEPLOY_ACTION not in text:
             continue
         try:
-            flow = yaml.safe_load(text)
-        except yaml.YAMLError:
+            flow = load_yaml(text, what=path.name)
+        except yaml.YAMLError:  # not valid YAML, or beyond the bounds: not read
             continue
         if isinstance(flow, dict) and _uses_deploy_pages(flow):
             found.append(DeployWorkflow(path.name, "workflow_dispatch" in _triggers(flow)))
@@ -86,7 +88,7 @@ def dispatched_workflows(workflow_text: str) -> set[str]:
 
 def grants_actions_write(workflow_text: str) -> bool:
     try:
-        flow = yaml.safe_load(workflow_text)
+        flow = load_yaml(workflow_text)
     except yaml.YAMLError:
         return False
     permissions = flow.get("permissions") if isinstance(flow, dict) else None

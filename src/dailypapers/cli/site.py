@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -80,19 +81,19 @@ def init(
     a new one (minima theme, feed, SEO tags). Existing files are never overwritten; the
     settings given are set in an existing dailypapers.toml.
     """
-    from dailypapers.config import BY_NAME
+    from dailypapers.errors import UnsafeValue
     from dailypapers.init import init_site
+    from dailypapers.init_values import package_spec
     from dailypapers.write import writer_for
 
-    chosen = {}
-    for name, value in (("author", author), ("language", language), ("timezone", timezone)):
-        if value is not None:
-            try:
-                chosen[name] = BY_NAME[name].check(value)
-            except ValueError as error:
-                raise click.BadParameter(str(error), param_hint=f"--{name}") from None
-    writer = writer_for(site, dry_run=dry_run)
-    result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen, writer=writer)
+    try:
+        chosen = init_options(author=author, language=language, timezone=timezone)
+        if package is not None:
+            package = package_spec(package)
+        writer = writer_for(site, dry_run=dry_run)
+        result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen, writer=writer)
+    except UnsafeValue as error:
+        raise RefusedValue(str(error)) from None
     for file in result.files:
         show_file(file)
     for path in result.kept:
@@ -103,6 +104,32 @@ def init(
         click.echo(f"Warning: {line}", err=True)
     if not dry_run:
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
+
+
+class RefusedValue(click.UsageError):
+    """A value init refuses for a file it writes: one line (no usage text), exit status 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def init_options(**options: str | None) -> dict[str, Any]:
+    """The settings given to init (dotted name -> checked value): plain text, a real zone.
+    Raises UnsafeValue (or ConfigError's like) for a refused one."""
+    from dailypapers.config import BY_NAME
+    from dailypapers.errors import UnsafeValue
+    from dailypapers.init_values import plain_text, real_time_zone
+
+    chosen = {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        check = real_time_zone if name == "timezone" else plain_text
+        try:
+            chosen[name] = BY_NAME[name].check(check(f"--{name}", value))
+        except ValueError as error:
+            raise UnsafeValue(f"--{name}: {error}") from None
+    return chosen
 
 
 @cli.command()
