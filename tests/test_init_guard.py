@@ -324,3 +324,24 @@ def test_keys_of_the_wrong_type_are_ignored_with_a_warning(tmp_path: Path) -> No
     doctor = invoke("doctor", "--site", str(tmp_path), endpoint="http://127.0.0.1:9")
     assert "unexpected" not in doctor.output, doctor.output
     assert "warn  site: " in doctor.output and "`defaults` is a number, not a list: ignored" in doctor.output
+
+
+@pytest.mark.parametrize("front", [_laughs("categories"), f"slug: {DEEP}\n"], ids=["bomb", "deep"])
+def test_doctor_reads_a_hostile_front_matter_within_bounds(tmp_path: Path, front: str) -> None:
+    """doctor reads every post's front matter (to find the URL Jekyll gives it): a post built
+    to exhaust memory or the stack is named as not read."""
+    site = tmp_path / "blog"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: blog\n", encoding="utf-8")
+    (site / "_posts" / "2026-02-05-a.md").write_text(f"---\n{front}---\nhello\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "dailypapers"), "doctor", "--site", str(site)],
+        preexec_fn=_limited,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HF_ENDPOINT": "http://127.0.0.1:9", "DAILYPAPERS_TRACEBACK": ""},
+    )
+    output = done.stdout + done.stderr
+    assert "unexpected" not in output and done.returncode == 1, output[-2000:]
+    assert "2026-02-05-a.md: its front matter cannot be read (YAMLRefused)" in output
