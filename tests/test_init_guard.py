@@ -205,9 +205,9 @@ CONTROLS += ["\ufeff", "\ufffe", "\uffff", "\udc80"]
 
 
 @pytest.mark.parametrize("char", CONTROLS, ids=[f"U+{ord(c):04X}" for c in CONTROLS])
-@pytest.mark.parametrize("option", ["--author", "--timezone"])
+@pytest.mark.parametrize("option", ["--author", "--timezone", "--language"])
 def test_an_option_with_a_control_character_is_refused(tmp_path: Path, option: str, char: str) -> None:
-    value = f"Asia/Seoul{char}" if option == "--timezone" else f"lim{char}4349"
+    value = {"--timezone": f"Asia/Seoul{char}", "--language": f"ko{char}"}.get(option, f"lim{char}4349")
     done = invoke("init", str(tmp_path / "new"), "--package", "dailypapers==1.0", option, value)
     refused(done, option)
     assert f"U+{ord(char):04X}" in done.stderr

@@ -14,7 +14,6 @@ from dailypapers.cli.common import (
     author_option,
     db_option,
     dry_run_option,
-    language_option,
     printable,
     report_day,
     show_file,
@@ -61,7 +60,8 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
 )
 @click.option("--ignore-db", is_flag=True, help="Add the archive to .gitignore instead of committing it.")
 @author_option
-@language_option
+# Checked with the other settings init writes (one line for a refused value, see init_options).
+@click.option("--language", help="Language of the posts: ko, en, ja or zh (setting language, ko).")
 @click.option("--timezone", help="Time zone of the posts' `date:` lines (setting timezone, Asia/Seoul).")
 @dry_run_option
 def init(
