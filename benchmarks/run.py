@@ -258,6 +258,25 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
             rate_limit=(60, 10),
         )
     )
+
+    def initialised(site: Path) -> None:
+        """A site `init` set up: the next `init --author` edits its dailypapers.toml in place."""
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+        }
+        command = [sys.executable, "-m", "dailypapers", "init", str(site), "--package", "dailypapers==1.0"]
+        subprocess.run(command, env=env, capture_output=True, check=True)
+
+    init = ["init", "--package", "dailypapers==1.0", "--author", "lim4349", "--timezone", "Asia/Seoul"]
+    scenarios += [
+        Scenario("init, new site", lambda s: [*init, str(s)]),
+        Scenario(
+            "init, settings set in an existing dailypapers.toml",
+            lambda s: [*init, str(s)],
+            prepare=initialised,
+        ),
+    ]
     query = ["search", "reinforcement learning"]
     scenarios += [
         Scenario("render --all (every file)", lambda s: ["render", "--all", *site_arg(s)], prepare=emptied),
