@@ -305,6 +305,8 @@ def test_hostile_yaml_is_answered_within_bounds(tmp_path: Path, files: dict[str,
         assert "FAIL  hub:" in output and done.returncode == 1, output
     if "_config.yml" in files:
         assert "_config.yml is not read:" in output
+    else:  # a workflow naming actions/deploy-pages that is not read: it is named
+        assert ".github/workflows/pages-deploy.yml is not read (" in output
 
 
 def test_keys_of_the_wrong_type_are_ignored_with_a_warning(tmp_path: Path) -> None:

@@ -30,6 +30,10 @@ class YAMLRefused(yaml.YAMLError):
 class TooLarge(OSError):
     """A file larger than the cap it is read with."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.strerror = message
+
 
 def read_capped(path: Path, limit: int = MAX_YAML_BYTES) -> bytes:
     """The bytes of ``path``; :class:`TooLarge` (an OSError) when it has more than ``limit``."""

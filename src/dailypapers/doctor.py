@@ -322,10 +322,27 @@ def _check_urls(site: Path) -> list[Finding]:
 def _check_pages_deploy(site: Path) -> list[Finding]:
     """A Pages deploy workflow that the scheduled run would not start (issue: a push made
     with a workflow's token starts no other workflow)."""
-    from dailypapers.bounded import read_capped
-    from dailypapers.pages import OWN_WORKFLOW, deploy_workflows, dispatched_workflows, grants_actions_write
+    from dailypapers.pages import OWN_WORKFLOW, deploy_workflows
 
-    deploys = deploy_workflows(site)
+    unread: list[str] = []
+    deploys = deploy_workflows(site, unread)
+    not_read = [
+        Finding(
+            Level.WARN,
+            "deploy",
+            f"{OWN_WORKFLOW.parent}/{entry}: if it deploys the site, the scheduled run does not start it",
+            "make it a valid workflow under 256 KB, then move the generated workflow aside "
+            "and run `dailypapers init`",
+        )
+        for entry in unread
+    ]
+    return not_read + _check_deploys(site, deploys)
+
+
+def _check_deploys(site: Path, deploys: list[Any]) -> list[Finding]:
+    from dailypapers.bounded import read_capped
+    from dailypapers.pages import OWN_WORKFLOW, dispatched_workflows, grants_actions_write
+
     own = site / OWN_WORKFLOW
     if not own.is_file():
         if deploys:

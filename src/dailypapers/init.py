@@ -47,6 +47,7 @@ from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, FileWriter
 
 WORKFLOW = OWN_WORKFLOW  # the scheduled workflow init writes
+NOT_STARTED = "if it deploys the site, the scheduled run will not start it"
 DEFAULT_PACKAGE = "dailypapers"
 
 
@@ -272,7 +273,9 @@ def init_site(
         else:
             result.files.append(writer.write(WORKFLOW, new_flow))
     else:
-        deploys = deploy_workflows(site)
+        unread: list[str] = []
+        deploys = deploy_workflows(site, unread)
+        result.warnings += [f"{WORKFLOW.parent}/{entry}: {NOT_STARTED}" for entry in unread]
         for deploy in deploys:
             if not deploy.dispatchable:
                 result.warnings.append(
