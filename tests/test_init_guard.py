@@ -347,3 +347,14 @@ def test_doctor_reads_a_hostile_front_matter_within_bounds(tmp_path: Path, front
     output = done.stdout + done.stderr
     assert "unexpected" not in output and done.returncode == 1, output[-2000:]
     assert "2026-02-05-a.md: its front matter cannot be read (YAMLRefused)" in output
+
+
+@pytest.mark.parametrize(
+    ("content", "why"), [(b'run: "\xff"\n', "not UTF-8 text"), (b"#" * 300_000, "larger than 256 KB")]
+)
+def test_a_workflow_package_cannot_read_is_named_and_kept(tmp_path: Path, content: bytes, why: str) -> None:
+    (tmp_path / WORKFLOW).parent.mkdir(parents=True)
+    (tmp_path / WORKFLOW).write_bytes(content)
+    done = invoke("init", str(tmp_path), "--package", "dailypapers==1.0")
+    assert done.exit_code == 1 and done.stderr == f"Error: {WORKFLOW}: {why}: --package not applied\n"
+    assert (tmp_path / WORKFLOW).read_bytes() == content

@@ -19,7 +19,6 @@ import tomlkit
 import tomlkit.exceptions
 import yaml
 
-from dailypapers.bounded import MAX_YAML_BYTES as MAX_WORKFLOW_BYTES
 from dailypapers.bounded import load_yaml, read_capped
 from dailypapers.config import (
     BY_NAME,
@@ -189,6 +188,15 @@ def set_package(workflow: str, spec: str) -> str | None:
     return None
 
 
+def _read_workflow(path: Path) -> str:
+    """The text of the workflow ``--package`` updates, read within bounds."""
+    try:
+        return read_capped(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror or str(error)
+        raise ConfigError(f"{WORKFLOW}: {why}: --package not applied") from None
+
+
 def _installed_spec(result: InitResult) -> str:
     """What the workflow installs by default: the running dailypapers' own origin."""
     origin = installed_origin()
@@ -266,7 +274,7 @@ def init_site(
     wanted: dict[str, str] = {}
     workflow = site / WORKFLOW
     if workflow.exists() and package:
-        old_flow = read_capped(workflow, MAX_WORKFLOW_BYTES).decode("utf-8", errors="replace")
+        old_flow = _read_workflow(workflow)
         new_flow = set_package(old_flow, package)
         if new_flow is None:
             result.notes.append(f"{WORKFLOW} has no `pip install` step of dailypapers: --package not applied")
