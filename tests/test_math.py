@@ -143,9 +143,10 @@ def test_mathjax_writes_math_as_kramdown_math_and_the_rest_as_text() -> None:
         (r"$\frac{{a}}{b}$", r"$$\frac{ {a}}{b}$$"),
         # a bare % in math would be a TeX comment: the Hub meant a percent sign
         ("$10%$", r"$$10\%$$"),
-        # dollars outside math are escaped: none may touch a $$ of ours
-        (r"costs \$5 and $x$", r"costs \$5 and $$x$$"),
-        ("plain $$ text", r"plain \$\$ text"),
+        # a dollar or backslash of text stands alone in an element: MathJax pairs nothing there
+        (r"costs \$5 and $x$", r"costs <span>&#36;</span>5 and $$x$$"),
+        ("plain $$ text", "plain <span>&#36;</span><span>&#36;</span> text"),
+        (r"our \method{}", "our <span>&#92;</span>method{}"),
     ],
 )
 def test_mathjax_keeps_liquid_and_kramdown_out_of_the_math(latex: str, markdown: str) -> None:
