@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import html
 import json
 import re
 import urllib.parse
@@ -655,3 +656,79 @@ def tex_soup() -> st.SearchStrategy[str]:
     """Strings of TeX pieces that open, close and split math every way MathJax knows."""
     piece = st.sampled_from(_SOUP) | st.text(st.sampled_from("$\\{}()[] ax1%|"), min_size=1, max_size=3)
     return st.lists(piece, min_size=1, max_size=16).map("".join)
+
+
+# --- what MathJax finds --------------------------------------------------------------------
+
+# MathJax 3's FindTeX (ts/input/tex/FindTeX.ts) with Chirpy's delimiters and its defaults
+# (processEscapes, processEnvironments, processRefs): the openings, longest first, then
+# environments, then escapes and references; an end is searched past braced groups and
+# control sequences.
+_FIND_START = re.compile(r"\$\$|\\\(|\\\[|\$|\\begin\s*\{([^}]*)\}|(\\([\\$])|\\(?:eq)?ref\s*\{[^}]*\})")
+_FIND_CLOSE = {"$$": "$$", "\\(": "\\)", "\\[": "\\]", "$": "$"}
+
+
+def _find_end(text: str, start: int, close: str) -> int | None:
+    """Where the math opened before ``start`` ends (after its ``close`` pattern), if it does."""
+    braces = 0
+    for match in re.finditer(f"({close})" + r"|\\(?:[a-zA-Z]|.)|[{}]", text[start:], re.DOTALL):
+        if match.group(1) is not None and braces == 0:
+            return start + match.end()
+        if match.group(0) == "{":
+            braces += 1
+        elif match.group(0) == "}" and braces:
+            braces -= 1
+    return None
+
+
+def mathjax_finds(strings: Sequence[str]) -> list[str]:
+    """What MathJax 3 takes for math (or an escape) in each of ``strings`` (the text between
+    two tags of a page): each item's whole source, delimiters included."""
+    found = []
+    for text in strings:
+        position = 0
+        while match := _FIND_START.search(text, position):
+            if match.group(1) is not None:
+                close = r"\\end\s*\{" + re.escape(match.group(1)) + r"\}"
+            elif match.group(2) is not None:
+                found.append(match.group(0))
+                position = match.end()
+                continue
+            else:
+                close = re.escape(_FIND_CLOSE[match.group(0)])
+            end = _find_end(text, match.end(), close)
+            if end is None:
+                position = match.end()
+                continue
+            found.append(text[match.start() : end])
+            position = end
+    return found
+
+
+_KRAMDOWN_SPAN = re.compile(r"\$\$(.*?)\$\$|<span>(&#36;|&#92;)</span>|\\(.)|(&#?\w+;)", re.DOTALL)
+
+
+def page_strings(markdown: str) -> tuple[list[str], list[str]]:
+    """What a page shows of one line of escaped Hub text (:func:`escape_markdown`): the text
+    between two tags, as MathJax reads it, and the TeX of each kramdown math span, which
+    kramdown hands on as ``\\(TeX\\)``. A model of kramdown for this output only: math spans,
+    the inert spans (an element of their own), backslash escapes and character references."""
+    strings, maths, current = [], [], []
+    position = 0
+    for match in _KRAMDOWN_SPAN.finditer(markdown):
+        current.append(markdown[position : match.start()])
+        position = match.end()
+        math, inert, escaped, reference = match.groups()
+        if math is not None:
+            maths.append(math.strip())
+            current.append(f"\\({math.strip()}\\)")
+        elif inert is not None:
+            strings += ["".join(current), html.unescape(inert)]
+            current = []
+        elif escaped is not None:
+            current.append(escaped if escaped in KRAMDOWN_GFM_ESCAPES else "\\" + escaped)
+        else:
+            current.append(html.unescape(reference))
+    current.append(markdown[position:])
+    strings.append("".join(current))
+    return strings, maths
