@@ -161,8 +161,8 @@ TYPESET_TEX = "() => Array.from(MathJax.startup.document.math).map((item) => ite
 
 
 def attack_papers(texts: list[str], first: int) -> tuple[list[Paper], dict[str, str]]:
-    """One paper per text, which is its title, abstract, organization, the Hub's AI summary,
-    its repository's name and the language model's answer about it."""
+    """One paper per text, which is its title, abstract, organization, the Hub's AI summary
+    and keyword, its repository's name and the language model's answer about it."""
     papers, answers = [], {}
     for index, text in enumerate(texts, first):
         paper_id = f"2601.{index:05d}"
@@ -173,6 +173,7 @@ def attack_papers(texts: list[str], first: int) -> tuple[list[Paper], dict[str, 
                 summary=f"Abstract {index}: {text}",
                 organization=Organization(f"org{index}", text),
                 ai_summary=text,
+                ai_keywords=(text,),
                 github_repo=f"https://github.com/{text}/x",
                 upvotes=1000 - index,
             )
