@@ -358,3 +358,25 @@ def test_descriptions_read_latex_as_text_whatever_the_setting(mode: str) -> None
     paper = Paper(id="2602.00001", title=r"$\textbf{DLCM}$: 2.56$\times$ faster", upvotes=3)
     post = render_daily("2026-02-05", [paper], Settings(math=mode))
     assert 'description: "논문 1개. 좋아요 1위: DLCM: 2.56× faster (👍 3)"\n' in post
+
+
+@pytest.mark.corpus
+def test_only_recorded_days_with_math_ask_for_mathjax(shared_hub: Path) -> None:
+    """Over the recorded corpus: ``math: true`` exactly on the posts that show a formula, and
+    the price pair of 2603.13023 (``$891K spent ... an additional $576K``) is not one."""
+    asking, showing = set(), set()
+    for path in sorted((shared_hub / "daily_papers").glob("*.json")):
+        papers, _ = papers_from_entries(json.loads(path.read_text(encoding="utf-8")) or [])
+        if not papers:
+            continue
+        post = render_daily(path.stem, rank(papers, 10), Settings(math="mathjax"))
+        if "\nmath: true\n" in post:
+            asking.add(path.stem)
+        if "$$" in post:
+            showing.add(path.stem)
+        for paper in papers:
+            if paper.id == "2603.13023":
+                assert "891K" in escape_markdown(paper.summary, "mathjax")
+                assert "$$" not in escape_markdown(paper.summary, "mathjax")
+    assert asking == showing
+    assert 0 < len(asking) < 248  # some days have math, some have none
