@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import shutil
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 sys.path.insert(0, str(SRC))  # measure this checkout, installed or not
 
-from dailypapers.replay import ReplayHub  # noqa: E402
+from dailypapers.replay import FixedWindow, ReplayHub, Source, directory_source  # noqa: E402
 
 DEFAULT_HUB = ROOT.parent / "shared" / "hub"
 BUNDLED_DAYS = SRC / "dailypapers" / "sample_days"
@@ -71,6 +72,7 @@ class Measurement:
     requests: int
     days_requested: int  # distinct dates asked for: equal to requests when each day costs one
     written: list[str]  # files created or changed, relative to the site
+    refused: int = 0  # requests the hub's rate limit answered with 429
 
     @property
     def files_written(self) -> int:
@@ -134,19 +136,31 @@ class Scenario:
     ideal: float | None = None  # seconds: the latency-bound floor
     in_process: bool = False  # time the command after start-up, not the whole process
     env: dict[str, str] | None = None  # added to the command's environment
+    source: Source | None = None  # the days the hub serves, instead of the days directory
+    rate_limit: tuple[int, int] | None = None  # the hub's fixed window: (requests, seconds)
+
+    def floor(self, requests: int) -> float | None:
+        """The least time ``requests`` can take under the rate limit: the start of the window
+        holding the last of them (windows follow each other from the first request)."""
+        if self.rate_limit is None:
+            return self.ideal
+        limit, seconds = self.rate_limit
+        return float((math.ceil(requests / limit) - 1) * seconds)
 
 
 def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measurement]:
     results = []
-    with ReplayHub(days_dir, latency=scenario.latency) as hub:
-        for _ in range(repeat):
+    for _ in range(repeat):
+        # A hub of its own for each measurement: a rate limit's windows start afresh.
+        window = FixedWindow(*scenario.rate_limit) if scenario.rate_limit else None
+        with ReplayHub(scenario.source or days_dir, latency=scenario.latency, rate_limit=window) as hub:
             site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
             if scenario.prepare:
                 scenario.prepare(site)
             site.mkdir(exist_ok=True)  # an empty site: only `init` and `demo` create one
-            results.append(
-                measure(scenario.args(site), hub, site, in_process=scenario.in_process, env=scenario.env)
-            )
+            result = measure(scenario.args(site), hub, site, in_process=scenario.in_process, env=scenario.env)
+            result.refused = window.refused if window else 0
+            results.append(result)
             shutil.rmtree(site.parent, ignore_errors=True)
     return results
 
@@ -154,6 +168,18 @@ def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measur
 def days_directory(hub: Path) -> Path:
     """The directory of DATE.json files: ``HUB/daily_papers`` (a recorded hub) or ``HUB`` itself."""
     return hub / "daily_papers" if (hub / "daily_papers").is_dir() else hub
+
+
+def shifted_source(days_dir: Path, first: dt.date, span: int, start: dt.date) -> Source:
+    """Days from ``start`` on served as the recorded days from ``first`` on, over and over
+    (every ``span`` calendar days)."""
+    recorded = directory_source(days_dir)
+
+    def load(day: str) -> list[Any] | None:
+        offset = (dt.date.fromisoformat(day) - start).days % span
+        return recorded((first + dt.timedelta(days=offset)).isoformat())
+
+    return load
 
 
 def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scenario], dict[str, Any]]:
@@ -218,6 +244,39 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
                 env={"DAILYPAPERS_SUMMARIES": "none"},
             )
         )
+    # A backfill longer than a year against the Hub's fixed window, scaled down (60 requests
+    # per 10 s instead of 500 per 300 s): the recorded days again and again, shifted to end
+    # the day before the fixed "now".
+    limited_days = 40 if quick else 400
+    end = dt.date.fromisoformat(FIXED_NOW[:10]) - dt.timedelta(days=1)
+    start = end - dt.timedelta(days=limited_days - 1)
+    scenarios.append(
+        Scenario(
+            f"backfill {limited_days} days, rate limit 60 per 10 s",
+            lambda s: ["backfill", "--since", start.isoformat(), "--until", end.isoformat(), *site_arg(s)],
+            source=shifted_source(days_dir, dt.date.fromisoformat(since), span, start),
+            rate_limit=(60, 10),
+        )
+    )
+
+    def initialised(site: Path) -> None:
+        """A site `init` set up: the next `init --author` edits its dailypapers.toml in place."""
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+        }
+        command = [sys.executable, "-m", "dailypapers", "init", str(site), "--package", "dailypapers==1.0"]
+        subprocess.run(command, env=env, capture_output=True, check=True)
+
+    init = ["init", "--package", "dailypapers==1.0", "--author", "lim4349", "--timezone", "Asia/Seoul"]
+    scenarios += [
+        Scenario("init, new site", lambda s: [*init, str(s)]),
+        Scenario(
+            "init, settings set in an existing dailypapers.toml",
+            lambda s: [*init, str(s)],
+            prepare=initialised,
+        ),
+    ]
     query = ["search", "reinforcement learning"]
     scenarios += [
         Scenario("render --all (every file)", lambda s: ["render", "--all", *site_arg(s)], prepare=emptied),
@@ -268,12 +327,15 @@ def summarise(scenario: Scenario, results: list[Measurement]) -> dict[str, Any]:
         "days_requested": results[-1].days_requested,
         "files_written": results[-1].files_written,
         "written": results[-1].written,
-        "ideal_s": scenario.ideal,
+        "ideal_s": scenario.floor(results[-1].requests + results[-1].refused),
+        "refused_429": max(r.refused for r in results),
     }
 
 
 def print_row(row: dict[str, Any]) -> None:
     ideal = f"{row['ideal_s']:.2f} s ({row['median_s'] / row['ideal_s']:.2f}x)" if row["ideal_s"] else ""
+    if row["refused_429"] or "rate limit" in row["scenario"]:
+        ideal += f", {row['refused_429']} x 429"
     print(
         f"{row['scenario']:<52} {row['median_s']:>8.3f} {row['min_s']:>8.3f} {row['max_s']:>8.3f} "
         f"{row['cpu_s']:>7.2f} {row['hub_cpu_s']:>7.2f} {row['peak_rss_mib']:>7.1f} "
@@ -288,6 +350,7 @@ def profile(scenario: Scenario, days_dir: Path) -> None:
         site = Path(tempfile.mkdtemp(prefix="bench-")) / "site"
         if scenario.prepare:
             scenario.prepare(site)
+        site.mkdir(exist_ok=True)  # an empty site: only `init` and `demo` create one
         command = [sys.executable, "-m", "pyinstrument", "--no-color", "-i", "0.0005", "-m", "dailypapers"]
         done = subprocess.run(
             [*command, *scenario.args(site)], env=child_env(hub, scenario.env), capture_output=True, text=True

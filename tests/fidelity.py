@@ -10,8 +10,10 @@ template text around it.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
+import html
 import json
 import re
 import urllib.parse
@@ -243,6 +245,24 @@ def markup_outside_whitelist(root: etree._Element) -> list[str]:
     return found
 
 
+def without_inert_spans(root: etree._Element) -> etree._Element:
+    """A copy of ``root`` with the spans ``math = "mathjax"`` puts around each "$" and
+    backslash of text (a lone character MathJax cannot pair) replaced by their character.
+    Any other span stays, and is markup no template writes."""
+    root = copy.deepcopy(root)
+    for span in list(root.iter("span")):
+        if span.attrib or len(span) or span.text not in ("$", "\\"):
+            continue
+        parent, text = span.getparent(), (span.text or "") + (span.tail or "")
+        previous = span.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(span)
+    return root
+
+
 _MARKER = re.compile(r"Zq[TSOALR]\d+qZ")
 
 
@@ -275,6 +295,7 @@ def check_post(
 
     ``urls``: the placeholder's code and project URLs and the Hub's each stands for.
     """
+    real = without_inert_spans(real)
     if outside := markup_outside_whitelist(real):
         return [f"markup no template writes: {outside[:3]}"]
     expected = [_signature(node, urls) for node in _elements(placeholder)]
@@ -556,3 +577,158 @@ def drawn(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
 
     collect()
     return values
+
+
+# --- hostile TeX under MathJax ---------------------------------------------------------------
+
+# Each would run script or style the page if MathJax typeset it; the number in each
+# alert(...) tells which one got through.
+HOSTILE_TEX = [
+    r"\$\href{javascript:alert(1)}{click}\$",  # kramdown turns \$ into $
+    r"\\$\href{javascript:alert(2)}{click}\\$",
+    r"\begin{equation}\href{javascript:alert(3)}{click}\end{equation}",  # no dollar at all
+    r"\begin {align*} \href{javascript:alert(4)}{a} \end {align*}",
+    r"$a {b$ \href{javascript:alert(5)}{g} $c}$",  # a pair split around a refused command
+    r"\verb|$|\href{javascript:alert(6)}{x}$",
+    r"$\verb|$| \href{javascript:alert(7)}{x}$",
+    r"\(\href{javascript:alert(8)}{x}\)",
+    r"\[\href{javascript:alert(9)}{x}\]",
+    r"$$\href{javascript:alert(10)}{x}$$",
+    r"\\(\href{javascript:alert(11)}{x}\\)",
+    r"$\text{$\href{javascript:alert(12)}{x}$}$",
+    r"$\text{\(\href{javascript:alert(13)}{x}\)}$",
+    r"$\def\h{\href}\h{javascript:alert(14)}{x}$",
+    r"$\newcommand{\h}[1]{\href{javascript:alert(15)}{#1}}\h{x}$",
+    r"$\require{html}\href{javascript:alert(16)}{x}$",
+    r"$\class{x}{\href{javascript:alert(17)}{x}}$",
+    r"$\style{position:fixed;top:0;left:0;font-size:90px}{\text{Log in}}$",
+    r"$\cssId{x}{y}$ $\unicode{x41}$ $\mmlToken{mi}[href='javascript:alert(18)']{x}$",
+    r"$\bbox[background:url(javascript:alert(19))]{a}$",
+    r"\ref{javascript:alert(20)} \eqref{x}",
+    r"$\url{javascript:alert(21)}$",
+    r"$\csname href\endcsname{javascript:alert(22)}{x}$",
+    r"$\href {javascript:alert(23)} {x}$",
+    r"$\href{JaVaScRiPt:alert(24)}{x}$",
+    r"$\href{java&#x09;script:alert(25)}{x}$",
+    r"\$\$\href{javascript:alert(26)}{x}\$\$",
+    r"$$ \href{javascript:alert(27)}{x} $$",
+    r"$x$ \$\href{javascript:alert(28)}{x}$",
+    r"$x\$ \href{javascript:alert(29)}{x} \$y$",
+    r"$x\\$ \href{javascript:alert(30)}{x} $",
+    r"$\toggle{\href{javascript:alert(31)}{a}}{b}\endtoggle$",
+    r"$\mathtip{a}{\href{javascript:alert(32)}{b}}$ $\texttip{a}{b}$",
+    r"$\color{red}{x}$ $\colorbox{red}{x}$ $\Huge x$ $\rule{9999em}{9999em}$",
+    r"$a$\href{javascript:alert(33)}{x}$b$",
+    r"$\{$ \href{javascript:alert(34)}{x} $\}$",
+    r"$\left\{ \right. $\href{javascript:alert(35)}{x}$",
+    r"`$\href{javascript:alert(36)}{x}$`",
+    r"**$\href{javascript:alert(37)}{x}$**",
+    r"[$\href{javascript:alert(38)}{x}$](javascript:alert(39))",
+    r"<span>$</span>\href{javascript:alert(40)}{x}<span>$</span>",
+    r"&#36;\href{javascript:alert(41)}{x}&#36;",
+    r"$x$ \\ $\href{javascript:alert(42)}{x}$",
+    r"$\\[-100em]\href{javascript:alert(43)}{x}$",
+    r"$a\)\href{javascript:alert(44)}{x}\(b$",
+    r"$\begin{matrix}\href{javascript:alert(45)}{x}\end{matrix}$",
+    r"$\begin{array}{@{\href{javascript:alert(46)}{x}}c}a\end{array}$",
+    r"$\frac{a}{b\$ \href{javascript:alert(47)}{x}$",
+    r"$x^{\$}$\href{javascript:alert(48)}{x}$",
+    r"$$x$$ \$$\href{javascript:alert(49)}{x}$\$",
+    r"\begin{equation}\label{javascript:alert(50)}x\end{equation} \ref{javascript:alert(50)}",
+]
+# Real math among them, which must still be typeset.
+REAL_TEX = [r"2.56$\times$ faster", r"$\frac{a}{b}$ with $\mathbb{R}^n$", r"$\pi_{0.5}$ and \(x \le 4\%\)"]
+
+# Pieces of TeX soup: delimiters, escapes, braces, refused and allowed commands.
+_SOUP = [
+    "$", "$$", "\\$", "\\\\", "\\", "\\(", "\\)", "\\[", "\\]", "{", "}", "\\{", "\\}", "%", "\\%", "|",
+    "\\begin{equation}", "\\end{equation}", "\\begin{matrix}", "\\end{matrix}", "\\begin{x}", "\\end{x}",
+    "\\begin", "\\end", "\\verb|", "\\verb+", "+", "\\text{", "\\mbox{", "\\ref{", "\\eqref{", "\\label{",
+    "\\href{javascript:alert(90)}{x}", "\\href{javascript:alert(91)}", "\\href", "javascript:alert(92)",
+    "\\url{javascript:alert(93)}", "\\class{a}", "\\style{color:red}", "\\cssId{i}", "\\require{html}",
+    "\\unicode{65}", "\\bbox[red]", "\\mmlToken{mi}", "\\def\\x", "\\newcommand", "\\toggle", "\\endtoggle",
+    "\\times", "\\frac{1}{2}", "\\mathbf{x}", "x^2", "_i", "\\alpha", "\\left(", "\\right)", "&", "\\\\[1em]",
+    "891K", "$5", " ", "a", "1", "*", "_", "`", "[", "](", ")", "<", ">", "{{", "{%", "~~", "&#36;", "&#92;",
+]  # fmt: skip
+
+
+def tex_soup() -> st.SearchStrategy[str]:
+    """Strings of TeX pieces that open, close and split math every way MathJax knows."""
+    piece = st.sampled_from(_SOUP) | st.text(st.sampled_from("$\\{}()[] ax1%|"), min_size=1, max_size=3)
+    return st.lists(piece, min_size=1, max_size=16).map("".join)
+
+
+# --- what MathJax finds --------------------------------------------------------------------
+
+# MathJax 3's FindTeX (ts/input/tex/FindTeX.ts) with Chirpy's delimiters and its defaults
+# (processEscapes, processEnvironments, processRefs): the openings, longest first, then
+# environments, then escapes and references; an end is searched past braced groups and
+# control sequences.
+_FIND_START = re.compile(r"\$\$|\\\(|\\\[|\$|\\begin\s*\{([^}]*)\}|(\\([\\$])|\\(?:eq)?ref\s*\{[^}]*\})")
+_FIND_CLOSE = {"$$": "$$", "\\(": "\\)", "\\[": "\\]", "$": "$"}
+
+
+def _find_end(text: str, start: int, close: str) -> int | None:
+    """Where the math opened before ``start`` ends (after its ``close`` pattern), if it does."""
+    braces = 0
+    for match in re.finditer(f"({close})" + r"|\\(?:[a-zA-Z]|.)|[{}]", text[start:], re.DOTALL):
+        if match.group(1) is not None and braces == 0:
+            return start + match.end()
+        if match.group(0) == "{":
+            braces += 1
+        elif match.group(0) == "}" and braces:
+            braces -= 1
+    return None
+
+
+def mathjax_finds(strings: Sequence[str]) -> list[str]:
+    """What MathJax 3 takes for math (or an escape) in each of ``strings`` (the text between
+    two tags of a page): each item's whole source, delimiters included."""
+    found = []
+    for text in strings:
+        position = 0
+        while match := _FIND_START.search(text, position):
+            if match.group(1) is not None:
+                close = r"\\end\s*\{" + re.escape(match.group(1)) + r"\}"
+            elif match.group(2) is not None:
+                found.append(match.group(0))
+                position = match.end()
+                continue
+            else:
+                close = re.escape(_FIND_CLOSE[match.group(0)])
+            end = _find_end(text, match.end(), close)
+            if end is None:
+                position = match.end()
+                continue
+            found.append(text[match.start() : end])
+            position = end
+    return found
+
+
+_KRAMDOWN_SPAN = re.compile(r"\$\$(.*?)\$\$|<span>(&#36;|&#92;)</span>|\\(.)|(&#?\w+;)", re.DOTALL)
+
+
+def page_strings(markdown: str) -> tuple[list[str], list[str]]:
+    """What a page shows of one line of escaped Hub text (:func:`escape_markdown`): the text
+    between two tags, as MathJax reads it, and the TeX of each kramdown math span, which
+    kramdown hands on as ``\\(TeX\\)``. A model of kramdown for this output only: math spans,
+    the inert spans (an element of their own), backslash escapes and character references."""
+    strings, maths, current = [], [], []
+    position = 0
+    for match in _KRAMDOWN_SPAN.finditer(markdown):
+        current.append(markdown[position : match.start()])
+        position = match.end()
+        math, inert, escaped, reference = match.groups()
+        if math is not None:
+            maths.append(math.strip())
+            current.append(f"\\({math.strip()}\\)")
+        elif inert is not None:
+            strings += ["".join(current), html.unescape(inert)]
+            current = []
+        elif escaped is not None:
+            current.append(escaped if escaped in KRAMDOWN_GFM_ESCAPES else "\\" + escaped)
+        else:
+            current.append(html.unescape(reference))
+    current.append(markdown[position:])
+    strings.append("".join(current))
+    return strings, maths

@@ -132,15 +132,20 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 def test_a_transient_fault_is_retried_with_backoff_and_the_day_completes(
     fault: Fault, site: Path, store: Store, replay: Any, reference: dict[str, bytes]
 ) -> None:
-    plan = FaultPlan(days={DAY: [fault, fault]}, retry_after="3", slow_seconds=0.5)
+    window = fault is Fault.RATE_LIMITED_WINDOW  # its t is retry_after: 1 s, waited for real
+    plan = FaultPlan(days={DAY: [fault, fault]}, retry_after="1" if window else "3", slow_seconds=0.5)
     hub = replay(seed_source, faults=plan)
     sleeps: list[float] = []
-    run_day(site_context(site, store), DAY, client(hub.url, timeout=0.25, sleep=sleeps.append), clock=CLOCK)
+    hub_client = client(hub.url, timeout=0.25, sleep=sleeps.append)
+    run_day(site_context(site, store), DAY, hub_client, clock=CLOCK)
     assert contents(site) == reference
     assert [f for _, f in hub.faults] == [fault, fault] and len(hub.requests) == 3
     if fault is Fault.RATE_LIMITED:
         # Retry-After is obeyed as given, even above max_wait (1 s here).
         assert sleeps == pytest.approx([3, 3], abs=0.1)
+    elif window:
+        # No backoff of ours: each retry waited in the rate budget for the window announced.
+        assert sleeps == [] and hub_client.budget.waits == 2
     else:
         assert sleeps == [0.01, 0.02]  # exponential backoff (no jitter here)
 

@@ -20,18 +20,23 @@ from hypothesis import strategies as st
 
 from conftest import DATA, seed_source
 from dailypapers.config import ConfigError, Settings, load_settings
-from dailypapers.escape import escape_markdown, unescape_markdown
-from dailypapers.latex import latex_text, math_pieces
+from dailypapers.escape import escape_markdown, link_text, unescape_markdown
+from dailypapers.latex import latex_text, math_pieces, typesettable
 from dailypapers.models import Organization, Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.notify import message
 from dailypapers.render import front_matter, render_daily
 from fidelity import (
+    HOSTILE_TEX,
+    REAL_TEX,
     hazard_cases,
     hazard_papers,
     hub_papers,
     hub_text,
     markdown_failures,
+    mathjax_finds,
     mathjax_reading,
+    page_strings,
+    tex_soup,
     text_reading,
 )
 
@@ -143,9 +148,10 @@ def test_mathjax_writes_math_as_kramdown_math_and_the_rest_as_text() -> None:
         (r"$\frac{{a}}{b}$", r"$$\frac{ {a}}{b}$$"),
         # a bare % in math would be a TeX comment: the Hub meant a percent sign
         ("$10%$", r"$$10\%$$"),
-        # dollars outside math are escaped: none may touch a $$ of ours
-        (r"costs \$5 and $x$", r"costs \$5 and $$x$$"),
-        ("plain $$ text", r"plain \$\$ text"),
+        # a dollar or backslash of text stands alone in an element: MathJax pairs nothing there
+        (r"costs \$5 and $x$", r"costs <span>&#36;</span>5 and $$x$$"),
+        ("plain $$ text", "plain <span>&#36;</span><span>&#36;</span> text"),
+        (r"our \method{}", "our <span>&#92;</span>method{}"),
     ],
 )
 def test_mathjax_keeps_liquid_and_kramdown_out_of_the_math(latex: str, markdown: str) -> None:
@@ -195,6 +201,102 @@ def test_mathjax_never_gets_math_that_reaches_outside_the_formula(text: str) -> 
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\times", r"\textbf{DLCM}", r"\mathbf{k}(\mathbf{X})", r"14{,}056", r"10\%", r"\frac{ {a}}{b}",
+        r"P(h\vert b)", r"a\|b", r"\left\{ x \right.", r"\begin{pmatrix} a \\ b \end{pmatrix}",
+        r"\operatorname{softmax}(x)", r"\text{if } x \le 4", r"\mathbb{R}^{n \times d}", r"x_{i}^{2}",
+    ],
+)  # fmt: skip
+def test_mathjax_may_typeset_ordinary_math(tex: str) -> None:
+    assert typesettable(tex)
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\href{javascript:alert(1)}{x}", r"\url{x}", r"\class{a}{b}", r"\style{color:red}{b}",
+        r"\cssId{a}{b}", r"\require{html}", r"\htmlClass{a}{b}", r"\unicode{65}", r"\verb|x|",
+        r"\bbox[red]{a}", r"\mmlToken{mi}{x}", r"\def\a{b}", r"\newcommand{\a}{b}",
+        r"\toggle{a}{b}\endtoggle", r"\ref{a}", r"\eqref{a}", r"\label{a}", r"\tag{a}", r"\color{red}",
+        r"\rule{9em}{9em}", r"\Huge x", r"\hspace{-9em}", r"\csname href\endcsname",
+        r"a \$ b", r"a $ b", r"a % comment", r"a\\% comment", r"a\)\href{x}{y}\(b", r"\[x\]",
+        r"a{b", r"a}b{", "x\\", r"\begin{equation}x\end{equation}", r"\begin{matrix}x",
+        r"\begin{matrix}x\end{pmatrix}", r"a \\[-9em] b", r"\text{\(\href{javascript:x}{y}\)}",
+    ],
+)  # fmt: skip
+def test_mathjax_may_not_typeset_what_reaches_outside_the_formula(tex: str) -> None:
+    assert not typesettable(tex)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tex_soup() | hub_text())
+def test_mathjax_finds_only_the_math_we_allow(text: str) -> None:
+    """MathJax's own search (FindTeX, Chirpy's delimiters) over the text between two tags of
+    what kramdown makes of the escaped text finds exactly our math spans, each allow-listed:
+    no other "$", "\\(", "\\[", "\\begin", "\\ref" or escape, however the soup is cut."""
+    strings, maths = page_strings(escape_markdown(text, "mathjax"))
+    assert mathjax_finds(strings) == [f"\\({tex}\\)" for tex in maths]
+    assert all(typesettable(tex.replace("{ ", "{").replace("\\vert ", "|")) for tex in maths)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEX + REAL_TEX)
+def test_mathjax_finds_no_hostile_tex(text: str) -> None:
+    strings, maths = page_strings(escape_markdown(text, "mathjax"))
+    assert mathjax_finds(strings) == [f"\\({tex}\\)" for tex in maths]
+    assert not re.search(r"\\(href|url|class|style|require|verb|def|ref|label)", " ".join(maths))
+
+
+def test_real_math_is_still_typeset() -> None:
+    assert escape_markdown(r"2.56$\times$ faster and $\frac{a}{b}$", "mathjax") == (
+        r"2.56$$\times$$ faster and $$\frac{a}{b}$$"
+    )
+
+
+def test_repository_names_are_inert_under_mathjax() -> None:
+    assert link_text(r"$\href{javascript:x}{y}$/b]", "mathjax") == (
+        r"<span>&#36;</span><span>&#92;</span>href{javascript:x}{y}<span>&#36;</span>/b\]"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "With $891K spent on environment construction and an additional $576K on trajectories",
+        "between $5 and $10 a month",
+        "a range of ($5-$10) per run",
+    ],
+)
+def test_prices_stay_text(text: str) -> None:
+    assert "$$" not in escape_markdown(text, "mathjax")
+    assert unescape_markdown(escape_markdown(text, "mathjax")) == text
+    assert latex_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "math"),
+    [
+        (r"ImageNet 256$\times$256", [r"\times"]),
+        (r"($\sim$110k) and $\leq$50K documents", [r"\sim", r"\leq"]),
+        (r"costs $5 and $x^2$ more", ["x^2"]),
+    ],
+)
+def test_math_beside_digits_and_prices_is_still_math(text: str, math: list[str]) -> None:
+    assert [piece for piece, is_math in math_pieces(text) if is_math] == math
+
+
+def test_math_true_only_on_posts_that_show_math() -> None:
+    settings = Settings(math="mathjax")
+    plain = Paper(id="2603.13023", title="Agents", summary="With $891K spent and an additional $576K on it")
+    with_math = Paper(id="2602.00001", title=r"2.56$\times$ faster", summary="x")
+    refused = Paper(id="2602.00002", title=r"$\href{javascript:alert(1)}{x}$", summary="x")
+    assert "math: true" not in render_daily("2026-03-01", [plain, refused], settings)
+    assert "math: true\n" in render_daily("2026-03-01", [plain, with_math], settings)
+    answers = {plain.id: r"The loss is $\mathcal{L}$."}  # a model's answer with math counts
+    assert "math: true\n" in render_daily("2026-03-01", [plain], settings, summaries=answers)
 
 
 # pylatexenc's parser recurses once per nesting level: these raised RecursionError out of
@@ -256,3 +358,25 @@ def test_descriptions_read_latex_as_text_whatever_the_setting(mode: str) -> None
     paper = Paper(id="2602.00001", title=r"$\textbf{DLCM}$: 2.56$\times$ faster", upvotes=3)
     post = render_daily("2026-02-05", [paper], Settings(math=mode))
     assert 'description: "논문 1개. 좋아요 1위: DLCM: 2.56× faster (👍 3)"\n' in post
+
+
+@pytest.mark.corpus
+def test_only_recorded_days_with_math_ask_for_mathjax(shared_hub: Path) -> None:
+    """Over the recorded corpus: ``math: true`` exactly on the posts that show a formula, and
+    the price pair of 2603.13023 (``$891K spent ... an additional $576K``) is not one."""
+    asking, showing = set(), set()
+    for path in sorted((shared_hub / "daily_papers").glob("*.json")):
+        papers, _ = papers_from_entries(json.loads(path.read_text(encoding="utf-8")) or [])
+        if not papers:
+            continue
+        post = render_daily(path.stem, rank(papers, 10), Settings(math="mathjax"))
+        if "\nmath: true\n" in post:
+            asking.add(path.stem)
+        if "$$" in post:
+            showing.add(path.stem)
+        for paper in papers:
+            if paper.id == "2603.13023":
+                assert "891K" in escape_markdown(paper.summary, "mathjax")
+                assert "$$" not in escape_markdown(paper.summary, "mathjax")
+    assert asking == showing
+    assert 0 < len(asking) < 248  # some days have math, some have none

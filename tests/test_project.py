@@ -78,3 +78,27 @@ def test_all_sql_is_in_the_store() -> None:
         if path.name != "store.py" and SQL.search(path.read_text(encoding="utf-8"))
     ]
     assert elsewhere == []
+
+
+def test_every_third_party_import_is_declared() -> None:
+    """A module the package imports is one of its declared dependencies (or of the standard
+    library): one installed only because another package needs it may go away with it."""
+    import ast
+    import tomllib
+
+    root = Path(dailypapers.__file__).parent
+    project = tomllib.loads((root.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {re.split(r"[<>=!~\[; ]", dep, maxsplit=1)[0].lower().replace("-", "_")
+                for dep in project["project"]["dependencies"]}  # fmt: skip
+    imported: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"dailypapers"}
+    names = {"yaml": "pyyaml"}  # import name -> distribution name, where they differ
+    assert (
+        sorted(names.get(name, name) for name in third_party if names.get(name, name) not in declared) == []
+    )

@@ -77,12 +77,12 @@ def diagnose(site: Path, flags: Mapping[str, Any] | None = None) -> list[Finding
 def _check_jekyll(site: Path) -> Finding:
     if (site / "_config.yml").is_file():
         from dailypapers.config import CONFIG_FILE
-        from dailypapers.jekyll import publishes, read_site_config
+        from dailypapers.jekyll import publishes, read_site_config_checked
 
         try:
-            config = read_site_config(site) or {}
+            config, ignored = read_site_config_checked(site) or ({}, [])
         except DailyPapersError:
-            config = {}  # the urls check names it
+            config, ignored = {}, []  # the urls check names it
         if (site / CONFIG_FILE).is_file() and publishes(config, CONFIG_FILE):
             return Finding(
                 Level.WARN,
@@ -90,6 +90,9 @@ def _check_jekyll(site: Path) -> Finding:
                 f"Jekyll publishes {CONFIG_FILE} with the site (at /{CONFIG_FILE})",
                 f"add {CONFIG_FILE} to `exclude:` in _config.yml",
             )
+        if ignored:
+            fix = "give those keys their type in _config.yml"
+            return Finding(Level.WARN, "site", "; ".join(ignored), fix)
         return Finding(Level.OK, "site", f"{site} is a Jekyll site (_config.yml)")
     return Finding(
         Level.WARN,
@@ -366,9 +369,27 @@ def _check_urls(site: Path) -> list[Finding]:
 def _check_pages_deploy(site: Path) -> list[Finding]:
     """A Pages deploy workflow that the scheduled run would not start (issue: a push made
     with a workflow's token starts no other workflow)."""
-    from dailypapers.pages import OWN_WORKFLOW, deploy_workflows, dispatched_workflows, grants_actions_write
+    from dailypapers.pages import OWN_WORKFLOW, deploy_workflows
 
-    deploys = deploy_workflows(site)
+    unread: list[str] = []
+    deploys = deploy_workflows(site, unread)
+    not_read = [
+        Finding(
+            Level.WARN,
+            "deploy",
+            f"{OWN_WORKFLOW.parent}/{entry}: if it deploys the site, the scheduled run does not start it",
+            "make it a valid workflow under 256 KB, then move the generated workflow aside "
+            "and run `dailypapers init`",
+        )
+        for entry in unread
+    ]
+    return not_read + _check_deploys(site, deploys)
+
+
+def _check_deploys(site: Path, deploys: list[Any]) -> list[Finding]:
+    from dailypapers.bounded import read_capped
+    from dailypapers.pages import OWN_WORKFLOW, dispatched_workflows, grants_actions_write
+
     own = site / OWN_WORKFLOW
     if not own.is_file():
         if deploys:
@@ -381,7 +402,12 @@ def _check_pages_deploy(site: Path) -> list[Finding]:
                 )
             ]
         return []
-    text = own.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_capped(own).decode("utf-8", errors="replace")
+    except OSError as error:
+        return [
+            Finding(Level.FAIL, "deploy", f"{OWN_WORKFLOW}: {explain_os_error(error)}", "`dailypapers init`")
+        ]
     started = dispatched_workflows(text)
     problems = []
     for deploy in deploys:

@@ -13,6 +13,7 @@ one, the cause, and what to do.
     │   ├── SiteLocked        another run kept the site locked longer than we wait
     │   └── ArchiveDamaged    the archive is not a database, or a damaged one
     ├── ConfigError           a bad option or setting
+    │   └── UnsafeValue       a value refused for a file init writes (a usage error: status 2)
     ├── NotifyError           the webhook did not take the message (the posts are written)
     └── ModelError            a language model gave no summary (the post is written without it)
 """
@@ -66,6 +67,11 @@ class ArchiveDamaged(SiteError):
 
 class ConfigError(DailyPapersError):
     """An option or setting has a bad value."""
+
+
+class UnsafeValue(ConfigError):
+    """A value ``init`` refuses to put into a file it writes (the workflow, the settings):
+    the command line gave it, or the site holds it (a deploy workflow's file name)."""
 
 
 class NotifyError(DailyPapersError):

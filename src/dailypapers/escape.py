@@ -24,7 +24,8 @@ trigger once line breaks are collapsed. What remains is span syntax:
 - ``&`` that would start a character reference becomes ``&amp;``.
 
 With ``math = "mathjax"`` (see :mod:`dailypapers.latex`) math fragments become kramdown math
-(``$$...$$``, guarded by :func:`math_tex`) and every other ``$`` gets a backslash.
+(``$$...$$``, guarded by :func:`math_tex`), and every other ``$`` and backslash is an
+element of its own (``<span>&#36;</span>``), which no MathJax delimiter can span.
 
 kramdown's typographic substitutions (curly quotes, dashes, ellipsis, guillemets) are left
 alone: they change how a character looks, not what the text says.
@@ -39,7 +40,7 @@ import html
 import json
 import re
 
-from dailypapers.latex import latex_text, math_pieces
+from dailypapers.latex import latex_text, math_pieces, typesettable
 from dailypapers.models import collapse_whitespace
 
 # The characters a backslash escapes in kramdown's GFM parser, Jekyll's default input
@@ -60,14 +61,22 @@ def escape_markdown(text: str, math: str = "raw") -> str:
     if math == "text":
         return _escape(latex_text(text))
     if math == "mathjax":
-        return "".join(
-            _math_span(piece) if is_math else _escape(piece, every_dollar=True)
-            for piece, is_math in math_pieces(text)
-        )
+        return "".join(_math_span(part) if is_math else _inert(part) for part, is_math in math_pieces(text))
     return _escape(text)
 
 
-def _escape(text: str, *, every_dollar: bool = False) -> str:
+# Under MathJax, every "$" and "\\" of text stands alone in an element of its own. MathJax
+# (like KaTeX's auto-render) looks for math in the text between two tags, and every opening it
+# knows needs two characters there ("\\(", "\\[", "\\begin", "\\ref", "\\$") or a second "$"
+# to close: a lone character can start nothing. kramdown's "\\$" would be a plain "$".
+INERT = {"$": "<span>&#36;</span>", "\\": "<span>&#92;</span>"}
+
+
+def _inert(text: str) -> str:
+    return _escape(text, inert=True)
+
+
+def _escape(text: str, *, inert: bool = False) -> str:
     # Only characters that can be syntax are visited (a loop over every character was the
     # hottest spot of a backfill); each is decided by its neighbours in the unescaped text.
     def replace(match: re.Match[str]) -> str:
@@ -76,13 +85,14 @@ def _escape(text: str, *, every_dollar: bool = False) -> str:
         previous = text[i - 1] if i else ""
         if char in _ALWAYS:
             return "\\" + char
+        if inert and char in INERT:
+            return INERT[char]
         if char == "\\":
             if not following:
                 return "&#92;"
             return "\\\\" if following in KRAMDOWN_ESCAPABLE else char
         if char == "$":
-            # Beside kramdown math, any dollar could touch a "$$" of ours.
-            return "\\$" if every_dollar or "$" in (previous, following) else "$"
+            return "\\$" if "$" in (previous, following) else "$"  # "$$" opens kramdown math
         if char == "~":
             return "&#126;" if "~" in (previous, following) else "~"
         if char == "{":
@@ -100,49 +110,46 @@ _BARE_PIPE = re.compile(r"(?<!\\)\|")
 _LIQUID_START = re.compile(r"\{(?=[{%])")  # "{{" and "{%" open Liquid
 
 
-# MathJax macros that reach outside the formula, which the default MathJax (no ui/safe)
-# obeys: \href{javascript:...}{...} is a live link, \style and \class put CSS on the page,
-# \require loads code; \csname could spell any of them. Math holding one is shown as text.
-_UNSAFE_TEX = re.compile(
-    r"\\(?:href|url|require|style|class|cssId|html[A-Za-z]*|data|bbox|mmlToken|unicode|csname)(?![A-Za-z])"
-)
-
-
 def math_tex(tex: str) -> str | None:
-    """The TeX to put between kramdown's ``$$`` for ``tex``; None when it cannot be delimited.
+    """The TeX to put between kramdown's ``$$`` for ``tex``; None when MathJax may not have it.
 
-    kramdown takes the content as it is (it only HTML-escapes it), but two readers see it
-    first: Liquid, which reads ``{{`` and ``{%`` anywhere (a space after the brace means the
-    same in TeX math), and kramdown's table parser, which takes a line with a bare pipe for
-    a row (``\\vert`` is the same bar). TeX holding a dollar would end the math early;
-    TeX with a macro that reaches outside the formula (``\\href``, ``\\style``...) is refused.
+    ``tex`` must pass :func:`dailypapers.latex.typesettable` (an allow-list of TeX: no
+    ``\\href``, ``\\style``, ``\\require``..., balanced braces, no ``$``). kramdown takes the
+    content as it is (it only HTML-escapes it), but two readers see it first: Liquid, which
+    reads ``{{`` and ``{%`` anywhere (a space after the brace means the same in TeX math), and
+    kramdown's table parser, which takes a line with a bare pipe for a row (``\\vert`` is
+    the same bar).
     """
-    if "$" in tex or _UNSAFE_TEX.search(tex):
+    if not typesettable(tex):
         return None
     return _LIQUID_START.sub("{ ", _BARE_PIPE.sub(r"\\vert ", tex))
 
 
 def _math_span(tex: str) -> str:
     """``tex`` as kramdown inline math (``$$...$$``), which kramdown hands to MathJax as
-    ``\\(...\\)``; as text when it cannot be delimited."""
+    ``\\(...\\)``; as inert text when MathJax may not have it."""
     delimited = math_tex(tex)
     if delimited is None:
-        return _escape(latex_text(f"${tex}$"), every_dollar=True)
+        return _inert(latex_text(f"${tex}$"))
     return f"$${delimited}$$"
 
 
 _UNESCAPE = re.compile(
-    r"\\([" + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE))) + r"])|" + _CHAR_REFERENCE.pattern
+    "|".join(re.escape(span) for span in INERT.values())
+    + r"|\\(["
+    + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE)))
+    + r"])|"
+    + _CHAR_REFERENCE.pattern
 )
 
 
 def unescape_markdown(text: str) -> str:
-    """Undo :func:`escape_markdown`: backslash escapes and character references."""
+    """Undo :func:`escape_markdown`: backslash escapes, character references, inert spans."""
 
     def replace(match: re.Match[str]) -> str:
         if match.group(1) is not None:
             return match.group(1)
-        return html.unescape(match.group(0))
+        return html.unescape(match.group(0).removeprefix("<span>").removesuffix("</span>"))
 
     return _UNESCAPE.sub(replace, text)
 
@@ -216,10 +223,11 @@ def link_url(url: str | None) -> str | None:
     return "".join(out)
 
 
-def link_text(text: str) -> str:
-    """Hub text as the text of a Markdown link: :func:`escape_markdown`, and a "]" would end
-    the link text early ("[owner/x](javascript:...)](url)"), so it gets a backslash too."""
-    return escape_markdown(text).replace("]", "\\]")
+def link_text(text: str, math: str = "raw") -> str:
+    """Hub text as the text of a Markdown link, as written: :func:`escape_markdown`, inert
+    under MathJax (``math``: the setting), and a "]" would end the link text early
+    ("[owner/x](javascript:...)](url)"), so it gets a backslash too."""
+    return _escape(collapse_whitespace(text), inert=math == "mathjax").replace("]", "\\]")
 
 
 _GITHUB = re.compile(r"(?i)(www\.)?github\.com")

@@ -34,6 +34,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from dailypapers import ratelimit
+from dailypapers.ratelimit import Cancelled as Cancelled  # raised here too: one exception for both
+from dailypapers.ratelimit import RateBudget as RateBudget
+
 if TYPE_CHECKING:
     import ssl
 
@@ -56,14 +60,20 @@ class Transient(Exception):
     """A failure worth retrying (timeout, network error, transient status, garbled body).
 
     ``data_error`` marks a complete answer whose body is unusable (retried: usually a
-    hiccup, but reported as bad data when it persists).
+    hiccup, but reported as bad data when it persists); ``paced``, a refusal the rate budget
+    waits out before the next try.
     """
 
-    def __init__(self, reason: str, retry_after: float | None = None, *, data_error: bool = False) -> None:
+    def __init__(
+        self, reason: str, retry_after: float | None = None, *, data_error: bool = False, paced: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.data_error = data_error
+        # A 429 whose wait the client's RateBudget holds the next try for (the Hub announced
+        # its window): no backoff of ours on top, and the wait is the window's, not the budget's.
+        self.paced = paced
 
 
 class Refused(Exception):
@@ -72,10 +82,6 @@ class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class Cancelled(Exception):
-    """:meth:`Http.cancel` was called (Ctrl-C): no new try is started."""
 
 
 class Exhausted(Exception):
@@ -164,7 +170,12 @@ def with_retries(
     fits in the budget; with a shared ``pause``, every caller waits it out before its next try.
     Once ``cancelled`` is set, :class:`Cancelled` is raised instead of any new try.
     """
-    deadline = time.monotonic() + policy.budget
+    # Time spent waiting for the Hub's rate-limit window is not failing: it extends the budget.
+    start, waited_before = time.monotonic(), ratelimit.waited()
+
+    def deadline() -> float:
+        return start + policy.budget + (ratelimit.waited() - waited_before)
+
     failure: Transient | None = None
     tries = 0
 
@@ -175,7 +186,7 @@ def with_retries(
     while tries < policy.attempts:
         check()
         if pause is not None and (left := pause.left()) > 0:
-            if time.monotonic() + left > deadline:
+            if time.monotonic() + left > deadline():
                 raise Exhausted(failure or Transient(pause.reason), tries, asked_wait=left)
             sleep(left)
             check()
@@ -186,9 +197,11 @@ def with_retries(
             failure = transient
         if tries == policy.attempts:
             break
+        if failure.paced:
+            continue  # the next try waits in the rate budget for the window the Hub announced
         wait = failure.retry_after
         if wait is not None:
-            if time.monotonic() + wait > deadline:
+            if time.monotonic() + wait > deadline():
                 raise Exhausted(failure, tries, asked_wait=wait)
             if pause is not None:
                 pause.extend(wait, failure.reason)
@@ -196,7 +209,7 @@ def with_retries(
         else:
             wait = policy.backoff * 2 ** (tries - 1)
             wait = min(wait + wait * policy.jitter * random.random(), policy.max_wait)
-            if time.monotonic() + wait > deadline:
+            if time.monotonic() + wait > deadline():
                 break
         check()
         sleep(wait)
@@ -424,8 +437,10 @@ class Http:
         max_bytes: int = DEFAULT_MAX_MB * MB,
         timeout: float = PHASE_TIMEOUT,
         hub_hooks: bool = False,
+        budget: RateBudget | None = None,
     ) -> None:
         self.deadline = deadline
+        self.budget = budget
         self.max_bytes = max_bytes
         self.timeout = min(timeout, deadline)
         self.cancelled = threading.Event()
@@ -447,11 +462,25 @@ class Http:
         json: Any = None,
     ) -> Answer:
         """One exchange: the :class:`Answer` (any status but a transient one), or
-        :class:`Transient` (worth retrying), or :class:`Refused`."""
-        import httpx2
-
+        :class:`Transient` (worth retrying), or :class:`Refused`. With a rate ``budget``, it
+        is sent when the budget allows, and the answer's rate-limit headers are taken."""
         if self.cancelled.is_set():
             raise Cancelled
+        if self.budget is None:
+            return self._exchange(method, url, params, headers, json)
+        with self.budget.sending(self.cancelled):
+            return self._exchange(method, url, params, headers, json)
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        json: Any,
+    ) -> Answer:
+        import httpx2
+
         started = time.monotonic()
         _current.deadline = started + self.deadline
         sent = {"accept-encoding": "gzip, deflate", **(headers or {})}
@@ -460,10 +489,13 @@ class Http:
                 method, url, params=params, headers=sent, json=json, timeout=self.timeout
             ) as response:
                 status = response.status_code
+                window = self.budget.observe(response.headers, status) if self.budget else None
                 if status in TRANSIENT_STATUS:
                     with contextlib.suppress(Transient, Refused):
                         self._read_body(response, started)  # read, so the connection can be reused
-                    raise Transient(describe_status(status), retry_after(response.headers.get("retry-after")))
+                    wait = retry_after(response.headers.get("retry-after"))
+                    paced = status == 429 and wait is None and window is not None
+                    raise Transient(describe_status(status), wait, paced=paced)
                 body = self._read_body(response, started)
                 return Answer(status, dict(response.headers), body)
         except httpx2.TimeoutException:

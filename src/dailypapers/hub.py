@@ -28,6 +28,7 @@ from dailypapers.http import (
     Exhausted,
     Http,
     Pause,
+    RateBudget,
     Refused,
     RetryPolicy,
     Transient,
@@ -67,8 +68,10 @@ class HubClient:
     ``endpoint`` defaults to ``HF_ENDPOINT`` (read and checked when the client is made:
     :class:`ConfigError` if it is not an http(s) URL) and ``token`` to huggingface_hub's
     usual lookup (``HF_TOKEN``, then the saved login). ``timeout`` bounds each phase of a
-    request, ``deadline`` the whole of it, ``max_bytes`` its decompressed body.
-    ``requests`` counts the HTTP requests sent, for benchmarks.
+    request, ``deadline`` the whole of it, ``max_bytes`` its decompressed body. Requests are
+    paced by the budget the Hub announces (:mod:`dailypapers.ratelimit`); ``notice`` receives
+    a line when a fetch waits long for the next window. ``requests`` counts the HTTP
+    requests sent, for benchmarks.
     """
 
     def __init__(
@@ -82,12 +85,17 @@ class HubClient:
         retry: RetryPolicy | None = None,
         page_size: int = PAGE_SIZE,
         sleep: Callable[[float], None] = time.sleep,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
         self.endpoint = endpoint_from_environment(endpoint)
         self.token = token
         self.retry = retry or RetryPolicy()
         self.page_size = page_size
-        self.http = Http(deadline=deadline, max_bytes=max_bytes, timeout=timeout, hub_hooks=True)
+        # The Hub's announced budget (RateLimit headers), shared by every fetch of this client.
+        self.budget = RateBudget(notice=notice)
+        self.http = Http(
+            deadline=deadline, max_bytes=max_bytes, timeout=timeout, hub_hooks=True, budget=self.budget
+        )
         self._sleep = sleep
         self._lock = threading.Lock()
         self._header_cache: dict[str, str] | None = None

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tomlkit
+import tomlkit.exceptions
+import yaml
+
+from dailypapers.bounded import load_yaml, read_capped
 from dailypapers.config import (
     BY_NAME,
     CONFIG_FILE,
@@ -25,7 +31,14 @@ from dailypapers.config import (
     build_settings,
 )
 from dailypapers.errors import ConfigError
-from dailypapers.jekyll import JEKYLL_CONFIG, new_site_files, publishes, read_site_config, site_language
+from dailypapers.init_values import package_spec, recorded_spec, shell_word, workflow_file, yaml_scalar
+from dailypapers.jekyll import (
+    JEKYLL_CONFIG,
+    new_site_files,
+    publishes,
+    read_site_config_checked,
+    site_language,
+)
 from dailypapers.lock import LOCK_FILE
 from dailypapers.origin import installed_origin
 from dailypapers.pages import OWN_WORKFLOW, deploy_workflows
@@ -33,20 +46,19 @@ from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, FileWriter
 
 WORKFLOW = OWN_WORKFLOW  # the scheduled workflow init writes
+NOT_STARTED = "if it deploys the site, the scheduled run will not start it"
 DEFAULT_PACKAGE = "dailypapers"
 
 
 def toml_value(value: Any) -> str:
+    """``value`` as TOML writes it (tomlkit: every character escaped that must be)."""
     if value is None:
         return '""'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+    if isinstance(value, tuple):
+        value = list(value)
+    if isinstance(value, Path):
+        value = str(value)
+    return str(tomlkit.item(value).as_string())
 
 
 def _default(setting: Setting) -> Any:
@@ -115,29 +127,74 @@ def config_text(chosen: Mapping[str, Any] | None = None) -> str:
 
 
 def set_top_level(text: str, values: Mapping[str, Any]) -> str:
-    """``text`` (a ``dailypapers.toml``) with the top-level ``values`` set: an existing or
-    commented-out line of the key is replaced in place, comments and the rest kept."""
-    lines = text.splitlines()
-    first_section = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    """``text`` (a ``dailypapers.toml``) with the top-level ``values`` set: a key set in it is
+    changed by tomlkit (comments and layout kept), a commented-out line of the key is
+    replaced in place, else the key goes before the first section. Raises ConfigError when
+    ``text`` is not TOML."""
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as error:
+        raise ConfigError(f"{CONFIG_FILE}: {error}") from None
+    absent = {}
     for key, value in values.items():
+        if key in document:
+            document[key] = list(value) if isinstance(value, tuple) else value
+        else:
+            absent[key] = value
+    lines = document.as_string().splitlines()
+    first_section = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    for key, value in absent.items():
         line = f"{key} = {toml_value(value)}"
-        set_at = [i for i in range(first_section) if re.match(rf"\s*{key}\s*=", lines[i])]
         commented = [i for i in range(first_section) if re.match(rf"\s*#\s*{key}\s*=", lines[i])]
-        if set_at or commented:
-            lines[(set_at or commented)[0]] = line
+        if commented:
+            lines[commented[0]] = line
         else:
             lines.insert(first_section, line)
             first_section += 1
     return "\n".join(lines) + "\n"
 
 
-# The install step of the generated workflow: `python -m pip install --quiet "SPEC"`.
-_INSTALL = re.compile(r'(python -m pip install --quiet )"[^"\n]*"')
+# The install step of the generated workflow: `python -m pip install --quiet SPEC`.
+INSTALL_COMMAND = ("python", "-m", "pip", "install", "--quiet")
+# A `run:` line of a workflow (`run: VALUE` or `- run: VALUE`), its value on that line.
+_RUN_LINE = re.compile(r"^(?P<key>[ \t]*(?:- )?run:[ \t]*)(?P<value>\S.*)$", re.MULTILINE)
 
 
-def set_package(workflow: str, spec: str) -> str:
-    """The generated ``workflow`` with its install step installing ``spec``."""
-    return _INSTALL.sub(lambda match: f'{match.group(1)}"{spec}"', workflow, count=1)
+def install_run(spec: str) -> str:
+    """The install step's ``run:`` value, quoted for the shell and then for YAML."""
+    return yaml_scalar(" ".join([*INSTALL_COMMAND, shell_word(spec)]))
+
+
+def _installs_one_package(value: str) -> bool:
+    try:
+        words = shlex.split(value)
+    except ValueError:
+        return False
+    return len(words) == len(INSTALL_COMMAND) + 1 and tuple(words[:-1]) == INSTALL_COMMAND
+
+
+def set_package(workflow: str, spec: str) -> str | None:
+    """The generated ``workflow`` with its install step installing ``spec`` (checked with
+    :func:`~dailypapers.init_values.package_spec`); None when it has no such step."""
+    for match in _RUN_LINE.finditer(workflow):
+        try:
+            value = load_yaml(match["value"], what="a run: line")
+        except yaml.YAMLError:
+            continue
+        if isinstance(value, str) and _installs_one_package(value):
+            return (
+                workflow[: match.start("value")] + install_run(package_spec(spec)) + workflow[match.end() :]
+            )
+    return None
+
+
+def _read_workflow(path: Path) -> str:
+    """The text of the workflow ``--package`` updates, read within bounds."""
+    try:
+        return read_capped(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror or str(error)
+        raise ConfigError(f"{WORKFLOW}: {why}: --package not applied") from None
 
 
 def _installed_spec(result: InitResult) -> str:
@@ -145,15 +202,24 @@ def _installed_spec(result: InitResult) -> str:
     origin = installed_origin()
     if problem := origin.problem():
         result.warnings.append(f"the workflow installs {origin.spec}, but {problem}")
-    return origin.spec
+    return recorded_spec(origin.spec)
 
 
 def workflow_text(package: str = DEFAULT_PACKAGE, site_dir: str = ".", deploys: Sequence[str] = ()) -> str:
-    """The scheduled workflow; ``deploys``: the Pages deploy workflows it starts after a push."""
+    """The scheduled workflow; ``deploys``: the Pages deploy workflows it starts after a push.
+
+    Every value is checked (:mod:`dailypapers.init_values`) and quoted for the shell, then
+    for YAML where it stands in a plain scalar; a refused one raises UnsafeValue."""
     from dailypapers.render import environment
 
+    names = [workflow_file(name) for name in deploys]
     template = environment(None).get_template("init/dailypapers.yml.j2")
-    return template.render(package=package, site_dir=site_dir, deploys=list(deploys))
+    return template.render(
+        install=install_run(recorded_spec(package)),
+        collect=yaml_scalar(f"dailypapers run --site {shell_word(site_dir)}"),
+        deploy_names=names,
+        deploys=[shell_word(name) for name in names],
+    )
 
 
 @dataclass
@@ -199,20 +265,25 @@ def init_site(
     given = dict(chosen or {})
     values = dict(given)
     try:
-        site_config = read_site_config(site)
+        found = read_site_config_checked(site)
     except ConfigError as error:
         result.notes.append(f"{error}: settings not fitted to it")
-        site_config = {}
+        found = {}, []
+    site_config = None if found is None else found[0]
+    result.warnings += [] if found is None else found[1]
     wanted: dict[str, str] = {}
     workflow = site / WORKFLOW
     if workflow.exists() and package:
-        old_flow = workflow.read_text(encoding="utf-8")
+        old_flow = _read_workflow(workflow)
         new_flow = set_package(old_flow, package)
-        if new_flow == old_flow and _INSTALL.search(old_flow) is None:
+        if new_flow is None:
             result.notes.append(f"{WORKFLOW} has no `pip install` step of dailypapers: --package not applied")
-        result.files.append(writer.write(WORKFLOW, new_flow))
+        else:
+            result.files.append(writer.write(WORKFLOW, new_flow))
     else:
-        deploys = deploy_workflows(site)
+        unread: list[str] = []
+        deploys = deploy_workflows(site, unread)
+        result.warnings += [f"{WORKFLOW.parent}/{entry}: {NOT_STARTED}" for entry in unread]
         for deploy in deploys:
             if not deploy.dispatchable:
                 result.warnings.append(

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from dailypapers.bounded import YAMLRefused, load_yaml, read_capped, typed_keys
 from dailypapers.config import CONFIG_FILE
 from dailypapers.errors import ConfigError
 
@@ -131,29 +132,59 @@ def new_site_files(
     }
 
 
-def read_site_config(site: Path) -> dict[str, Any] | None:
-    """The site's ``_config.yml`` as a mapping; None when there is none.
+# The keys of `_config.yml` dailypapers reads, each with the type it must have; the rest of
+# the file is Jekyll's and the theme's business.
+SITE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "lang": str,
+    "timezone": str,
+    "theme": str,
+    "remote_theme": str,
+    "collections": (dict, list),
+    "exclude": list,
+    "include": list,
+    "defaults": list,
+    "permalink": str,
+    "future": bool,
+}
 
-    Raises :class:`ConfigError` when it cannot be read or is not a YAML mapping.
+
+def read_site_config(site: Path) -> dict[str, Any] | None:
+    """The keys of the site's ``_config.yml`` that dailypapers reads (:data:`SITE_KEYS`);
+    None when there is none. A key of another type is left out
+    (see :func:`read_site_config_checked`)."""
+    found = read_site_config_checked(site)
+    return None if found is None else found[0]
+
+
+def read_site_config_checked(site: Path) -> tuple[dict[str, Any], list[str]] | None:
+    """:data:`SITE_KEYS` of the site's ``_config.yml``, read within bounds (size, depth,
+    aliases: :mod:`dailypapers.bounded`), and one line for each key left out for its type;
+    None when there is no ``_config.yml``.
+
+    Raises :class:`ConfigError` when it cannot be read, is beyond the bounds or is not a
+    YAML mapping.
     """
     path = site / JEKYLL_CONFIG
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_capped(path).decode("utf-8-sig")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {path}: {error}") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, what=str(path))
+    except YAMLRefused as error:
+        raise ConfigError(f"{path} is not read: {error}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise ConfigError(f"{path} is not valid YAML{where}") from None
     if data is None:
-        return {}
+        return {}, []
     if not isinstance(data, dict):
         raise ConfigError(f"{path} is not a YAML mapping of settings")
-    return data
+    kept, ignored = typed_keys(data, SITE_KEYS)
+    return kept, [f"{path}: {line}" for line in ignored]
 
 
 def publishes(config: dict[str, Any], name: str) -> bool:

@@ -102,6 +102,17 @@ def _pieces(text: str, unclosed: int = 0) -> Iterator[tuple[str, Any]]:
             yield "text", opening
             yield from _pieces(text[node.pos + len(opening) :], unclosed + 1)
             return
+        if isinstance(node, LatexMathNode) and not plausible_math(
+            node.delimiters[0], verbatim, text[covered : covered + 1]
+        ):
+            # "$891K spent ... an additional $576K": the first dollar is a dollar, and the
+            # text after it is read on its own (the second may open real math).
+            if unclosed >= MAX_UNCLOSED:
+                yield "text", text[node.pos :]
+                return
+            yield "text", "$"
+            yield from _pieces(text[node.pos + 1 :], unclosed + 1)
+            return
         if isinstance(node, LatexMathNode):
             verbatim_arguments = False
             yield "math", node
@@ -126,6 +137,20 @@ def _pieces(text: str, unclosed: int = 0) -> Iterator[tuple[str, Any]]:
             yield "converted", converted
     if covered < len(text):
         yield "text", text[covered:]
+
+
+def plausible_math(opening: str, verbatim: str, following: str) -> bool:
+    """Whether a math node (its opening delimiter, its text as written and the character after
+    it) is math rather than prices. A ``$...$`` pair is not when its content starts or ends
+    with a space (pandoc's rule: ``$891K spent ... an additional $576K``), nor when it starts
+    with a digit and a digit follows it (``$5-$10``; ``256$\\times$256`` is math). ``$$``,
+    ``\\(`` and ``\\[`` always are."""
+    if opening != "$":
+        return True
+    content = verbatim[1:-1]
+    if not content or content[0].isspace() or content[-1].isspace():
+        return False
+    return not (content[0].isdigit() and following.isdigit())
 
 
 def latex_text(text: str) -> str:
@@ -176,3 +201,112 @@ def _strip_ends(pieces: Sequence[tuple[str, bool]]) -> list[tuple[str, bool]]:
     if result and not result[-1][1]:
         result[-1] = (result[-1][0].rstrip(), False)
     return [piece for piece in result if piece[0]]
+
+
+# --- what MathJax may typeset ---------------------------------------------------------------
+
+# The TeX a post hands to MathJax, by name: symbols, fonts, fractions, roots, accents,
+# delimiters, operators and matrices. Nothing that makes a link (\href), sets CSS, classes,
+# ids or attributes (\style, \class, \cssId, \bbox, \color, \mmlToken, \data), loads code
+# (\require), defines macros (\def, \newcommand), reads verbatim (\verb), moves or sizes
+# things freely (\hspace, \kern, \raise, \rule, \Huge), or labels and refers (\label,
+# \ref, \tag). Math with any other command is shown as text.
+_COMMAND_NAMES = """
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa
+    lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi
+    omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega digamma
+
+    times div cdot cdotp pm mp ast star circ bullet oplus ominus otimes oslash odot cap cup
+    sqcap sqcup wedge vee land lor setminus smallsetminus wr amalg dagger ddagger
+    le leq ge geq ll gg lt gt ne neq approx approxeq sim simeq cong equiv propto prec succ
+    preceq succeq subset supset subseteq supseteq subsetneq supsetneq in notin ni mid nmid
+    parallel nparallel perp models vdash dashv doteq asymp leqslant geqslant lesssim gtrsim
+    lll ggg nless ngtr nleq ngeq triangleq coloneqq eqqcolon bowtie
+    neg lnot forall exists nexists emptyset varnothing infty partial nabla prime backprime
+    hbar hslash ell Re Im aleph beth wp top bot angle measuredangle triangle square Box
+    diamond Diamond checkmark clubsuit diamondsuit heartsuit spadesuit flat natural sharp
+    imath jmath surd S P colon vert Vert lvert rvert lVert rVert backslash
+    ldots cdots vdots ddots dots dotsb dotsc dotsi dotsm dotso
+    to gets rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow
+    longrightarrow longleftarrow Longrightarrow Longleftarrow longleftrightarrow
+    Longleftrightarrow mapsto longmapsto uparrow downarrow Uparrow Downarrow updownarrow
+    Updownarrow nearrow searrow swarrow nwarrow hookrightarrow hookleftarrow rightharpoonup
+    rightharpoondown leftharpoonup leftharpoondown rightleftharpoons leftrightarrows
+    rightrightarrows twoheadrightarrow rightsquigarrow leadsto implies impliedby iff
+    xrightarrow xleftarrow
+    sum prod coprod int iint iiint oint bigcup bigcap bigsqcup bigoplus bigotimes bigodot
+    biguplus bigvee bigwedge lim limsup liminf sup inf max min arg det dim ker deg gcd hom
+    Pr exp log ln lg sin cos tan sec csc cot arcsin arccos arctan sinh cosh tanh coth
+    mod bmod pmod operatorname limits nolimits
+    mathrm mathbf mathit mathsf mathtt mathcal mathbb mathfrak mathscr mathnormal
+    boldsymbol pmb text textbf textit texttt textrm textsf textnormal textup mbox
+    rm bf it sf tt cal
+    underline overline hat widehat tilde widetilde bar vec dot ddot dddot acute grave breve
+    check mathring overrightarrow overleftarrow overleftrightarrow underbrace overbrace
+    underrightarrow underleftarrow
+    frac dfrac tfrac cfrac binom dbinom tbinom sqrt root of over choose atop
+    left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr bigm
+    Bigm biggm Biggm overset underset stackrel substack
+    displaystyle textstyle scriptstyle scriptscriptstyle
+    quad qquad enspace thinspace medspace thickspace negthinspace not
+    lfloor rfloor lceil rceil langle rangle lbrace rbrace lbrack rbrack
+"""
+MATHJAX_COMMANDS = frozenset(_COMMAND_NAMES.split())
+_ENVIRONMENT_NAMES = "matrix pmatrix bmatrix Bmatrix vmatrix Vmatrix smallmatrix cases aligned gathered array"
+MATHJAX_ENVIRONMENTS = frozenset(_ENVIRONMENT_NAMES.split())
+# Control symbols: spaces, and escaped braces, bars and specials. Never \( \) \[ \] \$, which
+# are delimiters, nor a backslash at the end, which would escape the closing one.
+MATHJAX_SYMBOLS = frozenset(",;:! {}|%#&_\\")
+_CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
+_ENVIRONMENT = re.compile(r"\s*\{([A-Za-z]+)\}")
+_ROW_SPACING = re.compile(r"\s*\[")  # "\\[5em]": a row with space of any size
+
+
+def typesettable(tex: str) -> bool:
+    r"""Whether ``tex`` may be handed to MathJax as inline math (``\(tex\)``).
+
+    Every command and environment must be in the allow-lists above, the braces and
+    environments balanced, and no ``$`` or ``%`` (a comment) in it. Balanced braces and no
+    trailing backslash also mean that MathJax's delimiter search, which skips braced groups
+    and escaped characters, ends the math exactly at the closing ``\)`` that follows ``tex``.
+    """
+    depth = 0
+    environments: list[str] = []
+    position = 0
+    while position < len(tex):
+        char = tex[position]
+        if char == "\\":
+            control = _CONTROL.match(tex, position)
+            if control is None:
+                return False  # a backslash at the very end
+            position = control.end()
+            word, symbol = control.groups()
+            if word in ("begin", "end"):
+                environment = _ENVIRONMENT.match(tex, position)
+                if environment is None or environment.group(1) not in MATHJAX_ENVIRONMENTS:
+                    return False
+                position = environment.end()
+                if word == "begin":
+                    environments.append(environment.group(1))
+                elif not environments or environments.pop() != environment.group(1):
+                    return False
+            elif not _command_allowed(word, symbol, tex, position):
+                return False
+            continue
+        if char in "$%":
+            return False  # a delimiter, or a comment that would hide the rest
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+        position += 1
+    return depth == 0 and not environments
+
+
+def _command_allowed(word: str | None, symbol: str | None, tex: str, position: int) -> bool:
+    """A control word (``\\frac``) or symbol (``\\,``) of ``tex``, which goes on at ``position``."""
+    if word is not None:
+        return word in MATHJAX_COMMANDS
+    return symbol in MATHJAX_SYMBOLS and not (symbol == "\\" and _ROW_SPACING.match(tex, position))

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from dailypapers.bounded import YAMLRefused, load_yaml, read_capped
+
 WORKFLOWS = Path(".github") / "workflows"
 OWN_WORKFLOW = WORKFLOWS / "dailypapers.yml"
 DEPLOY_ACTION = "actions/deploy-pages"
@@ -53,27 +55,41 @@ def _uses_deploy_pages(flow: dict[Any, Any]) -> bool:
     return False
 
 
-def deploy_workflows(site: Path) -> list[DeployWorkflow]:
-    """The site's workflows that deploy Pages through ``actions/deploy-pages``, by file name."""
+def deploy_workflows(site: Path, unread: list[str] | None = None) -> list[DeployWorkflow]:
+    """The site's workflows that deploy Pages through ``actions/deploy-pages``, by file name.
+
+    A workflow that cannot be read (beyond the bounds of :mod:`dailypapers.bounded`, not
+    UTF-8, or one naming the action that is not valid YAML) is added to ``unread`` as
+    "NAME is not read (why)": it may be a deploy workflow nobody would start."""
     found = []
+    unread = [] if unread is None else unread
     folder = site / WORKFLOWS
     paths = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
     for path in paths:
         if path.name == OWN_WORKFLOW.name:
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_capped(path).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            why = error.strerror if isinstance(error, OSError) else "not UTF-8"
+            unread.append(f"{_shown(path.name)} is not read ({why})")
             continue
         if DEPLOY_ACTION not in text:
             continue
         try:
-            flow = yaml.safe_load(text)
-        except yaml.YAMLError:
+            flow = load_yaml(text, what=path.name)
+        except yaml.YAMLError as error:  # not valid YAML, or beyond the bounds
+            why = str(error) if isinstance(error, YAMLRefused) else "not valid YAML"
+            unread.append(f"{_shown(path.name)} is not read ({why})")
             continue
         if isinstance(flow, dict) and _uses_deploy_pages(flow):
             found.append(DeployWorkflow(path.name, "workflow_dispatch" in _triggers(flow)))
     return found
+
+
+def _shown(name: str) -> str:
+    """A file name for a terminal line: as it is when plain ASCII, else escaped."""
+    return name if name.isascii() and name.isprintable() else ascii(name)
 
 
 _DISPATCH = re.compile(r"\bgh workflow run\s+\"?([\w.-]+)")
@@ -86,7 +102,7 @@ def dispatched_workflows(workflow_text: str) -> set[str]:
 
 def grants_actions_write(workflow_text: str) -> bool:
     try:
-        flow = yaml.safe_load(workflow_text)
+        flow = load_yaml(workflow_text)
     except yaml.YAMLError:
         return False
     permissions = flow.get("permissions") if isinstance(flow, dict) else None

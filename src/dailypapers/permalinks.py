@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from dailypapers.bounded import load_yaml
+
 # Jekyll::Document::DATE_FILENAME_MATCHER: a post's file name starts with its date.
 POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")
 STYLES = {
@@ -44,13 +46,14 @@ class Post:
 
 
 def front_matter(text: str) -> dict[str, Any] | None:
-    """The front matter of a page's text; None when it has none (Jekyll copies it as is)."""
+    """The front matter of a page's text; None when it has none (Jekyll copies it as is).
+    Read within bounds (:mod:`dailypapers.bounded`): a post is the site's, not ours."""
     if not text.startswith("---"):
         return None
     match = re.match(r"---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", text, re.S)
     if match is None:
         return None
-    data = yaml.safe_load(match.group(1) or "") or {}
+    data = load_yaml(match.group(1) or "", what="front matter") or {}
     return data if isinstance(data, dict) else {}
 
 

@@ -8,6 +8,7 @@ through the ``md`` filter (see :mod:`dailypapers.escape`) and front-matter value
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 from collections.abc import Collection, Mapping, Sequence
@@ -69,7 +70,7 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_COMPILED,
     )
-    env.filters["md"] = functools.partial(escape_markdown, math=math)
+    env.filters["md"] = functools.partial(_markdown, math=math)
     env.filters["code"] = code_span  # keywords, as inline code
     env.filters["plain"] = latex_text  # LaTeX read as text, for front matter and messages
     env.filters["yaml"] = yaml_scalar
@@ -77,8 +78,22 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
     env.filters["thousands"] = thousands
     env.filters["link_url"] = link_url
     env.filters["repo_name"] = repo_name
-    env.filters["link_text"] = link_text
+    env.filters["link_text"] = functools.partial(link_text, math=math)
     return env
+
+
+# Whether the `md` filter wrote math during the render in progress (see render_template).
+_MATH_WRITTEN: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar("math", default=None)
+
+
+def _markdown(text: str, math: str) -> str:
+    shown = escape_markdown(text, math)
+    written = _MATH_WRITTEN.get()
+    # Under MathJax, "$$" in escaped text is kramdown math and nothing else (text dollars are
+    # inert spans): a fragment MathJax will typeset.
+    if written is not None and math == "mathjax" and "$$" in shown:
+        written.append(True)
+    return shown
 
 
 def yaml_list(values: Sequence[str]) -> str:
@@ -109,8 +124,13 @@ def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
     if post.permalink:
         lines.append(f"permalink: {yaml_scalar(post.permalink.format(**fields, slug=slug))}")
     if settings.math == "mathjax":
-        lines.append("math: true")  # Chirpy and other MathJax themes load MathJax for this post
+        # Chirpy and other MathJax themes load MathJax for this post; render_template drops
+        # the line from a post that shows no math.
+        lines.append(MATH_LINE.rstrip("\n"))
     return "".join(line + "\n" for line in lines)
+
+
+MATH_LINE = "math: true\n"
 
 
 def render_template(env: jinja2.Environment, names: Sequence[str], **context: Any) -> str:
@@ -118,15 +138,24 @@ def render_template(env: jinja2.Environment, names: Sequence[str], **context: An
     parse or uses what it is not given (a site's own, most likely) is a :class:`SiteError`
     naming the file and the line."""
     template: jinja2.Template | None = None
+    written: list[bool] = []
+    token = _MATH_WRITTEN.set(written)
     try:
         template = env.select_template(list(names))
-        return template.render(**context)
+        text = template.render(**context)
     except jinja2.TemplateSyntaxError as error:
         where = f"{error.filename or error.name} line {error.lineno}"
         raise SiteError(f"the template {where} is not valid: {error.message}; {_FIX_TEMPLATE}") from None
     except jinja2.TemplateError as error:
         where = (template.filename if template else None) or names[0]
         raise SiteError(f"the template {where} failed: {error}; {_FIX_TEMPLATE}") from None
+    finally:
+        _MATH_WRITTEN.reset(token)
+    front = context.get("front_matter")
+    if not written and isinstance(front, str) and MATH_LINE in front:
+        # MathJax only where it has math to typeset: its front matter without "math: true".
+        text = text.replace(front, front.replace(MATH_LINE, "", 1), 1)
+    return text
 
 
 _FIX_TEMPLATE = "fix it, or delete the site's copy to use the package's"

@@ -16,6 +16,7 @@ import copy
 import enum
 import hashlib
 import json
+import math
 import random
 import re
 import socket
@@ -50,6 +51,7 @@ class Fault(enum.Enum):
 
     RATE_LIMITED = "429"  # 429 with Retry-After: FaultPlan.retry_after
     RATE_LIMITED_BARE = "429-bare"  # 429 without Retry-After
+    RATE_LIMITED_WINDOW = "429-window"  # only RateLimit (r=0, t: FaultPlan.retry_after), as the Hub may
     SERVER_ERROR = "500"
     BAD_GATEWAY = "502"
     UNAVAILABLE = "503"
@@ -67,6 +69,7 @@ class Fault(enum.Enum):
 TRANSIENT_FAULTS: tuple[Fault, ...] = (
     Fault.RATE_LIMITED,
     Fault.RATE_LIMITED_BARE,
+    Fault.RATE_LIMITED_WINDOW,
     Fault.SERVER_ERROR,
     Fault.BAD_GATEWAY,
     Fault.UNAVAILABLE,
@@ -78,6 +81,7 @@ TRANSIENT_FAULTS: tuple[Fault, ...] = (
 _STATUS = {
     Fault.RATE_LIMITED: 429,
     Fault.RATE_LIMITED_BARE: 429,
+    Fault.RATE_LIMITED_WINDOW: 429,
     Fault.SERVER_ERROR: 500,
     Fault.BAD_GATEWAY: 502,
     Fault.UNAVAILABLE: 503,
@@ -153,6 +157,51 @@ class FaultPlan:
         return draw.choice(list(self.kinds)) if draw.random() < self.rate else None
 
 
+class FixedWindow:
+    """The Hub's rate limit: ``limit`` requests per ``seconds``, in fixed windows one after
+    another from the first request. :meth:`take` counts a request and gives the headers the
+    Hub sends with every answer (``RateLimit``, ``RateLimit-Policy``), or refuses it when the
+    window is spent (a 429 carrying only ``RateLimit``, as the Hub's may)."""
+
+    def __init__(self, limit: int, seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if limit < 1 or seconds < 1:
+            raise ConfigError("a rate limit is at least 1 request per 1 second (Q/W, e.g. 500/300)")
+        self.limit, self.seconds, self._clock = limit, seconds, clock
+        self._lock = threading.Lock()
+        self._start: float | None = None
+        self._used = 0
+        self.refused = 0  # requests answered 429 for a spent window
+
+    @classmethod
+    def parse(cls, text: str) -> FixedWindow:
+        """``Q/W`` (``60/10``: 60 requests per 10 seconds), as ``dailypapers replay --rate-limit``."""
+        match = re.fullmatch(r"\s*(\d{1,9})\s*/\s*(\d{1,9})\s*", text)
+        if not match:
+            raise ConfigError(f"a rate limit is Q/W, requests per seconds (such as 500/300), not {text!r}")
+        return cls(int(match[1]), int(match[2]))
+
+    def take(self) -> tuple[bool, dict[str, str]]:
+        """Count a request: whether it is allowed, and the headers of its answer."""
+        with self._lock:
+            now = self._clock()
+            if self._start is None:
+                self._start = now
+            elif now >= self._start + self.seconds:
+                self._start += (now - self._start) // self.seconds * self.seconds
+                self._used = 0
+            allowed = self._used < self.limit
+            if allowed:
+                self._used += 1
+            else:
+                self.refused += 1
+            left = self._start + self.seconds - now
+            # Whole seconds, rounded up: a client waiting this long finds the window over.
+            headers = {"RateLimit": f'"api";r={self.limit - self._used};t={math.ceil(left)}'}
+            if allowed:
+                headers["RateLimit-Policy"] = f'"fixed window";"api";q={self.limit};w={self.seconds}'
+            return allowed, headers
+
+
 def random_faults(rate: float, seed: int, names: str = "") -> FaultPlan:
     """The plan of ``dailypapers replay --fail-rate R --seed S [--faults 429,503,...]``."""
     kinds = [name.strip() for name in names.split(",") if name.strip()]
@@ -221,7 +270,9 @@ class ReplayHub:
 
     ``latency`` adds that many seconds to every request; ``requests`` records each request's
     path and query, for tests that count them, and ``faults`` each fault served, as
-    ``(request index, fault)``.
+    ``(request index, fault)``. With ``rate_limit`` every API answer carries the Hub's
+    rate-limit headers, and a request beyond the window's budget is refused (429; counted in
+    ``rate_limit.refused``, not recorded in ``requests``).
 
     It is also a stand-in language model: ``POST /v1/chat/completions`` (any path ending in
     ``/chat/completions``) answers with ``chat(messages, model)`` (by default
@@ -240,9 +291,11 @@ class ReplayHub:
         faults: FaultPlan | None = None,
         chat: ChatAnswer = stand_in_answer,
         chat_faults: FaultPlan | None = None,
+        rate_limit: FixedWindow | None = None,
     ) -> None:
         self.source = directory_source(source) if isinstance(source, Path) else source
         self.latency = latency
+        self.rate_limit = rate_limit
         self.plan = faults or FaultPlan()
         self.chat = chat
         self.chat_plan = chat_faults or FaultPlan(
@@ -254,6 +307,7 @@ class ReplayHub:
         self.chat_requests: list[ChatRequest] = []
         self.chat_faults_served: list[tuple[int, Fault]] = []
         self.requests: list[str] = []
+        self.request_times: list[float] = []  # time.monotonic() at each request's arrival
         self.faults: list[tuple[int, Fault]] = []
         self._asked: Counter[str] = Counter()  # path -> times asked, for seeded draws
         self._day_count: Counter[str] = Counter()
@@ -314,6 +368,7 @@ class ReplayHub:
         with self._lock:
             index = len(self.requests)
             self.requests.append(target)
+            self.request_times.append(time.monotonic())
             asked = self._asked[target]
             self._asked[target] += 1
             nth_of_day = self._day_count[day]
@@ -386,7 +441,13 @@ class ReplayHub:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
-                fault = hub._record(self.path, query)
+                self.limit_headers: dict[str, str] = {}
+                self.over_limit = False
+                if hub.rate_limit is not None:
+                    allowed, self.limit_headers = hub.rate_limit.take()
+                    self.over_limit = not allowed
+                # A request over the limit is refused before anything else (and not recorded).
+                fault = Fault.RATE_LIMITED_WINDOW if self.over_limit else hub._record(self.path, query)
                 if hub.latency:
                     time.sleep(hub.latency)
                 try:
@@ -395,6 +456,7 @@ class ReplayHub:
                     self.close_connection = True  # the client gave up (a timeout): nothing to do
 
             def do_POST(self) -> None:
+                self.limit_headers, self.over_limit = {}, False  # the stand-in model is not the Hub's API
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length > 0 else b""
                 index, fault = hub._record_chat(self.headers.get("Authorization"), raw)
@@ -423,6 +485,8 @@ class ReplayHub:
             ) -> None:
                 if fault in _STATUS:
                     headers = {"Retry-After": plan.retry_after} if fault is Fault.RATE_LIMITED else {}
+                    if fault is Fault.RATE_LIMITED_WINDOW and not self.over_limit:  # injected
+                        headers = {"RateLimit": f'"api";r=0;t={plan.retry_after}'}
                     self.send(_STATUS[fault], json.dumps({"error": "try again later"}).encode(), headers)
                     return
                 if fault in (Fault.UNAUTHORIZED, Fault.FORBIDDEN):
@@ -447,7 +511,11 @@ class ReplayHub:
 
             def send(self, status: int, data: bytes, headers: Mapping[str, str] | None = None) -> None:
                 self.send_response(status)
-                headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+                headers = {
+                    "Content-Type": "application/json; charset=utf-8",
+                    **self.limit_headers,
+                    **(headers or {}),
+                }
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
@@ -458,6 +526,8 @@ class ReplayHub:
                 """Promise the whole body, send half of it, then reset the connection."""
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
+                for name, value in self.limit_headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data[: len(data) // 2])

@@ -274,6 +274,7 @@ def hub_client(settings: Any) -> Any:
         retry=RetryPolicy(budget=settings.retry_budget),
         deadline=settings.request_deadline,
         max_bytes=settings.max_response_mb * MB,
+        notice=lambda line: click.echo(printable(line), err=True),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +14,6 @@ from dailypapers.cli.common import (
     author_option,
     db_option,
     dry_run_option,
-    language_option,
     printable,
     report_day,
     show_file,
@@ -60,7 +60,8 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
 )
 @click.option("--ignore-db", is_flag=True, help="Add the archive to .gitignore instead of committing it.")
 @author_option
-@language_option
+# Checked with the other settings init writes (one line for a refused value, see init_options).
+@click.option("--language", help="Language of the posts: ko, en, ja or zh (setting language, ko).")
 @click.option("--timezone", help="Time zone of the posts' `date:` lines (setting timezone, Asia/Seoul).")
 @dry_run_option
 def init(
@@ -80,19 +81,19 @@ def init(
     a new one (minima theme, feed, SEO tags). Existing files are never overwritten; the
     settings given are set in an existing dailypapers.toml.
     """
-    from dailypapers.config import BY_NAME
+    from dailypapers.errors import UnsafeValue
     from dailypapers.init import init_site
+    from dailypapers.init_values import package_spec
     from dailypapers.write import writer_for
 
-    chosen = {}
-    for name, value in (("author", author), ("language", language), ("timezone", timezone)):
-        if value is not None:
-            try:
-                chosen[name] = BY_NAME[name].check(value)
-            except ValueError as error:
-                raise click.BadParameter(str(error), param_hint=f"--{name}") from None
-    writer = writer_for(site, dry_run=dry_run)
-    result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen, writer=writer)
+    try:
+        chosen = init_options(author=author, language=language, timezone=timezone)
+        if package is not None:
+            package = package_spec(package)
+        writer = writer_for(site, dry_run=dry_run)
+        result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen, writer=writer)
+    except UnsafeValue as error:
+        raise RefusedValue(str(error)) from None
     for file in result.files:
         show_file(file)
     for path in result.kept:
@@ -105,6 +106,32 @@ def init(
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
 
 
+class RefusedValue(click.UsageError):
+    """A value init refuses for a file it writes: one line (no usage text), exit status 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def init_options(**options: str | None) -> dict[str, Any]:
+    """The settings given to init (dotted name -> checked value): plain text, a real zone.
+    Raises UnsafeValue (or ConfigError's like) for a refused one."""
+    from dailypapers.config import BY_NAME
+    from dailypapers.errors import UnsafeValue
+    from dailypapers.init_values import plain_text, real_time_zone
+
+    chosen = {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        check = real_time_zone if name == "timezone" else plain_text
+        try:
+            chosen[name] = BY_NAME[name].check(check(f"--{name}", value))
+        except ValueError as error:
+            raise UnsafeValue(f"--{name}: {error}") from None
+    return chosen
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
@@ -114,15 +141,36 @@ def init(
 @click.option("--fail-rate", type=click.FloatRange(0, 1), default=0.0, help="Fraction of requests to fail.")
 @click.option("--seed", type=int, default=0, help="Same seed, same failed requests.")
 @click.option("--faults", default="", help="Faults to draw from, e.g. 429,503,reset.")
-def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: int, faults: str) -> None:
+@click.option(
+    "--rate-limit",
+    metavar="Q/W",
+    default=None,
+    help="Allow Q requests per W seconds in fixed windows, with the Hub's RateLimit headers (500/300).",
+)
+def replay(
+    directory: Path,
+    port: int,
+    latency: float,
+    fail_rate: float,
+    seed: int,
+    faults: str,
+    rate_limit: str | None,
+) -> None:
     """Serve recorded days (DIRECTORY/DATE.json) as a local Hub, for tests and demos.
 
     Point the tool at it with HF_ENDPOINT=http://127.0.0.1:PORT. Stop with Ctrl-C. With
-    --fail-rate it misbehaves like a flaky Hub (429, 5xx, slow, cut or garbled answers).
+    --fail-rate it misbehaves like a flaky Hub (429, 5xx, slow, cut or garbled answers); with
+    --rate-limit it enforces the Hub's fixed-window limit and announces it on every answer.
     """
     import errno
 
-    from dailypapers.replay import ReplayHub, random_faults
+    from dailypapers.errors import ConfigError
+    from dailypapers.replay import FixedWindow, ReplayHub, random_faults
+
+    try:
+        window = FixedWindow.parse(rate_limit) if rate_limit is not None else None
+    except ConfigError as error:
+        raise click.BadParameter(str(error), param_hint="'--rate-limit'") from None
 
     if faults and not fail_rate:  # else it would serve every request well, without a word
         raise click.UsageError("--faults picks the failures of --fail-rate R: give --fail-rate too")
@@ -132,7 +180,7 @@ def replay(directory: Path, port: int, latency: float, fail_rate: float, seed: i
             f"Warning: {directory} holds no recorded day (YYYY-MM-DD.json): every day is empty", err=True
         )
     try:
-        hub = ReplayHub(directory, latency=latency, port=port, faults=plan)
+        hub = ReplayHub(directory, latency=latency, port=port, faults=plan, rate_limit=window)
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise
