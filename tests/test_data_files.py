@@ -248,6 +248,19 @@ def test_doctor_names_each_data_file_that_cannot_be_read(site: Path) -> None:
     assert "daily posts have no data file" not in done.stdout and "monthly-2025-11" not in done.stdout
 
 
+def test_a_day_of_more_papers_than_any_day_is_not_read(site: Path) -> None:
+    """A file of 10,001 minimal papers (half a megabyte) would be stored and ranked whole."""
+    papers = [{"id": f"p{n}", "title": "t", "hub_order": n} for n in range(10_001)]
+    write_data(site, {"date": DAY, "total_papers": len(papers), "papers": papers})
+    before = published_files(site)
+    done = invoke(None, "render", "--all", "--site", str(site))
+    assert done.exit_code == 1, done.output
+    assert (
+        f"Error: {DAILY} cannot be read (it lists 10,001 papers, more than any day (10,000))" in done.stderr
+    )
+    assert published_files(site) == before
+
+
 def test_import_names_the_files_it_skipped_and_exits_1(site: Path) -> None:
     DAMAGES["a null title"](site)
     done = invoke(None, "import", "--site", str(site))

@@ -13,7 +13,7 @@ damaged it, so it is read with bounds and every value checked:
   :data:`MAX_BYTES`, UTF-8 (a byte order mark is allowed), JSON (``NaN`` and ``Infinity``
   refused, nesting no deeper than Python's parser goes);
 - the day: an object whose ``date`` is the day its name gives and whose ``papers`` is a
-  list, of ``total_papers`` entries when it says how many;
+  list of at most :data:`MAX_PAPERS`, of ``total_papers`` entries when it says how many;
 - each paper: an object with a valid id, a title and counts (upvotes, comments) within
   :data:`~dailypapers.models.MAX_COUNT`, listed once. Anything else makes the whole file
   unreadable (:class:`DataFileError`): a day read without one of its papers would be
@@ -44,6 +44,9 @@ from dailypapers.models import MAX_COUNT, Organization, Paper, collapse_whitespa
 # Far above any real day (the biggest recorded day's file is under 1 MB), far below what
 # would make reading one a problem.
 MAX_BYTES = 32 * 1024 * 1024
+# Papers in a day: the Hub lists a few hundred at most; a file of more is not a day's (storing
+# and ranking a million would take minutes and gigabytes).
+MAX_PAPERS = 10_000
 # Positions in a day's list: far above any real day, and a small integer for SQLite.
 MAX_HUB_ORDER = 1_000_000
 
@@ -358,6 +361,8 @@ def daily_from_json(data: Any, path: Path, *, surrogates: bool = True) -> DailyF
     records = data.get("papers")
     if not isinstance(records, list):
         raise DataFileError(path, f"its papers are {_kind(records)}, not a list")
+    if len(records) > MAX_PAPERS:
+        raise DataFileError(path, f"it lists {len(records):,} papers, more than any day ({MAX_PAPERS:,})")
     total = data.get("total_papers", len(records))
     if total != len(records) or isinstance(total, bool):
         raise DataFileError(path, f"it lists {len(records)} papers and its total_papers says {_shown(total)}")
