@@ -564,3 +564,16 @@ def test_summary_posts_in_each_language_match_golden(
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(written, encoding="utf-8")
     assert written == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("archive", "kind", "label", "name"), GOLDENS)
+def test_summaries_ask_for_mathjax_only_when_they_show_math(
+    archives: dict[str, Path], archive: str, kind: str, label: str, name: str
+) -> None:
+    """With math = "mathjax", ``math: true`` only on a summary whose lists show a formula."""
+    today = (CLOCK if archive == "february" else MARCH)().date()
+    with Store(archives[archive] / ".dailypapers" / "papers.db") as store:
+        summary = build_summary(store, kind, label, today=today)
+    assert summary is not None
+    written = render_summary(summary, Settings(math="mathjax"))
+    assert ("\nmath: true\n" in written) == ("$$" in written), name
