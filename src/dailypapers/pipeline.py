@@ -32,7 +32,7 @@ from dailypapers.models import (
     papers_from_entries,
 )
 from dailypapers.paths import data_path, post_path
-from dailypapers.render import render_daily
+from dailypapers.render import output_fingerprint, render_daily
 from dailypapers.settle import is_final
 from dailypapers.site import Site
 from dailypapers.store import Store
@@ -152,17 +152,25 @@ def run_day(site: Site, day: str, hub: HubClient, *, clock: Callable[[], dt.date
     return result
 
 
-def publish_stored(site: Site, days: Sequence[str], *, today: dt.date) -> Iterator[FileResult]:
+def publish_stored(
+    site: Site, days: Sequence[str], *, today: dt.date, every_day: bool = False
+) -> Iterator[FileResult]:
     """Re-render ``days`` from the archive alone (``render``): each day's files as they are
     written, then those of the days' weeks and months (and of the weeks and months that
     ``today`` has moved on). Language-model summaries come from the archive only: no model
-    is asked."""
+    is asked. ``every_day``: all stored days (``render --all``), so the archive records the
+    settings and templates the whole site is now written with (see ``doctor``)."""
     summaries_for = stored_summaries(site.store, site.root, site.settings)
     for day in days:
         yield from publish_day(site, day, summaries_for=summaries_for).files
     periods = sorted({*days, *days_dated_by_today(site.store, today)})
     yield from publish_summaries(site, periods, today=today, summaries_for=summaries_for)
     site.store.set_render_mark("today", today.isoformat())
+    if every_day:
+        site.store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
+
+
+FINGERPRINT = "settings"  # the render mark of the settings and templates of the last full render
 
 
 def days_dated_by_today(store: Store, today: dt.date) -> list[str]:
@@ -299,6 +307,9 @@ def collect(
     store = site.store
     days = sorted(set(days))
     result = CollectResult()
+    if store.render_mark(FINGERPRINT) is None and not store.stored_days():
+        # A new site: every file it gets is written with these settings and templates.
+        store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
     # A held day (its data file cannot be read) is not fetched: the Hub's answer alone could be
     # smaller than the file, and would be published once the archive held it.
     to_fetch = [day for day in days if (refresh or not store.has_day(day)) and day not in store.held_days]

@@ -238,7 +238,7 @@ def render(
                 f"`dailypapers run --date {day}` fetches it"
             )
         changed = 0
-        for file in publish_stored(context, days, today=utc_now().date()):
+        for file in publish_stored(context, days, today=utc_now().date(), every_day=all_days):
             if file.changed:
                 changed += 1
                 show_file(file)
