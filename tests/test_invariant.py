@@ -278,7 +278,8 @@ def test_a_refresh_of_unchanged_answers_writes_no_file(site: Path, hub: ReplayHu
     args = ("backfill", "--since", "2026-01-26", "--until", "2026-02-10", "--site", str(site))
     assert written(invoke(*args, endpoint=hub.url, env=env)) > 0
     before = files(site)
-    assert written(invoke(*args, "--refresh", endpoint=hub.url, env=env)) == 0
+    later = {"DAILYPAPERS_NOW": "2026-02-20T13:00:00Z"}  # the same answers, hours later
+    assert written(invoke(*args, "--refresh", endpoint=hub.url, env=later)) == 0
     assert files(site) == before
 
 
@@ -311,3 +312,29 @@ def test_doctor_tells_a_hand_edit_from_a_setting_change(site: Path, hub: ReplayH
     assert written(invoke("render", "--all", "--site", str(site), env=env)) > 0
     doctor = invoke("doctor", "--site", str(site), endpoint=hub.url, env=env).output
     assert "differ" not in doctor, doctor
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_the_new_users_sequence_on_the_recorded_corpus(site: Path, shared_hub: Path) -> None:
+    """`init`, a backfill of January, then of February (papers of January 30 and 31 are
+    listed again on February 1): doctor is silent and `render --all` writes nothing."""
+    env = {"DAILYPAPERS_NOW": "2026-03-01T01:00:00Z"}
+    with ReplayHub(shared_hub / "daily_papers") as corpus:
+        assert invoke("init", str(site), "--author", "lim4349", env=env).exit_code == 0
+        for since, until in (("2026-01-01", "2026-01-31"), ("2026-02-01", "2026-02-28")):
+            done = invoke(
+                "backfill",
+                "--since",
+                since,
+                "--until",
+                until,
+                "--site",
+                str(site),
+                endpoint=corpus.url,
+                env=env,
+            )
+            assert done.exit_code == 0, done.output
+        doctor = invoke("doctor", "--site", str(site), endpoint=corpus.url, env=env)
+        assert "differ" not in doctor.output, doctor.output
+        assert written(invoke("render", "--all", "--site", str(site), env=env)) == 0
