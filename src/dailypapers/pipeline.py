@@ -361,10 +361,10 @@ def collect(
         if progress and day not in to_fetch:
             progress(day, done)
     result.days.sort(key=lambda done: done.day)
-    # Last, once the days are written: the other days showing what changed, then the weeks
-    # and months of all of them.
+    # Last, once the days are written: the other days showing what changed (a day that
+    # failed now among them), then the weeks and months of all of them.
     result.related, result.summaries = related_files(
-        site, days, changed, today=clock().date(), summaries_for=summaries_for
+        site, stored_days, changed, today=clock().date(), summaries_for=summaries_for
     )
     return result
 
