@@ -338,3 +338,27 @@ def test_the_new_users_sequence_on_the_recorded_corpus(site: Path, shared_hub: P
         doctor = invoke("doctor", "--site", str(site), endpoint=corpus.url, env=env)
         assert "differ" not in doctor.output, doctor.output
         assert written(invoke("render", "--all", "--site", str(site), env=env)) == 0
+
+
+def test_summaries_made_for_a_paper_reach_every_post_that_shows_it(site: Path, hub: ReplayHub) -> None:
+    """January is written without a model; February's backfill asks one for its papers, some
+    of them listed on January 30 and 31 too: those January posts show the summaries at once."""
+    env = {"DAILYPAPERS_NOW": "2026-02-20T01:00:00Z"}
+    settings = site / "dailypapers.toml"
+    settings.write_text('author = "lim4349"\n', encoding="utf-8")
+    backfill = ("backfill", "--site", str(site))
+    done = invoke(*backfill, "--since", "2026-01-26", "--until", "2026-01-31", endpoint=hub.url, env=env)
+    assert done.exit_code == 0, done.output
+    january = site / "_posts" / "2026-01-31-daily-papers.md"
+    assert "[replay-model]" not in january.read_text(encoding="utf-8")
+    settings.write_text(
+        f'author = "lim4349"\n[llm]\nbase_url = "{hub.url}/v1"\nmodel = "replay-model"\nbudget = 3\n',
+        encoding="utf-8",
+    )
+    done = invoke(*backfill, "--since", "2026-02-01", "--until", "2026-02-01", endpoint=hub.url, env=env)
+    assert done.exit_code == 0 and "Summaries: 3 made" in done.output, done.output
+    # Papers 6 and 7 of February 1 are listed on January 31 too (and 6 on January 30).
+    post = january.read_text(encoding="utf-8")
+    titled = re.findall(r"\*\*Paper (\d+):[^\n]*\n   - 요약: \\\[replay-model\]", post)
+    assert sorted(titled) == ["6", "7"], post
+    assert written(invoke("render", "--all", "--site", str(site), env=env)) == 0
