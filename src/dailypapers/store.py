@@ -112,7 +112,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (paper_id, language, model, prompt)
     )
     """,
-    # 6: what the site's files were last written under (see Store.render_marks): the date
+    # 6: what the site's files were last written under (see Store.render_mark): the date
     # that decided which weeks and months were over, and the settings and templates.
     """
     CREATE TABLE render_marks (name TEXT PRIMARY KEY, value TEXT NOT NULL)
