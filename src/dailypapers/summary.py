@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.charts import TEMPLATE as CHART_TEMPLATE
-from dailypapers.charts import DayPoint, daily_chart_svg
+from dailypapers.charts import DayPoint, daily_chart_svg, post_chart_svg
 from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.datafile import to_json
 from dailypapers.dates import Period, labels_of, period_of
@@ -155,8 +155,12 @@ def chart_points(summary: Summary) -> list[DayPoint]:
     ]
 
 
-def chart_svg(summary: Summary, settings: Settings = DEFAULT_SETTINGS, *, site: Path | None = None) -> str:
-    return daily_chart_svg(
+def chart_svg(
+    summary: Summary, settings: Settings = DEFAULT_SETTINGS, *, site: Path | None = None, post: bool = False
+) -> str:
+    """The chart file (``columns``), or with ``post`` what the post inlines (both layouts)."""
+    draw = post_chart_svg if post else daily_chart_svg
+    return draw(
         chart_title(summary, settings.language),
         chart_points(summary),
         language=settings.language,
@@ -209,7 +213,7 @@ def render_summary(
         organizations=stats.organizations[:LIST_TOP],
         # Liquid's relative_url puts the site's baseurl before the path when it has one.
         chart_url="{{ '/" + chart_path(summary.kind, summary.label).as_posix() + "' | relative_url }}",
-        chart_svg=chart if chart is not None else chart_svg(summary, settings, site=site),
+        chart_svg=chart if chart is not None else chart_svg(summary, settings, site=site, post=True),
         label=summary.label,
         kind=summary.kind,
         over=summary.over,
@@ -318,7 +322,7 @@ def publish_summary(
         site.write(data_path(kind, label), to_json(summary_data(summary, settings))),
         site.write(
             post_path(kind, label, settings),
-            render_summary(summary, settings, site=site.root, chart=svg, summaries=summaries),
+            render_summary(summary, settings, site=site.root, summaries=summaries),
         ),
     ]
 
