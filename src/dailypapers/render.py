@@ -31,6 +31,7 @@ from dailypapers.escape import (
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
 from dailypapers.paths import pattern_fields
+from dailypapers.words import first_author
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
 
@@ -76,6 +77,7 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_list"] = yaml_list
     env.filters["thousands"] = thousands
+    env.filters["first_author"] = lambda authors, language: first_author(language, authors)
     env.filters["link_url"] = link_url
     env.filters["repo_name"] = repo_name
     env.filters["link_text"] = functools.partial(link_text, math=math)
@@ -194,4 +196,5 @@ def render_daily(
         settle_days=settings.settle_days,
         summaries=summaries or {},
         ai_summary=settings.ai_summary,
+        first_author=settings.organization_fallback == "first_author",
     )

@@ -212,7 +212,7 @@ class SearchHit:
             "id": self.paper.id,
             "title": self.paper.title,
             "upvotes": self.paper.upvotes,
-            "organization": self.paper.institution,
+            **self.paper.credits_json(),
             "days": list(self.days),
             "url": self.paper.hf_url,
             "score": round(self.score, 4),

@@ -225,6 +225,7 @@ def render_summary(
         empty_days=sum(f.status == EMPTY for f in summary.days),
         summaries=summaries or {},
         ai_summary=settings.ai_summary,
+        first_author=settings.organization_fallback == "first_author",
     )
 
 
