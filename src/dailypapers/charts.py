@@ -338,7 +338,7 @@ def rows_context(title: str, points: Sequence[DayPoint], *, language: str, weekl
         **_common(language, title, points),
         "layout": "rows",
         "width": ROWS_WIDTH,
-        "height": _n(y + 10),
+        "height": _n(y + 16),
         "title_lines": title_lines,
         "columns": columns,
         "rows_top": _n(first_row),
