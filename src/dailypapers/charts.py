@@ -10,7 +10,7 @@ Two layouts of the same data: ``columns`` (720 wide: a bar per day, the days sid
 for a column of 720 px or more, and ``rows`` (320 wide: the chart on its side, a row per day,
 papers and upvotes side by side), so that a phone shows 12 px text, not a 720-wide chart
 shrunk to half. A post inlines both and its own CSS shows one after the width of the screen
-(:func:`post_chart_svg`); the chart file is the ``columns`` one.
+(:func:`dailypapers.summary.post_chart`); the chart file is the ``columns`` one.
 
 Colours come from the page: text, axes, bars and the chart's background are CSS variables
 (``--dpc-fg``, ``--dpc-bg``, ``--dpc-papers``, ``--dpc-upvotes``) with light values, dark ones
@@ -379,19 +379,3 @@ def daily_chart_svg(
     template = template or _package_template()
     context = LAYOUTS[layout](title, points, language=language, weekly=weekly)
     return template.render(context).encode("utf-8")
-
-
-def post_chart_svg(
-    title: str,
-    points: Sequence[DayPoint],
-    *,
-    language: str = "ko",
-    weekly: bool = False,
-    template: jinja2.Template | None = None,
-) -> bytes:
-    """What a post inlines: both layouts, one after the other; their CSS shows ``rows`` on a
-    screen narrower than NARROW_SCREEN px and ``columns`` otherwise."""
-    return b"".join(  # each ends with a newline; a blank line would end the HTML block
-        daily_chart_svg(title, points, language=language, weekly=weekly, template=template, layout=layout)
-        for layout in LAYOUTS
-    )
