@@ -43,7 +43,11 @@ pytestmark = [
 ]
 
 CLOCK = lambda: dt.datetime(2026, 2, 11, 0, 15, tzinfo=dt.UTC)  # noqa: E731
-DARK_PAGE = "html, body { background: #1b1b1e !important; color: #afb0b1 !important; }"  # Chirpy's dark
+# Chirpy's dark colours, on a page that leaves the chart's variables unset.
+CHIRPY_DARK = (
+    "html, body { background: #1b1b1e !important; color: #afb0b1 !important; }"
+    ":root { --dpc-fg: initial; --dpc-bg: initial; }"
+)
 # The chart shown (a post holds two layouts; the page's CSS shows one after the screen's width).
 CHART = "Array.from(document.querySelectorAll('.dailypapers-chart svg')).find(s => s.checkVisibility())"
 # Every text of the chart shown: its size on screen (CSS px) and its box; and its bars' boxes.
@@ -81,6 +85,7 @@ READ_CHART = (
         title: svg.querySelector('title').textContent,
         texts: Array.from(svg.querySelectorAll('text')).map(t => t.textContent),
         textFill: getComputedStyle(text).fill,
+        pageColor: getComputedStyle(document.body).color,
         barFill: getComputedStyle(svg.querySelector('g.dpc-papers rect')).fill,
         width: box.width,
         height: box.height,
@@ -150,24 +155,29 @@ def test_weekly_and_monthly_charts_in_chromium(tmp_path: Path, language: str) ->
                 assert any(word in text for text in chart["texts"]), (kind, word)
             assert chart["paths"] == 0  # text, not glyph outlines
             assert "0" in chart["texts"]  # 2026-02-09 (no papers) in both kinds
-            # Fitted to the column, in proportion, in the light palette.
+            # Fitted to the column, in proportion, in the page's colours (the site sets
+            # --dpc-fg to its text colour) and the light palette's bars.
             assert 0 < chart["width"] <= chart["contentWidth"] + 0.5
             assert abs(chart["width"] / chart["height"] - 720 / 400) < 0.01
-            assert (chart["textFill"], chart["barFill"]) == (rgb(LIGHT["fg"]), rgb(LIGHT["papers"]))
+            assert (chart["textFill"], chart["barFill"]) == (chart["pageColor"], rgb(LIGHT["papers"]))
             figure = page.locator(".dailypapers-chart")
             figure.scroll_into_view_if_needed()
             screenshot(page, f"{language}-{kind}-light.png", "charts")
             figure.screenshot(path=str(artifacts_dir("charts") / f"{language}-{kind}-chart-light.png"))
-            # A dark theme (the reader's preference, or Chirpy's switch): the dark palette.
+            # The reader prefers dark: the site's dark text colour and the dark palette's bars.
             page.emulate_media(color_scheme="dark")
-            page.add_style_tag(content=DARK_PAGE)
             dark = page.evaluate(READ_CHART)
-            assert (dark["textFill"], dark["barFill"]) == (rgb(DARK["fg"]), rgb(DARK["papers"]))
+            assert dark["pageColor"] == rgb(DARK["fg"]) != chart["pageColor"]
+            assert (dark["textFill"], dark["barFill"]) == (dark["pageColor"], rgb(DARK["papers"]))
+            screenshot(page, f"{language}-{kind}-dark.png", "charts")
+            # A page that sets no colour of its own, switched to dark as Chirpy does
+            # (data-mode), while the reader's preference stays light: the dark palette.
             page.emulate_media(color_scheme="light")
+            page.add_style_tag(content=CHIRPY_DARK)
             page.evaluate("() => document.documentElement.setAttribute('data-mode', 'dark')")
             switched = page.evaluate(READ_CHART)
             assert (switched["textFill"], switched["barFill"]) == (rgb(DARK["fg"]), rgb(DARK["papers"]))
-            screenshot(page, f"{language}-{kind}-dark.png", "charts")
+            screenshot(page, f"{language}-{kind}-chirpy-dark.png", "charts")
             page.close()
         # The chart file on its own: its own background, light or dark.
         for scheme, background, text in (
