@@ -55,9 +55,10 @@ print(json.dumps({"import": t1 - t0, "first": t2 - t1, "steady": (t3 - t2) / CHA
 CANDIDATES = {
     "template": """
 import json
-from dailypapers.charts import DayPoint, daily_chart_svg
-def draw(points, weekly):
-    return daily_chart_svg("2026-02", [DayPoint(*p) for p in points], language="ko", weekly=weekly)
+from dailypapers.charts import LAYOUTS, DayPoint, daily_chart_svg
+def draw(points, weekly):  # what a summary draws: both layouts (the file's, and rows for the post)
+    days = [DayPoint(*p) for p in points]
+    return b"".join(daily_chart_svg("2026-02", days, language="ko", weekly=weekly, layout=l) for l in LAYOUTS)
 """,
     # As in the command: the daily posts are rendered first, so Jinja2 and its environment
     # are loaded already; the chart's own start-up is compiling its template.
@@ -66,9 +67,10 @@ import json
 from dailypapers.render import environment
 environment(None).get_template("ko/daily.md.j2")
 t0 = time.process_time()
-from dailypapers.charts import DayPoint, daily_chart_svg
-def draw(points, weekly):
-    return daily_chart_svg("2026-02", [DayPoint(*p) for p in points], language="ko", weekly=weekly)
+from dailypapers.charts import LAYOUTS, DayPoint, daily_chart_svg
+def draw(points, weekly):  # what a summary draws: both layouts (the file's, and rows for the post)
+    days = [DayPoint(*p) for p in points]
+    return b"".join(daily_chart_svg("2026-02", days, language="ko", weekly=weekly, layout=l) for l in LAYOUTS)
 """,
     "pygal": """
 import json

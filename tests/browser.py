@@ -36,6 +36,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Chromium's forced dark mode (chrome://flags "Auto Dark Mode for Web Contents"), as a reader
+# turns it on: it recolours a page that does not declare a dark scheme of its own, and
+# leaves inline SVG as drawn.
+FORCED_DARK = ("--force-dark-mode", "--enable-features=WebContentsForceDark")
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -85,22 +89,27 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def browser() -> Iterator[Any]:
-    """A headless Chromium (Playwright ``Browser``); skips the test without one."""
+def browser(*args: str) -> Iterator[Any]:
+    """A headless Chromium (Playwright ``Browser``) started with ``args`` besides CHROMIUM_ARGS
+    (e.g. FORCED_DARK); skips the test without one."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *args], headless=True
+        )
         try:
             yield chromium
         finally:
             chromium.close()
 
 
-def open_page(chromium: Any, url: str, *, width: int = 1000, height: int = 800) -> Any:
+def open_page(
+    chromium: Any, url: str, *, width: int = 1000, height: int = 800, color_scheme: str = "light"
+) -> Any:
     """A new page at ``url``, loaded (HTTP status checked); close it with ``page.close()``."""
-    page = chromium.new_page(viewport={"width": width, "height": height})
+    page = chromium.new_page(viewport={"width": width, "height": height}, color_scheme=color_scheme)
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, f"{url}: {response.status if response else 'no response'}"
     return page

@@ -652,10 +652,28 @@ _SOUP = [
 ]  # fmt: skip
 
 
+# What opens and closes math, for MathJax or kramdown, written every way a Hub could.
+_DELIMITERS = [
+    "$", "$$", "\\$", "\\\\$", "\\(", "\\)", "\\[", "\\]", "\\\\(", "\\\\)", "{", "}", "\\{", "\\}",
+    "\\begin{equation}", "\\end{equation}", "\\begin{align*}", "\\end{align*}", "\\begin{matrix}",
+    "\\end{matrix}", "\\verb|", "|", "\\text{", "\\ref{", "&#36;", "` ", "**",
+]  # fmt: skip
+# Commands that would act outside the formula if MathJax obeyed them.
+_PAYLOADS = [
+    "\\href{javascript:alert(90)}{x}", "\\class{a}{\\href{javascript:alert(91)}{y}}",
+    "\\url{javascript:alert(92)}", "\\style{position:fixed}{z}", "\\require{html}\\cssId{i}{w}",
+    "\\unicode{65}", "\\toggle{\\href{javascript:alert(93)}{t}}{u}\\endtoggle",
+]  # fmt: skip
+
+
 def tex_soup() -> st.SearchStrategy[str]:
-    """Strings of TeX pieces that open, close and split math every way MathJax knows."""
+    """Strings of TeX pieces that open, close and split math every way MathJax knows: free
+    soups, and soups of delimiters around a command that acts outside the formula."""
     piece = st.sampled_from(_SOUP) | st.text(st.sampled_from("$\\{}()[] ax1%|"), min_size=1, max_size=3)
-    return st.lists(piece, min_size=1, max_size=16).map("".join)
+    noise = st.lists(piece, max_size=4).map("".join)
+    delimiters = st.lists(st.sampled_from(_DELIMITERS) | piece, min_size=1, max_size=4).map("".join)
+    around = st.tuples(noise, delimiters, st.sampled_from(_PAYLOADS), delimiters, noise).map("".join)
+    return around | st.lists(piece, min_size=1, max_size=16).map("".join)
 
 
 # --- what MathJax finds --------------------------------------------------------------------

@@ -27,6 +27,7 @@ def entry(
     comments: int = 0,
     keywords: tuple[str, ...] = (),
     summary: str | None = None,
+    authors: int | None = None,
 ) -> dict[str, Any]:
     """The sample entry as paper ``paper_id``; None leaves a field out, as the Hub does."""
     made = copy.deepcopy(SAMPLE)
@@ -40,6 +41,8 @@ def entry(
             paper.pop(key, None)
         else:
             paper[key] = value
+    if authors is not None:  # the sample's first ``authors`` authors
+        paper["authors"] = paper["authors"][:authors]
     if organization is None:
         made.pop("organization")
         paper.pop("organization")
@@ -65,9 +68,10 @@ def day_entries(day: str) -> list[Any] | None:
             entry("2603.00005", "Speech Models at Scale", 50, organization=None),
             entry("2603.00006", "Agents that Browse", 41, organization=("openai", "OpenAI"),
                   github="javascript:alert(1)"),
-            entry("2603.00007", "Few-Shot Segmentation", 30, organization=("kaist", "KAIST"),
+            # No organization: the post names the sole author, or the first and the others' count.
+            entry("2603.00007", "Few-Shot Segmentation", 30, organization=None, authors=1,
                   summary="We study in-context   learning for segmentation.", comments=1),
-            entry("2603.00008", "Diffusion-Free Image Editing", 20, organization=("snu", "SNU"),
+            entry("2603.00008", "Diffusion-Free Image Editing", 20, organization=None,
                   keywords=("image editing",), github="javascript:alert(1)",
                   project="https://example.org/edit?q={{x}}&lt;b>(1)|`*_ok_"),
             entry("2603.00009", "Robust Jailbreak Defenses", 12, organization=("MHUGLab", "MHUG"),

@@ -490,6 +490,16 @@ def test_every_setting_has_an_effect_test() -> None:
     assert not untested, f"settings without a test of their effect: {sorted(untested)}"
 
 
+@effect("organization_fallback")
+def test_organization_fallback(site: Path, hub_env: ReplayHub) -> None:
+    run_seed_day(site)
+    assert "   - 기관: ·438 authors\n" in daily_post(site)  # the original format, by default
+    configure(site, 'organization_fallback = "first_author"\n')
+    run_seed_day(site)
+    post = daily_post(site)
+    assert "·438 authors" not in post and re.search(r"\n   - 저자: \S[^\n]* 외 437명\n", post)
+
+
 @effect("math")
 def test_math(site: Path, hub_env: ReplayHub) -> None:
     run_seed_day(site)

@@ -57,7 +57,10 @@ def test_broken_posts_are_found_and_the_suggested_fix_works(site: Path, seed_hub
     assert done.exit_code == 1
     fix = "      fix: `dailypapers render --all` writes them\n"
     assert f"FAIL  posts: 1 data files have no post: {DAYS[0]}\n{fix}" in done.stdout
-    assert f"warn  posts: 1 posts differ from what `render` writes now: {DAYS[1]}\n" in done.stdout
+    assert (
+        "warn  posts: 1 files differ from what `render` writes now, edited by hand (the settings and "
+        f"templates are those of the last full render): {post_path('daily', DAYS[1]).as_posix()}\n"
+    ) in done.stdout
     assert f"warn  temporary files: 1 left by an interrupted write: _posts/{stale.name}\n" in done.stdout
     assert done.stdout.endswith("1 check(s) failed\n")
     (site / post_path("daily", DAYS[0])).write_text("---\n---\nhand-made\n", encoding="utf-8")

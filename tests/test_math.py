@@ -225,7 +225,8 @@ def test_mathjax_may_typeset_ordinary_math(tex: str) -> None:
         r"\rule{9em}{9em}", r"\Huge x", r"\hspace{-9em}", r"\csname href\endcsname",
         r"a \$ b", r"a $ b", r"a % comment", r"a\\% comment", r"a\)\href{x}{y}\(b", r"\[x\]",
         r"a{b", r"a}b{", "x\\", r"\begin{equation}x\end{equation}", r"\begin{matrix}x",
-        r"\begin{matrix}x\end{pmatrix}", r"a \\[-9em] b", r"\text{\(\href{javascript:x}{y}\)}",
+        r"\begin{matrix}x\end{pmatrix}", r"a \\[-9em] b", r"a \\*[9em] b",
+        r"\text{\(\href{javascript:x}{y}\)}",
     ],
 )  # fmt: skip
 def test_mathjax_may_not_typeset_what_reaches_outside_the_formula(tex: str) -> None:

@@ -28,6 +28,7 @@ from dailypapers.paths import post_path as summary_post_path
 from dailypapers.pipeline import CollectResult, collect
 from dailypapers.replay import ReplayHub
 from dailypapers.store import Store
+from dailypapers.words import first_author
 from fidelity import (
     HOSTILE_LINKS,
     hazard_cases,
@@ -46,6 +47,7 @@ CONFIG = """\
 author = "lim4349"
 language = "{language}"
 links = ["code", "project", "comments"]
+organization_fallback = "first_author"
 
 [daily]
 top = 3
@@ -98,7 +100,7 @@ def test_replay_hub_serves_every_field_of_the_sample_entry(reader_hub: ReplayHub
 # --- goldens -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("language", ["ko", "en", "ja", "zh"])
 def test_configured_post_matches_golden(language: str, site: Path, reader_hub: ReplayHub) -> None:
     """Interests, mutes and links in a daily post (regenerate: UPDATE_GOLDEN=1)."""
     collect_site(site, reader_hub, configured(site, language))
@@ -372,6 +374,48 @@ def test_search_filters(browsed: Path) -> None:
     starred = ["2603.00001", "2603.00007", "2603.00008", "2603.00009", "2602.23229"]
     assert search(browsed, "--starred") == starred
     assert search(browsed, "--starred", "--org", "mhug", "--limit", "1") == ["2603.00009"]
+
+
+def test_json_outputs_give_the_organization_or_null_and_the_authors(browsed: Path) -> None:
+    """A paper with no organization has ``organization: null`` and its authors, never a
+    display string such as ``·5 authors`` in place of a name."""
+    found = invoke("search", "--since", "2026-03-01", "--site", str(browsed), "--json")
+    assert found.exit_code == 0, found.output
+    hits = {hit["id"]: hit for hit in json.loads(found.output)}
+    figures = invoke("stats", "--site", str(browsed), "--month", "2026-03", "--json")
+    assert figures.exit_code == 0, figures.output
+    ranked = {paper["id"]: paper for paper in json.loads(figures.output)["top_papers"]}
+    for papers in (hits, ranked):
+        assert papers["2603.00007"]["organization"] is None
+        sole = papers["2603.00007"]
+        assert sole["authors"] == ["Marco Garosi"] and sole["author_count"] == 1
+        assert papers["2603.00008"]["organization"] is None and papers["2603.00008"]["author_count"] == 5
+        assert papers["2603.00001"]["organization"] == "NVIDIA"
+        assert not any("authors" in str(paper["organization"]) for paper in papers.values())
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two", "many"),
+    [
+        ("ko", "Jane Doe", "Jane Doe 외 1명", "Jane Doe 외 437명"),
+        ("en", "Jane Doe", "Jane Doe et al. (2 authors)", "Jane Doe et al. (438 authors)"),
+        ("ja", "Jane Doe", "Jane Doe ほか1名", "Jane Doe ほか437名"),
+        ("zh", "Jane Doe", "Jane Doe 等 2 位作者", "Jane Doe 等 438 位作者"),
+    ],
+)
+def test_first_author_and_the_count(language: str, one: str, two: str, many: str) -> None:
+    names = ("Jane Doe", *(f"Author {n}" for n in range(2, 439)))
+    assert [first_author(language, names[:n]) for n in (1, 2, 438)] == [one, two, many]
+
+
+def test_authors_without_names_are_counted() -> None:
+    assert [first_author(language, (" ", "")) for language in ("ko", "en", "ja", "zh")] == [
+        "저자 2명",
+        "2 authors",
+        "著者2名",
+        "2 位作者",
+    ]
+    assert first_author("en", ("",)) == "1 author"
 
 
 def test_search_numbers_beyond_any_count_find_nothing_or_everything(browsed: Path) -> None:

@@ -55,8 +55,12 @@ class Built:
 
 
 def content(page: Path) -> etree._Element:
-    """The post's own content in a built minima page, without the theme's attributes."""
-    [node] = lxml.html.fromstring(page.read_bytes()).xpath("//div[contains(@class, 'post-content')]")
+    """The post's own content in a built minima page, without the theme's attributes. The
+    new site's post layout puts the post's own heading in its header, above the date."""
+    tree = lxml.html.fromstring(page.read_bytes())
+    [node] = tree.xpath("//div[contains(@class, 'post-content')]")
+    for heading in tree.xpath("//article[contains(@class, 'h-entry')]/header/h1[not(@class)]"):
+        node.insert(0, heading)
     node.attrib.clear()
     return node
 

@@ -237,7 +237,8 @@ def test_posts_follow_the_original_form(february: Path) -> None:
     assert ours.count("[HF 페이지](") == 20 and "## 🔥 가장 인기 있는 논문 Top 20\n" in ours
     assert "Abstract:" not in ours and "인기 키워드" not in ours  # the recordings have no keywords
     chart = read(february, chart_path("monthly", "2026-02"))
-    assert f'## 📈 일별 논문 수와 좋아요 수\n\n<div class="dailypapers-chart">\n{chart}</div>\n' in ours
+    # The post inlines the chart file, then the same chart on its side for narrow screens.
+    assert f'## 📈 일별 논문 수와 좋아요 수\n\n<div class="dailypapers-chart">\n{chart}<svg ' in ours
     weekly = read(february, post_path("weekly", "2026-W06"))
     assert post_path("weekly", "2026-W06") == Path("_posts/2026-02-02-weekly-papers-summary.md")
     assert weekly.startswith('---\ntitle: "Hugging Face Papers 주간 요약 - 2026년 2월 1주차 (2/2–2/8)"\n')
@@ -327,10 +328,14 @@ def test_jekyll_shows_the_keywords_and_the_chart(site: Path) -> None:
     [page] = (site / "_site").rglob("monthly-papers-summary-2026-02/index.html")
     tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
     assert [code.text_content() for code in tree.iter("code")] == KEYWORDS_RANKED
-    # The chart is inlined as it is (kramdown leaves the HTML block alone), text and all.
-    [chart] = tree.xpath("//div[@class='dailypapers-chart']/svg")
-    assert chart.get("aria-label") == "2026년 2월 일별 논문 수와 좋아요 수"
-    assert {"논문 수", "좋아요 수 (그날 목록 기준)", "수집하지 않은 날"} <= set(chart.itertext())
+    # The chart is inlined as it is (kramdown leaves the HTML block alone), text and all: both
+    # layouts, the wide one and the one on its side (whose long labels may take two lines).
+    charts = tree.xpath("//div[@class='dailypapers-chart']/svg")
+    assert [chart.get("class") for chart in charts] == ["dpc dpc-columns", "dpc dpc-rows"]
+    for chart in charts:
+        assert chart.get("aria-label") == "2026년 2월 일별 논문 수와 좋아요 수"
+        assert {"논문 수", "수집하지 않은 날"} <= set(chart.itertext())
+    assert "좋아요 수 (그날 목록 기준)" in charts[0].itertext()
     assert (site / "_site" / "assets/img/dailypapers/monthly-2026-02.svg").is_file()
 
 
@@ -564,3 +569,16 @@ def test_summary_posts_in_each_language_match_golden(
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(written, encoding="utf-8")
     assert written == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("archive", "kind", "label", "name"), GOLDENS)
+def test_summaries_ask_for_mathjax_only_when_they_show_math(
+    archives: dict[str, Path], archive: str, kind: str, label: str, name: str
+) -> None:
+    """With math = "mathjax", ``math: true`` only on a summary whose lists show a formula."""
+    today = (CLOCK if archive == "february" else MARCH)().date()
+    with Store(archives[archive] / ".dailypapers" / "papers.db") as store:
+        summary = build_summary(store, kind, label, today=today)
+    assert summary is not None
+    written = render_summary(summary, Settings(math="mathjax"))
+    assert ("\nmath: true\n" in written) == ("$$" in written), name

@@ -6,10 +6,18 @@ looked up by :mod:`dailypapers.summary` through the posts' environment).
 The labels are real ``<text>`` in the post's language (selectable, read by screen readers,
 drawn in the reader's fonts) and the SVG has a ``<title>`` and an ``aria-label``.
 
-Colours: the bars are mid-tones that read on light and dark pages; the text, axes and
-grid use ``currentColor``, so a chart inlined in a post takes the page's text colour (and
-follows a theme switch). Opened on its own (or through ``<img>``) the chart is the root
-element and paints its own background, light or dark after ``prefers-color-scheme``.
+Two layouts of the same data: ``columns`` (720 wide: a bar per day, the days side by side)
+for a column of 720 px or more, and ``rows`` (320 wide: the chart on its side, a row per day,
+papers and upvotes side by side), so that a phone shows 12 px text, not a 720-wide chart
+shrunk to half. A post inlines both and its own CSS shows one after the width of the screen
+(:func:`dailypapers.summary.post_chart`); the chart file is the ``columns`` one.
+
+Colours come from the page: text, axes, bars and the chart's background are CSS variables
+(``--dpc-fg``, ``--dpc-bg``, ``--dpc-papers``, ``--dpc-upvotes``) with light values, dark ones
+under ``prefers-color-scheme: dark`` and Chirpy's ``data-mode`` switch; a site may set them.
+The chart paints its own background, so its text keeps its contrast on a page whose colours
+it cannot know, and under Chromium's forced dark mode (which recolours the page but leaves
+inline SVG alone). Every pair keeps WCAG AA contrast: 4.5:1 for text, 3:1 for bars.
 
 Every value is written with fixed rounding, so the same data gives the same bytes. A chart
 costs well under a millisecond (``benchmarks/charts.py``): matplotlib took 70 ms.
@@ -26,14 +34,22 @@ from typing import Any
 
 import jinja2
 
-from dailypapers.words import CHART_WORDS, WEEKDAYS, short_date
+from dailypapers.words import CHART_WORDS, WEEKDAYS, ChartWords, short_date
 
 TEMPLATE = "chart.svg.j2"
 WIDTH, HEIGHT = 720, 400
 LEFT, RIGHT = 56, 12  # room for the tick labels on the left
-PAPERS_COLOR = "#4c78a8"  # mid-tone blue and orange: readable on white and on near-black
-UPVOTES_COLOR = "#e8730c"
-VALUE_FONT = 10  # px: the value labels above the bars
+VALUE_FONT = 11  # px: the value labels above the bars
+# The light and dark palettes (background, text, papers, upvotes): text 4.5:1, bars 3:1 or more.
+LIGHT = {"bg": "#ffffff", "fg": "#1f2328", "papers": "#3b6ea8", "upvotes": "#c65d00"}
+PAPERS_COLOR, UPVOTES_COLOR = LIGHT["papers"], LIGHT["upvotes"]
+DARK = {"bg": "#16181d", "fg": "#e6edf3", "papers": "#6f9fd8", "upvotes": "#f08c2e"}
+# The chart on its side, for narrow screens: 320 wide, shown below NARROW_SCREEN px.
+ROWS_WIDTH = 320
+ROWS_FONT = 12  # px: every text of the rows layout (a 320 px screen shows 10.9 px at least)
+ROW_HEIGHT = 22
+NARROW_SCREEN = 720
+ROWS_MAX_WIDTH = 480  # px: the rows layout grows with the screen up to this width
 FONTS = {
     "ko": "'Noto Sans KR','Noto Sans CJK KR','Apple SD Gothic Neo','Malgun Gothic',system-ui,sans-serif",
     "ja": "'Noto Sans JP','Noto Sans CJK JP','Hiragino Sans','Yu Gothic',system-ui,sans-serif",
@@ -136,42 +152,65 @@ def _panel(
     }
 
 
+def _description(points: Sequence[DayPoint], language: str) -> str:
+    """The chart's ``<desc>``: every day's figures in words."""
+    words = CHART_WORDS[language]
+    parts = []
+    for point in points:
+        day = short_date(language, dt.date.fromisoformat(point.day))
+        if point.collected:
+            parts.append(
+                f"{day}: {words.papers_unit.format(n=_thousands(point.papers or 0))}, "
+                f"{words.upvotes_unit.format(n=_thousands(point.upvotes or 0))}"
+            )
+        else:
+            parts.append(f"{day}: {words.upcoming if point.upcoming else words.not_collected}")
+    return "; ".join(parts)
+
+
+def _legend_items(words: ChartWords, missing: bool) -> list[tuple[str, str]]:
+    items = [("papers", words.papers), ("upvotes", words.upvotes)]
+    if missing:  # the dashed box is explained only where there is one
+        items.append(("missing", words.not_collected))
+    return items
+
+
+def _common(language: str, title: str, points: Sequence[DayPoint]) -> dict[str, Any]:
+    return {
+        "language": language,
+        "fonts": FONTS[language],
+        "title": title,
+        "description": _description(points, language),
+        "light": LIGHT,
+        "dark": DARK,
+        "narrow_screen": NARROW_SCREEN,
+        "rows_max_width": ROWS_MAX_WIDTH,
+    }
+
+
 def chart_context(title: str, points: Sequence[DayPoint], *, language: str, weekly: bool) -> dict[str, Any]:
-    """Everything the template writes: positions as strings, texts in ``language``."""
+    """Everything the ``columns`` layout writes: positions as strings, texts in ``language``."""
     words = CHART_WORDS[language]
     plot_width = WIDTH - LEFT - RIGHT
     band = plot_width / max(1, len(points))
     centres = [LEFT + band * (n + 0.5) for n in range(len(points))]
     papers_panel, upvotes_panel = _Panel(62, 176), _Panel(218, 332)
     panels = [
-        {
-            **_panel(papers_panel, [p.papers for p in points], centres, band, words.papers),
-            "kind": "papers",
-            "color": PAPERS_COLOR,
-        },
+        {**_panel(papers_panel, [p.papers for p in points], centres, band, words.papers), "kind": "papers"},
         {
             **_panel(upvotes_panel, [p.upvotes for p in points], centres, band, words.upvotes),
             "kind": "upvotes",
-            "color": UPVOTES_COLOR,
         },
     ]
-    missing, days, description = [], [], []
+    missing, days = [], []
     for point, centre in zip(points, centres, strict=True):
         date = dt.date.fromisoformat(point.day)
         lines = (
             [WEEKDAYS[language][date.weekday()], short_date(language, date)] if weekly else [str(date.day)]
         )
         lines_dy = [(0 if n == 0 else 13, line) for n, line in enumerate(lines)]
-        days.append({"x": _n(centre), "lines": lines_dy, "collected": point.collected})
-        if point.collected:
-            description.append(
-                f"{short_date(language, date)}: {words.papers_unit.format(n=_thousands(point.papers or 0))}, "
-                f"{words.upvotes_unit.format(n=_thousands(point.upvotes or 0))}"
-            )
-        elif point.upcoming:
-            description.append(f"{short_date(language, date)}: {words.upcoming}")
-        else:
-            description.append(f"{short_date(language, date)}: {words.not_collected}")
+        days.append({"x": _n(centre), "y": 348, "lines": lines_dy, "collected": point.collected})
+        if not point.collected and not point.upcoming:
             for panel in (papers_panel, upvotes_panel):
                 missing.append(
                     {
@@ -182,31 +221,135 @@ def chart_context(title: str, points: Sequence[DayPoint], *, language: str, week
                     }
                 )
     legend, x = [], float(LEFT)
-    items = [("papers", PAPERS_COLOR, words.papers), ("upvotes", UPVOTES_COLOR, words.upvotes)]
-    if missing:  # the dashed box is explained only where there is one
-        items.append(("missing", "none", words.not_collected))
-    for kind, fill, text in items:
-        legend.append({"kind": kind, "fill": fill, "x": _n(x), "text_x": _n(x + 16), "text": text})
+    for kind, text in _legend_items(words, bool(missing)):
+        legend.append({"kind": kind, "x": _n(x), "y": 386, "box_y": 377, "text_x": _n(x + 16), "text": text})
         x += 16 + _text_width(text, 11) + 22
     return {
+        **_common(language, title, points),
+        "layout": "columns",
         "width": WIDTH,
         "height": HEIGHT,
-        "language": language,
-        "fonts": FONTS[language],
-        "title": title,
-        "title_x": _n(WIDTH / 2),
-        "description": "; ".join(description),
+        "title_lines": [{"x": _n(WIDTH / 2), "y": 24, "text": title}],
         "panels": panels,
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "missing": missing,
         "days": days,
-        "day_y": 348,
         "legend": legend,
-        "legend_y": 386,
-        "papers_color": PAPERS_COLOR,
-        "upvotes_color": UPVOTES_COLOR,
     }
+
+
+def _wrapped(text: str, size: float, width: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` (broken between words; a long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and _text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def rows_context(title: str, points: Sequence[DayPoint], *, language: str, weekly: bool) -> dict[str, Any]:
+    """The chart on its side (``rows``): a row per day, its papers and upvotes side by side.
+
+    Every text is ROWS_FONT px in a 320-wide drawing: a phone's column (290 to 400 px)
+    shows it at 11 to 15 px. Each value stands after its bar, in room kept for the widest.
+    """
+    words = CHART_WORDS[language]
+    size, margin, gap = ROWS_FONT, 8.0, 12.0
+    day_names = [
+        (f"{WEEKDAYS[language][date.weekday()]} {short_date(language, date)}" if weekly else str(date.day))
+        for date in (dt.date.fromisoformat(p.day) for p in points)
+    ]
+    day_width = max((_text_width(name, size) for name in day_names), default=0.0)
+    title_lines = [
+        {"x": _n(ROWS_WIDTH / 2), "y": 20 + 22 * n, "text": line}
+        for n, line in enumerate(_wrapped(title, size + 2, ROWS_WIDTH - 2 * margin))
+    ]
+    header_y = 20 + 22 * len(title_lines) + 8
+    first_row = header_y + 8
+    column_x = margin + day_width + 8
+    column_width = (ROWS_WIDTH - margin - column_x - gap) / 2
+    columns: list[dict[str, Any]] = []
+    for n, (kind, label, values) in enumerate(
+        (
+            ("papers", words.papers, [p.papers for p in points]),
+            ("upvotes", words.upvotes, [p.upvotes for p in points]),
+        )
+    ):
+        x0 = column_x + n * (column_width + gap)
+        texts = [_thousands(v) if v is not None else "" for v in values]
+        room = column_width - max((_text_width(t, size) for t in texts), default=0.0) - 4
+        highest = max((v for v in values if v is not None), default=0) or 1
+        bars, labels = [], []
+        for row, (value, text) in enumerate(zip(values, texts, strict=True)):
+            if value is None:
+                continue
+            middle = first_row + ROW_HEIGHT * (row + 0.5)
+            length = value / highest * room
+            if value > 0:
+                bars.append({"x": _n(x0), "y": _n(middle - 6), "w": _n(max(length, 1.0)), "h": 12})
+            labels.append({"x": _n(x0 + length + 4), "y": _n(middle + size * 0.35), "text": text})
+        columns.append(
+            {
+                "kind": kind,
+                "x": _n(x0),
+                "label_lines": _wrapped(label, size, column_width),
+                "bars": bars,
+                "labels": labels,
+            }
+        )
+    header_lines = max(len(c["label_lines"]) for c in columns)
+    shift = 18 * (header_lines - 1)  # a header of two lines pushes the rows down
+    first_row += shift
+    for column in columns:
+        column["label_lines"] = [
+            {"y": header_y + 18 * n, "text": line} for n, line in enumerate(column["label_lines"])
+        ]
+        for item in (*column["bars"], *column["labels"]):
+            item["y"] = _n(float(item["y"]) + shift)
+    days, missing = [], []
+    for row, (point, name) in enumerate(zip(points, day_names, strict=True)):
+        middle = first_row + ROW_HEIGHT * (row + 0.5)
+        days.append(
+            {"x": _n(column_x - 8), "y": _n(middle + size * 0.35), "text": name, "collected": point.collected}
+        )
+        if not point.collected and not point.upcoming:
+            missing.append(
+                {
+                    "x": _n(column_x - 3),
+                    "y": _n(middle - 8),
+                    "w": _n(ROWS_WIDTH - margin - column_x + 3),
+                    "h": 16,
+                }
+            )
+    bottom = first_row + ROW_HEIGHT * len(points) + 6
+    legend, x, y = [], margin, bottom + 18
+    for kind, text in _legend_items(words, bool(missing)):
+        width = 16 + _text_width(text, size)
+        if x > margin and x + width > ROWS_WIDTH - margin:
+            x, y = margin, y + 20
+        legend.append(
+            {"kind": kind, "x": _n(x), "y": _n(y), "box_y": _n(y - 10), "text_x": _n(x + 16), "text": text}
+        )
+        x += width + 14
+    return {
+        **_common(language, title, points),
+        "layout": "rows",
+        "width": ROWS_WIDTH,
+        "height": _n(y + 16),
+        "title_lines": title_lines,
+        "columns": columns,
+        "rows_top": _n(first_row),
+        "rows_bottom": _n(first_row + ROW_HEIGHT * len(points)),
+        "missing": missing,
+        "days": days,
+        "legend": legend,
+    }
+
+
+LAYOUTS = {"columns": chart_context, "rows": rows_context}
 
 
 @functools.cache
@@ -223,13 +366,16 @@ def daily_chart_svg(
     language: str = "ko",
     weekly: bool = False,
     template: jinja2.Template | None = None,
+    layout: str = "columns",
 ) -> bytes:
-    """Two bar charts sharing the days: papers listed per day above, their upvotes below.
+    """Two bar charts sharing the days: papers listed per day, and their upvotes.
 
-    ``weekly`` labels each day with its weekday and date, otherwise with its day of the
-    month. A day not collected is a dashed box, a day collected with no papers a ``0``, a
-    day still to come is left blank.
+    ``layout``: ``columns`` (papers above, upvotes below, a bar per day) or ``rows`` (on its
+    side, for narrow screens). ``weekly`` labels each day with its weekday and date,
+    otherwise with its day of the month. A day not collected is a dashed box, a day
+    collected with no papers a ``0``, a day still to come is left blank.
     ``template``: ``chart.svg.j2`` as the site may override it (default: the package's).
     """
     template = template or _package_template()
-    return template.render(chart_context(title, points, language=language, weekly=weekly)).encode("utf-8")
+    context = LAYOUTS[layout](title, points, language=language, weekly=weekly)
+    return template.render(context).encode("utf-8")

@@ -102,6 +102,8 @@ class Settings:
     links: tuple[str, ...] = ()  # some of LINK_KINDS; none: the seed format
     settle_days: int = 7
     ai_summary: bool = False  # the Hub's one-line summary and keywords under each paper
+    # A paper with no organization: "count" (the seed format, `·438 authors`) or "first_author"
+    organization_fallback: str = "count"
     # [llm]: summaries by a language model (see dailypapers.llm); off unless both are set
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -345,6 +347,12 @@ SETTINGS: tuple[Setting, ...] = (
         "LaTeX in paper text: raw (as the Hub has it), text (read as Unicode) or mathjax (typeset)",
     ),
     Setting("ai_summary", _bool, "show the Hub's one-line AI summary and keywords under each paper"),
+    Setting(
+        "organization_fallback",
+        _choice("count", "first_author"),
+        "a paper with no organization: count (its number of authors, the original format) "
+        "or first_author (its first author and the number of the others)",
+    ),
     Setting(
         "llm.base_url",
         _optional_url,

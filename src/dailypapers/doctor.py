@@ -167,6 +167,7 @@ def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
         # The posts are checked apart: a broken _posts is not the archive's fault.
         try:
             differing = _render_differences(site, store, settings, sorted(stored))
+            cause = _drift_cause(site, store, settings)
         except (DailyPapersError, OSError) as error:
             message = str(error) if isinstance(error, DailyPapersError) else explain_os_error(error)
             findings.append(
@@ -177,8 +178,8 @@ def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
                     "fix what it names; the archive is not at fault",
                 )
             )
-            differing = {}
-    return findings + _check_pairs(site, settings, data_days, stored, differing)
+            differing, cause = {}, None
+    return findings + _check_pairs(site, settings, data_days, stored, differing, cause)
 
 
 def _damaged(site: Path, path: Path, reason: str) -> Finding:
@@ -244,22 +245,44 @@ def _unreadable(files: dict[str, str]) -> str:
 
 
 def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) -> dict[str, str]:
-    """Stored days whose post or data file is missing or differs from what `render` writes."""
-    from dailypapers.pipeline import publish_day
+    """The files `render --all` would write differently (``missing`` or ``differs``), by path:
+    the stored days' posts and data files, their weeks' and months' (as of the date the site
+    was last written: a week that has ended since is the next run's to rewrite, not a fault)."""
+    from dailypapers.dates import utc_now
+    from dailypapers.pipeline import publish_stored
     from dailypapers.site import Site
     from dailypapers.write import DryRunWriter, Status
 
-    differing = {}
+    last = store.render_mark("today")
+    today = dt.date.fromisoformat(last) if last else utc_now().date()
     context = Site(site, settings, store, DryRunWriter(site))
-    for day in days:
-        for file in publish_day(context, day).files:
-            if file.changed:
-                differing[day] = "missing" if file.status is Status.CREATED else "differs"
-    return differing
+    return {
+        file.path.as_posix(): "missing" if file.status is Status.CREATED else "differs"
+        for file in publish_stored(context, days, today=today)
+        if file.changed
+    }
+
+
+def _drift_cause(site: Path, store: Any, settings: Any) -> str | None:
+    """Why written files differ from the archive: ``settings`` (the settings or templates
+    changed since the last full render), ``hand`` (they did not: the files were edited), or
+    None when the archive does not know what the site was last rendered with."""
+    from dailypapers.pipeline import FINGERPRINT
+    from dailypapers.render import output_fingerprint
+
+    recorded = store.render_mark(FINGERPRINT)
+    if recorded is None:
+        return None
+    return "hand" if recorded == output_fingerprint(site, settings) else "settings"
 
 
 def _check_pairs(
-    site: Path, settings: Any, data_days: set[str], stored: set[str], differing: dict[str, str]
+    site: Path,
+    settings: Any,
+    data_days: set[str],
+    stored: set[str],
+    differing: dict[str, str],
+    cause: str | None = None,
 ) -> list[Finding]:
     from dailypapers.paths import post_path
 
@@ -296,20 +319,39 @@ def _check_pairs(
                 "`dailypapers backfill --since D --until D` fetches the others",
             )
         )
-    changed = {day for day, how in differing.items() if how == "differs"} & post_days
+    changed = sorted(path for path, how in differing.items() if how == "differs")
     if changed:
         findings.append(
             Finding(
                 Level.WARN,
                 "posts",
-                f"{len(changed)} posts differ from what `render` writes now: {_days(changed)}",
-                "`dailypapers render --all` rewrites them (after a template or setting change, "
-                "or if they were edited by hand and should not be)",
+                f"{len(changed)} files differ from what `render` writes now{_DRIFT[cause][0]}: "
+                + _days(changed),
+                _DRIFT[cause][1],
             )
         )
     if not findings:
         findings.append(Finding(Level.OK, "posts", f"{len(post_days)} daily posts match their data files"))
     return findings
+
+
+# Why files differ from the archive (see _drift_cause), and what to do about it.
+_DRIFT: dict[str | None, tuple[str, str]] = {
+    "hand": (
+        ", edited by hand (the settings and templates are those of the last full render)",
+        "`dailypapers render --all` writes them again from the archive; to change what posts "
+        "show, change the templates or settings instead",
+    ),
+    "settings": (
+        ", after a template or setting change since the last full render",
+        "`dailypapers render --all` rewrites them with the current templates and settings",
+    ),
+    None: (
+        "",
+        "`dailypapers render --all` rewrites them (after a template or setting change, "
+        "or if they were edited by hand and should not be)",
+    ),
+}
 
 
 def _check_urls(site: Path) -> list[Finding]:

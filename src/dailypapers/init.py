@@ -72,7 +72,11 @@ def _default(setting: Setting) -> Any:
 
 # Settings the generated file turns on (uncommented), away from their defaults: a new site
 # gets what a reader wants; without a config file the posts keep the original format.
-INIT_VALUES: dict[str, Any] = {"links": ("code", "project", "comments"), "ai_summary": True}
+INIT_VALUES: dict[str, Any] = {
+    "links": ("code", "project", "comments"),
+    "ai_summary": True,
+    "organization_fallback": "first_author",
+}
 # Sections written open (uncommented) with their keys commented out: there to be filled in.
 OPEN_SECTIONS = ("llm",)
 EXAMPLES = {

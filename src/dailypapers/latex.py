@@ -259,7 +259,7 @@ MATHJAX_ENVIRONMENTS = frozenset(_ENVIRONMENT_NAMES.split())
 MATHJAX_SYMBOLS = frozenset(",;:! {}|%#&_\\")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
 _ENVIRONMENT = re.compile(r"\s*\{([A-Za-z]+)\}")
-_ROW_SPACING = re.compile(r"\s*\[")  # "\\[5em]": a row with space of any size
+_ROW_SPACING = re.compile(r"\s*\*?\s*\[")  # "\\[5em]", "\\*[5em]": a row with space of any size
 
 
 def typesettable(tex: str) -> bool:

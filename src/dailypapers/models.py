@@ -74,6 +74,20 @@ class Paper:
         return f"https://arxiv.org/abs/{self.id}" if ARXIV_ID.fullmatch(self.id) else None
 
     @property
+    def organization_name(self) -> str | None:
+        """The organization's name; None when the Hub names none (never an author count)."""
+        org = self.organization
+        return org.display_name if org is not None and org.display_name else None
+
+    def credits_json(self) -> dict[str, Any]:
+        """Who wrote the paper, for the JSON outputs: the organization (or null) and the authors."""
+        return {
+            "organization": self.organization_name,
+            "authors": list(self.authors),
+            "author_count": len(self.authors),
+        }
+
+    @property
     def institution(self) -> str:
         """The 기관 line: the organization's name, else ``·K authors``, else empty."""
         if self.organization is not None and self.organization.display_name:

@@ -32,7 +32,7 @@ from dailypapers.models import (
     papers_from_entries,
 )
 from dailypapers.paths import data_path, post_path
-from dailypapers.render import render_daily
+from dailypapers.render import output_fingerprint, render_daily
 from dailypapers.settle import is_final
 from dailypapers.site import Site
 from dailypapers.store import Store
@@ -58,8 +58,9 @@ class DayResult:
 
 def store_day(
     store: Store, day: str, entries: Sequence[Any], *, now: dt.datetime
-) -> tuple[list[Paper], list[str]]:
-    """Normalise a fetched day, merge it with what is stored, save it; return papers and warnings."""
+) -> tuple[list[Paper], list[str], set[str]]:
+    """Normalise a fetched day, merge it with what is stored, save it; return its papers, the
+    warnings and the ids of the papers whose stored fields changed (other days show them too)."""
     fetched, warnings = papers_from_entries(entries)
     if entries and not fetched:
         raise HubDataError(
@@ -75,8 +76,9 @@ def store_day(
                 absent.setdefault(paper_from_entry(entry).id, lacking)
     fetched, field_warnings = merge_fields(fetched, stored, absent)
     papers, merge_warnings = merge_with_stored(fetched, stored)
+    changed: set[str] = set()
     if papers:
-        store.save_day(
+        changed = store.save_day(
             day,
             papers,
             observed=fetched,
@@ -87,7 +89,7 @@ def store_day(
         # Over and empty: a summary shows it as a day without papers, not one never collected.
         # A day still running may yet get papers, so it stays unknown.
         store.mark_empty(day, timestamp(now))
-    return papers, warnings + field_warnings + merge_warnings
+    return papers, warnings + field_warnings + merge_warnings, changed
 
 
 SummariesFor = Callable[[Sequence[Paper]], Mapping[str, str]]
@@ -139,24 +141,79 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
 
 
 def run_day(site: Site, day: str, hub: HubClient, *, clock: Callable[[], dt.datetime] = utc_now) -> DayResult:
-    """Fetch ``day`` from the Hub, update the archive and bring its post and data file up to date."""
+    """Fetch ``day`` from the Hub, update the archive and bring its post and data file up to date
+    (only those: :func:`collect` also writes the other files that show what changed)."""
     day = parse_day(day)
     entries = hub.fetch_day(day)
-    _, warnings = store_day(site.store, day, entries, now=clock())
+    _, warnings, _ = store_day(site.store, day, entries, now=clock())
     result = publish_day(site, day)
     result.fetched = True
     result.warnings = warnings
     return result
 
 
-def publish_stored(site: Site, days: Sequence[str], *, today: dt.date) -> Iterator[FileResult]:
+def publish_stored(
+    site: Site, days: Sequence[str], *, today: dt.date, every_day: bool = False
+) -> Iterator[FileResult]:
     """Re-render ``days`` from the archive alone (``render``): each day's files as they are
-    written, then those of the days' weeks and months. Language-model summaries come from
-    the archive only: no model is asked."""
+    written, then those of the days' weeks and months (and of the weeks and months that
+    ``today`` has moved on). Language-model summaries come from the archive only: no model
+    is asked. ``every_day``: all stored days (``render --all``), so the archive records the
+    settings and templates the whole site is now written with (see ``doctor``)."""
     summaries_for = stored_summaries(site.store, site.root, site.settings)
     for day in days:
         yield from publish_day(site, day, summaries_for=summaries_for).files
-    yield from publish_summaries(site, days, today=today, summaries_for=summaries_for)
+    periods = sorted({*days, *days_dated_by_today(site.store, today)})
+    yield from publish_summaries(site, periods, today=today, summaries_for=summaries_for)
+    site.store.set_render_mark("today", today.isoformat())
+    if every_day:
+        site.store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
+
+
+FINGERPRINT = "settings"  # the render mark of the settings and templates of the last full render
+
+
+def days_dated_by_today(store: Store, today: dt.date) -> list[str]:
+    """Stored days whose week or month is written differently as of ``today`` than as of the
+    date the site's files were last written (which days are over, missing or still to come):
+    those of the periods that end on or after the earlier of the two dates. Every stored day
+    when that date is not known (an archive rebuilt by ``import``)."""
+    last = store.render_mark("today")
+    if last == today.isoformat():
+        return []
+    stored = store.stored_days()
+    if last is None:
+        return stored
+    earlier = min(dt.date.fromisoformat(last), today)
+    # The first day of the earliest period (week or month) that ends on or after `earlier`.
+    start = min(earlier - dt.timedelta(days=earlier.weekday()), earlier.replace(day=1)).isoformat()
+    return [day for day in stored if day >= start]
+
+
+def related_files(
+    site: Site,
+    days: Sequence[str],
+    papers: Iterable[str],
+    *,
+    today: dt.date,
+    summaries_for: SummariesFor | None = None,
+) -> tuple[list[FileResult], list[FileResult]]:
+    """Keep the whole site true to the archive after ``days`` were written: the files of the
+    other stored days that list one of ``papers`` (whose stored fields or model summaries
+    changed), then the weeks and months of all those days and of the periods ``today`` has
+    moved on: the days' files and the periods' files. The days come from the archive (which
+    days list which papers), not from re-rendering everything."""
+    store = site.store
+    summaries_for = summaries_for or stored_summaries(store, site.root, site.settings)
+    written = set(days)
+    others = [day for day in store.days_listing(sorted(set(papers))) if day not in written]
+    files: list[FileResult] = []
+    for day in others:
+        files += publish_day(site, day, summaries_for=summaries_for).files
+    periods = sorted({*days, *others, *days_dated_by_today(store, today)})
+    summaries = publish_summaries(site, periods, today=today, summaries_for=summaries_for)
+    store.set_render_mark("today", today.isoformat())
+    return files, summaries
 
 
 @dataclass
@@ -164,6 +221,8 @@ class CollectResult:
     days: list[DayResult] = field(default_factory=list)
     failed: dict[str, DailyPapersError] = field(default_factory=dict)
     summaries: list[FileResult] = field(default_factory=list)  # weekly and monthly posts
+    # Other days' files showing a paper whose stored fields or summaries changed in this run.
+    related: list[FileResult] = field(default_factory=list)
     model: SummaryReport | None = None  # language-model summaries, when a model is set up
 
     @property
@@ -180,7 +239,7 @@ class CollectResult:
     def files_changed(self) -> int:
         """Files created or updated (or, in a dry run, that would be): days' and summaries'."""
         return sum(1 for done in self.days for file in done.files if file.changed) + sum(
-            1 for file in self.summaries if file.changed
+            1 for file in [*self.summaries, *self.related] if file.changed
         )
 
     @property
@@ -198,7 +257,7 @@ class Interrupted(KeyboardInterrupt):
 
 def _store_answer(
     store: Store, day: str, future: Future[list[Any]], now: dt.datetime
-) -> tuple[list[Paper], list[str]]:
+) -> tuple[list[Paper], list[str], set[str]]:
     """Store a fetched day; whatever goes wrong with its answer is that day's error alone."""
     entries = future.result()
     try:
@@ -248,10 +307,14 @@ def collect(
     store = site.store
     days = sorted(set(days))
     result = CollectResult()
+    if store.render_mark(FINGERPRINT) is None and not store.stored_days():
+        # A new site: every file it gets is written with these settings and templates.
+        store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
     # A held day (its data file cannot be read) is not fetched: the Hub's answer alone could be
     # smaller than the file, and would be published once the archive held it.
     to_fetch = [day for day in days if (refresh or not store.has_day(day)) and day not in store.held_days]
     warnings: dict[str, list[str]] = {}
+    changed: set[str] = set()  # papers whose stored fields or model summaries changed
     if to_fetch:
         pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch")
         futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
@@ -259,7 +322,8 @@ def collect(
             for future in as_completed(futures):
                 day = futures[future]
                 try:
-                    papers, warnings[day] = _store_answer(store, day, future, clock())
+                    papers, warnings[day], touched = _store_answer(store, day, future, clock())
+                    changed |= touched
                 except DailyPapersError as error:
                     result.failed[day] = error
                     if progress:
@@ -278,7 +342,7 @@ def collect(
     if model is not None:
         try:
             result.model = summarise_shown(
-                site.root, store, stored_days, site.settings, model, today=clock().date()
+                site.root, store, stored_days, site.settings, model, today=clock().date(), made=changed
             )
         except KeyboardInterrupt:
             # Ctrl-C while the model writes: no new request (those under way are left to their
@@ -297,17 +361,28 @@ def collect(
         if progress and day not in to_fetch:
             progress(day, done)
     result.days.sort(key=lambda done: done.day)
-    # Last, once the days are written: the weeks and months of the days asked for.
-    result.summaries = publish_summaries(site, days, today=clock().date(), summaries_for=summaries_for)
+    # Last, once the days are written: the other days showing what changed (a day that
+    # failed now among them), then the weeks and months of all of them.
+    result.related, result.summaries = related_files(
+        site, stored_days, changed, today=clock().date(), summaries_for=summaries_for
+    )
     return result
 
 
 def summarise_shown(
-    site: Path, store: Store, days: Sequence[str], settings: Settings, model: ModelClient, *, today: dt.date
+    site: Path,
+    store: Store,
+    days: Sequence[str],
+    settings: Settings,
+    model: ModelClient,
+    *,
+    today: dt.date,
+    made: set[str] | None = None,
 ) -> SummaryReport:
     """Ask ``model`` for the missing summaries of the papers the posts of ``days`` show: each
     day's list, newest day first, then the lists of their weeks and months (the budget goes
-    to the newest first). Each summary is stored as it comes; a failure is only counted."""
+    to the newest first). Each summary is stored as it comes (its paper's id added to
+    ``made``); a failure is only counted."""
     prompt = prompt_for(settings, site)
     assert prompt is not None
     interests = Interests.from_settings(settings)
@@ -321,6 +396,8 @@ def summarise_shown(
         store.save_model_summary(
             paper_id, key.language, key.model, key.prompt, text, made_at=timestamp(utc_now())
         )
+        if made is not None:
+            made.add(paper_id)
 
     def stored(ids: Sequence[str], key: Any) -> Mapping[str, str]:
         return store.model_summaries(ids, key.language, key.model, key.prompt)

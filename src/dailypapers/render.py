@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +32,7 @@ from dailypapers.escape import (
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
 from dailypapers.paths import pattern_fields
+from dailypapers.words import first_author
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
 
@@ -76,6 +78,7 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
     env.filters["yaml"] = yaml_scalar
     env.filters["yaml_list"] = yaml_list
     env.filters["thousands"] = thousands
+    env.filters["first_author"] = lambda authors, language: first_author(language, authors)
     env.filters["link_url"] = link_url
     env.filters["repo_name"] = repo_name
     env.filters["link_text"] = functools.partial(link_text, math=math)
@@ -94,6 +97,44 @@ def _markdown(text: str, math: str) -> str:
     if written is not None and math == "mathjax" and "$$" in shown:
         written.append(True)
     return shown
+
+
+# The settings that change no file: how and when to fetch, where the archive is, whom to
+# notify, how to reach the model (its name and prompt do change what posts show).
+_SETTINGS_NOT_WRITTEN = frozenset(
+    {
+        "run_days",
+        "concurrency",
+        "retry_budget",
+        "request_deadline",
+        "max_response_mb",
+        "database",
+        "notify_webhook",
+        "notify_format",
+        "notify_top",
+        "llm_base_url",
+        "llm_budget",
+        "llm_concurrency",
+        "llm_timeout",
+    }
+)
+
+
+def output_fingerprint(site: Path, settings: Settings) -> str:
+    """What the site's files are written with besides the archive: the settings that change
+    them, and the templates (the package's and the site's own). Two renders of one archive
+    with the same fingerprint write the same bytes, so ``doctor`` tells a hand edit (same
+    fingerprint as the last full render) from a template or setting change."""
+    digest = hashlib.sha256()
+    chosen = {name: value for name, value in vars(settings).items() if name not in _SETTINGS_NOT_WRITTEN}
+    digest.update(repr(sorted(chosen.items())).encode("utf-8"))
+    package = Path(__file__).parent / "templates"
+    for root in (package, site / SITE_TEMPLATES):
+        for path in sorted(root.rglob("*.j2")) if root.is_dir() else []:
+            if path.is_file():
+                name = path.relative_to(root).as_posix().encode("utf-8")
+                digest.update(name + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def yaml_list(values: Sequence[str]) -> str:
@@ -194,4 +235,5 @@ def render_daily(
         settle_days=settings.settle_days,
         summaries=summaries or {},
         ai_summary=settings.ai_summary,
+        first_author=settings.organization_fallback == "first_author",
     )

@@ -140,7 +140,7 @@ def stats_json(stats: Stats, top: int = 10) -> dict[str, Any]:
             "title": ranked.paper.title,
             "upvotes": ranked.upvotes,
             "first_day": ranked.first_day,
-            "organization": ranked.paper.institution,
+            **ranked.paper.credits_json(),
             "url": ranked.paper.hf_url,
         }
 

@@ -15,7 +15,8 @@ Tables:
 - ``observations``: upvotes and comments of a paper each time a day listing it was fetched;
 - ``empty_days``: days the Hub was asked for once they were over and listed no paper (so a
   summary tells a day with no papers from a day never collected);
-- ``papers_fts``: full-text index (FTS5) over title, summary, keywords, organization.
+- ``papers_fts``: full-text index (FTS5) over title, summary, keywords, organization;
+- ``render_marks``: the date and the settings the site's files were last written with.
 """
 
 from __future__ import annotations
@@ -110,6 +111,11 @@ MIGRATIONS: tuple[str, ...] = (
         made_at TEXT NOT NULL,
         PRIMARY KEY (paper_id, language, model, prompt)
     )
+    """,
+    # 6: what the site's files were last written under (see Store.render_mark): the date
+    # that decided which weeks and months were over, and the settings and templates.
+    """
+    CREATE TABLE render_marks (name TEXT PRIMARY KEY, value TEXT NOT NULL)
     """,
 )
 
@@ -212,7 +218,7 @@ class SearchHit:
             "id": self.paper.id,
             "title": self.paper.title,
             "upvotes": self.paper.upvotes,
-            "organization": self.paper.institution,
+            **self.paper.credits_json(),
             "days": list(self.days),
             "url": self.paper.hf_url,
             "score": round(self.score, 4),
@@ -402,23 +408,33 @@ class Store:
         observed: Sequence[Paper],
         observed_at: str,
         content_hash: str,
-    ) -> None:
-        """Store ``day``'s listing (``papers``, Hub order) and one observation per ``observed`` paper.
+    ) -> set[str]:
+        """Store ``day``'s listing (``papers``, Hub order) and one observation per ``observed`` paper;
+        return the ids of the papers whose stored fields changed (every day listing one of
+        them shows the change).
 
-        ``crawled_at`` moves to ``observed_at`` only when ``content_hash`` changes, so output
-        rendered from the archive stays byte-identical while nothing changes.
+        ``content_hash`` is the answer's: the same answer again writes nothing but the fetch.
+        ``crawled_at`` moves to ``observed_at`` only when the day as the archive gives it
+        (:meth:`day_papers`) changes, so output rendered from the archive stays
+        byte-identical while nothing changes, whatever other days were stored meanwhile.
         """
+        changed: set[str] = set()
         with self._transaction() as db:
             row = db.execute("SELECT content_hash FROM days WHERE day = ?", (day,)).fetchone()
             # Same content as stored: rewriting it would change nothing but the file's pages
             # (and a committed archive would then change on every run).
+            before = self.day_papers(day) if row is not None and row[0] != content_hash else []
             if row is None or row[0] != content_hash:
+                ids = [paper.id for paper in papers]
+                rows_before = self._paper_rows(ids)
                 to_index: dict[str, tuple[Paper, int | None]] = {}
                 for paper in papers:
                     reindex, fts_rowid = self._upsert_paper(paper, day)
                     if reindex:
                         to_index[paper.id] = (paper, fts_rowid)
                 self._index(list(to_index.values()))
+                rows_after = self._paper_rows(ids)
+                changed = {i for i in ids if rows_before.get(i) != rows_after[i]}
             db.executemany(
                 "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?, ?)",
                 [(p.id, observed_at, day, p.upvotes, p.num_comments) for p in observed],
@@ -429,22 +445,52 @@ class Store:
                     (observed_at, day),
                 )
             if row is not None and row[0] == content_hash:
-                return
+                return changed
             if row is None:
                 db.execute(
                     "INSERT INTO days (day, crawled_at, content_hash, fetched_at) VALUES (?, ?, ?, ?)",
                     (day, observed_at, content_hash, observed_at),
                 )
-            elif row[0] != content_hash:
-                db.execute(
-                    "UPDATE days SET crawled_at = ?, content_hash = ? WHERE day = ?",
-                    (observed_at, content_hash, day),
-                )
+            else:
+                db.execute("UPDATE days SET content_hash = ? WHERE day = ?", (content_hash, day))
             db.execute("DELETE FROM listings WHERE day = ?", (day,))
             db.executemany(
                 "INSERT INTO listings VALUES (?, ?, ?, ?, ?)",
                 [(day, p.id, position, p.upvotes, p.num_comments) for position, p in enumerate(papers)],
             )
+            if row is not None and self.day_papers(day) != before:
+                db.execute("UPDATE days SET crawled_at = ? WHERE day = ?", (observed_at, day))
+        return changed
+
+    def _paper_rows(self, paper_ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored rows of these papers (every column a file can show), by id."""
+        rows: dict[str, tuple[Any, ...]] = {}
+        for chunk in _id_chunks(paper_ids):
+            found = self._db.execute(
+                f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            rows.update((row[0], tuple(row)) for row in found)
+        return rows
+
+    def days_listing(self, paper_ids: Sequence[str]) -> list[str]:
+        """The days that list any of these papers, in order: the days whose files show them."""
+        days: set[str] = set()
+        for chunk in _id_chunks(paper_ids):
+            rows = self._db.execute(
+                f"SELECT DISTINCT day FROM listings WHERE paper_id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+            days.update(row[0] for row in rows)
+        return sorted(days)
+
+    def render_mark(self, name: str) -> str | None:
+        """What the site's files were last written under (``today``, ``settings``), if known."""
+        row = self._db.execute("SELECT value FROM render_marks WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_render_mark(self, name: str, value: str) -> None:
+        if self.render_mark(name) != value:
+            with self._transaction() as db:
+                db.execute("INSERT OR REPLACE INTO render_marks VALUES (?, ?)", (name, value))
 
     def _upsert_paper(self, paper: Paper, day: str) -> tuple[bool, int | None]:
         """Insert or update ``paper``; return whether its index entry must be rewritten, and

@@ -155,14 +155,31 @@ def chart_points(summary: Summary) -> list[DayPoint]:
     ]
 
 
-def chart_svg(summary: Summary, settings: Settings = DEFAULT_SETTINGS, *, site: Path | None = None) -> str:
+def chart_svg(
+    summary: Summary,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    site: Path | None = None,
+    layout: str = "columns",
+) -> str:
+    """The chart in one ``layout``: ``columns`` is the chart file; a post inlines both
+    (:func:`post_chart`)."""
     return daily_chart_svg(
         chart_title(summary, settings.language),
         chart_points(summary),
         language=settings.language,
         weekly=summary.kind == "weekly",
         template=environment(site, settings.math).get_template(CHART_TEMPLATE),
+        layout=layout,
     ).decode("utf-8")
+
+
+def post_chart(
+    summary: Summary, settings: Settings, *, site: Path | None = None, columns: str | None = None
+) -> str:
+    """What the post inlines: the ``columns`` chart (drawn here when not given), then ``rows``."""
+    columns = columns if columns is not None else chart_svg(summary, settings, site=site)
+    return columns + chart_svg(summary, settings, site=site, layout="rows")
 
 
 def listed_papers(summary: Summary, settings: Settings) -> list[RankedPaper]:
@@ -209,7 +226,7 @@ def render_summary(
         organizations=stats.organizations[:LIST_TOP],
         # Liquid's relative_url puts the site's baseurl before the path when it has one.
         chart_url="{{ '/" + chart_path(summary.kind, summary.label).as_posix() + "' | relative_url }}",
-        chart_svg=chart if chart is not None else chart_svg(summary, settings, site=site),
+        chart_svg=chart if chart is not None else post_chart(summary, settings, site=site),
         label=summary.label,
         kind=summary.kind,
         over=summary.over,
@@ -221,6 +238,7 @@ def render_summary(
         empty_days=sum(f.status == EMPTY for f in summary.days),
         summaries=summaries or {},
         ai_summary=settings.ai_summary,
+        first_author=settings.organization_fallback == "first_author",
     )
 
 
@@ -310,6 +328,7 @@ def publish_summary(
     if summary is None:
         return []
     svg = chart_svg(summary, settings, site=site.root)
+    inlined = post_chart(summary, settings, site=site.root, columns=svg)  # the file's chart, then rows
     listed = [ranked.paper for ranked in listed_papers(summary, settings)]
     summaries = summaries_for(listed) if summaries_for else {}
     # The post last: a run cut short rewrites all three next time.
@@ -318,7 +337,7 @@ def publish_summary(
         site.write(data_path(kind, label), to_json(summary_data(summary, settings))),
         site.write(
             post_path(kind, label, settings),
-            render_summary(summary, settings, site=site.root, chart=svg, summaries=summaries),
+            render_summary(summary, settings, site=site.root, chart=inlined, summaries=summaries),
         ),
     ]
 

@@ -94,3 +94,24 @@ def month_title(language: str, year: int, month: int) -> str:
 def short_date(language: str, day: dt.date) -> str:
     """A day of the period in running text: ``2/9`` (``Feb 9`` in English)."""
     return _short_en(day) if language == "en" else f"{day.month}/{day.day}"
+
+
+def first_author(language: str, authors: tuple[str, ...] | list[str]) -> str:
+    """A paper's authors when it names no organization: the first and how many in all
+    (``Jane Doe 외 437명``, ``Jane Doe et al. (438 authors)``); a sole author alone."""
+    name, count, others = next((a.strip() for a in authors if a.strip()), ""), len(authors), len(authors) - 1
+    if not name:  # only blank names: how many there are
+        return {
+            "en": f"{count:,} author{'s' if count != 1 else ''}",
+            "ja": f"著者{count:,}名",
+            "zh": f"{count:,} 位作者",
+        }.get(language, f"저자 {count:,}명")
+    if others == 0:
+        return name
+    if language == "en":
+        return f"{name} et al. ({len(authors):,} authors)"
+    if language == "ja":
+        return f"{name} ほか{others:,}名"
+    if language == "zh":
+        return f"{name} 等 {len(authors):,} 位作者"
+    return f"{name} 외 {others:,}명"

@@ -95,6 +95,9 @@ def run(
         )
     for done in result.days:
         report_day(done)
+    for file in result.related:  # other days showing a paper that changed
+        if file.changed:
+            show_file(file)
     for file in result.summaries:
         show_file(file)
     report_summaries(result, settings, dry_run)
@@ -155,7 +158,7 @@ def backfill(
     if dry_run:
         for done in result.days:
             report_day(done, quiet_unchanged=True)
-    changed = [f for f in result.summaries if f.changed]
+    changed = [f for f in [*result.related, *result.summaries] if f.changed]
     for file in changed if dry_run else []:
         show_file(file)
     verb = "would be written" if dry_run else "written"
@@ -235,7 +238,7 @@ def render(
                 f"`dailypapers run --date {day}` fetches it"
             )
         changed = 0
-        for file in publish_stored(context, days, today=utc_now().date()):
+        for file in publish_stored(context, days, today=utc_now().date(), every_day=all_days):
             if file.changed:
                 changed += 1
                 show_file(file)

@@ -42,6 +42,9 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
     collected = run_demo(site, author=author or None, dry_run=dry_run)
     for result in collected.days:
         report_day(result, quiet_unchanged=dry_run)
+    for file in collected.related:
+        if file.changed:
+            show_file(file)
     for file in collected.summaries:
         if file.changed or not dry_run:
             show_file(file)
