@@ -68,6 +68,7 @@ def diagnose(site: Path, flags: Mapping[str, Any] | None = None) -> list[Finding
     if settings is not None:
         findings += _check_archive_and_posts(site, settings)
     findings += _check_urls(site)
+    findings += _check_writers(site)
     findings += _check_pages_deploy(site)
     findings += [_check_temp_files(site), _check_lock(site)]
     findings += check_hub()
@@ -276,6 +277,15 @@ def _drift_cause(site: Path, store: Any, settings: Any) -> str | None:
     return "hand" if recorded == output_fingerprint(site, settings) else "settings"
 
 
+_DAILY_FILE = re.compile(r"^(?:_posts/|_data/papers/daily-)(\d{4}-\d{2}-\d{2})(?:-daily-papers|\.json)")
+
+
+def _daily_file_day(path: str) -> str | None:
+    """The day of a daily post or data file (by its path in the site), else None."""
+    matched = _DAILY_FILE.match(path)
+    return matched.group(1) if matched else None
+
+
 def _check_pairs(
     site: Path,
     settings: Any,
@@ -285,17 +295,32 @@ def _check_pairs(
     cause: str | None = None,
 ) -> list[Finding]:
     from dailypapers.paths import post_path
+    from dailypapers.placement import existing_legacy, foreign_days
 
     post_days = set()
+    # Another digest's names for a day's post (DATE-daily-papers-<number>.md) are its post too.
+    legacy = {day: {path.name for path in existing_legacy(site, day, settings)} for day in data_days}
     for post in (site / "_posts").glob("*"):
         try:
             day = dt.date.fromisoformat(post.name[:10]).isoformat()
         except ValueError:
             continue
-        if post_path("daily", day, settings).name == post.name:
+        if post_path("daily", day, settings).name == post.name or post.name in legacy.get(day, ()):
             post_days.add(day)
     findings = []
     without_post = data_days - post_days
+    # A previous digest's data file with no post: so it was before dailypapers, nothing broke.
+    theirs = without_post & set(foreign_days(site))
+    without_post -= theirs
+    if theirs:
+        findings.append(
+            Finding(
+                Level.WARN,
+                "posts",
+                f"{len(theirs)} data files of a previous digest have no post: {_days(theirs)}",
+                "`dailypapers update-history` writes their posts (preview it with --dry-run)",
+            )
+        )
     if without_post:
         in_archive = without_post <= stored
         findings.append(
@@ -320,6 +345,20 @@ def _check_pairs(
             )
         )
     changed = sorted(path for path, how in differing.items() if how == "differs")
+    # A previous digest's posts and data files are kept as they are until update-history.
+    previous_days = set(foreign_days(site))
+    previous = [path for path in changed if _daily_file_day(path) in previous_days]
+    changed = [path for path in changed if path not in previous]
+    if previous:
+        days = {_daily_file_day(path) for path in previous}
+        findings.append(
+            Finding(
+                Level.OK,
+                "posts",
+                f"{len(days)} days' posts and data files are a previous digest's, kept as they are "
+                "(`dailypapers update-history --dry-run` previews bringing them up to date)",
+            )
+        )
     if changed:
         findings.append(
             Finding(
@@ -372,7 +411,7 @@ def _check_urls(site: Path) -> list[Finding]:
         if post.url is not None:
             by_destination.setdefault(destination(post.url), []).append(post.path)
     shared = {place: paths for place, paths in by_destination.items() if len(paths) > 1}
-    findings = []
+    findings = _previous_digest_collisions(site, shared)
     if shared:
         lost = sum(len(paths) - 1 for paths in shared.values())
         examples = "; ".join(
@@ -406,6 +445,65 @@ def _check_urls(site: Path) -> list[Finding]:
             )
         )
     return findings
+
+
+def _previous_digest_collisions(site: Path, shared: dict[str, list[str]]) -> list[Finding]:
+    """URLs shared only by posts a previous digest wrote (no `slug:`): so already on the
+    published blog, not made by this tool; taken out of ``shared`` and reported as a warning."""
+    from dailypapers.placement import read_front_matter
+
+    theirs = {
+        place: paths
+        for place, paths in shared.items()
+        if all("slug" not in (read_front_matter(site / path) or {}) for path in paths)
+    }
+    for place in theirs:
+        del shared[place]
+    if not theirs:
+        return []
+    count = sum(len(paths) for paths in theirs.values())
+    places = ", ".join(sorted(place.removesuffix("index.html") for place in theirs)[:3])
+    return [
+        Finding(
+            Level.WARN,
+            "urls",
+            f"{count} posts of a previous digest share {places}, so the published blog shows one of them "
+            "there (as it did before dailypapers)",
+            "each post it updates gets its own URL; `dailypapers update-history --dry-run` previews doing "
+            "it for every day",
+        )
+    ]
+
+
+def _check_writers(site: Path) -> list[Finding]:
+    """Two scheduled workflows writing the same posts would overwrite each other's posts."""
+    from dailypapers.adopt import writers
+    from dailypapers.pages import OWN_WORKFLOW
+
+    found = writers(site)
+    others = [path for path in found if path != OWN_WORKFLOW]
+    if len(found) > 1:
+        return [
+            Finding(
+                Level.FAIL,
+                "writers",
+                f"{len(found)} workflows write the posts on a schedule: {', '.join(map(str, found))}; "
+                "each overwrites the other's posts and both commit and deploy",
+                "`dailypapers init --retire-crawler` removes the other's schedule",
+            )
+        ]
+    if others:
+        return [
+            Finding(
+                Level.WARN,
+                "writers",
+                f"{others[0]} (a previous digest) writes the posts on a schedule; dailypapers does not",
+                "`dailypapers init --retire-crawler` retires it and schedules dailypapers",
+            )
+        ]
+    if found:
+        return [Finding(Level.OK, "writers", f"one workflow writes the posts: {found[0]}")]
+    return []
 
 
 def _check_pages_deploy(site: Path) -> list[Finding]:

@@ -253,14 +253,17 @@ def init_site(
     ignore_db: bool = False,
     chosen: Mapping[str, Any] | None = None,
     writer: FileWriter | None = None,
+    schedule: bool = True,
+    fitted: Mapping[str, Any] | None = None,
 ) -> InitResult:
     """Set up ``site`` (created if missing) for dailypapers; nothing existing is overwritten,
     but for the ``chosen`` settings (dotted name -> checked value, e.g. from ``--author``),
     which are set in an existing ``dailypapers.toml`` too.
 
     On an existing site, ``dailypapers.toml`` is made to fit its ``_config.yml`` (language
-    from ``lang``, ``timezone``). With a :class:`~dailypapers.write.DryRunWriter`, nothing is
-    written (not even the directory).
+    from ``lang``, ``timezone``), after the ``fitted`` settings (those a previous digest's
+    posts imply, which win). Without ``schedule``, no workflow is written. With a
+    :class:`~dailypapers.write.DryRunWriter`, nothing is written (not even the directory).
     """
     writer = writer or FileWriter(site)
     if not writer.dry_run:
@@ -294,12 +297,12 @@ def init_site(
                     f"{deploy.file} deploys the site but cannot be started by another workflow: "
                     "add `workflow_dispatch:` to its `on:` so that the scheduled run can start it"
                 )
-        if deploys:
+        if deploys and schedule and not workflow.exists():
             names = ", ".join(deploy.file for deploy in deploys)
             result.notes.append(f"{WORKFLOW.name} starts {names} after each push that changed something")
         if workflow.exists():  # kept as it is: what it installs is not ours to judge
             result.kept.append(WORKFLOW)
-        else:
+        elif schedule:
             spec = package or _installed_spec(result)
             wanted[str(WORKFLOW)] = workflow_text(spec, deploys=[deploy.file for deploy in deploys])
     toml = site / CONFIG_FILE
@@ -310,6 +313,8 @@ def init_site(
         else:
             result.kept.append(Path(CONFIG_FILE))
     else:
+        for name, value in (fitted or {}).items():
+            values.setdefault(name, value)
         for name, value in fitting_settings(site_config or {}).items():
             if name not in values:
                 values[name] = value

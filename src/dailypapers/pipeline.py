@@ -32,6 +32,7 @@ from dailypapers.models import (
     papers_from_entries,
 )
 from dailypapers.paths import data_path, post_path
+from dailypapers.placement import place_daily
 from dailypapers.render import output_fingerprint, render_daily
 from dailypapers.settle import is_final
 from dailypapers.site import Site
@@ -136,7 +137,9 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
         final=result.final,
         summaries=summaries_for([*selection.shown, *(paper for _, paper in selection.more)]),
     )
-    result.files.append(site.write(post_path("daily", day, settings), post))
+    # An existing post of the day is updated where it is, and keeps its URL (blogs adopted
+    # from another digest name some days' posts otherwise).
+    result.files.append(site.write(*place_daily(site.root, day, post, settings)))
     return result
 
 

@@ -41,4 +41,4 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when their modules are imported.
-from dailypapers.cli import archive, publish, site  # noqa: E402,F401
+from dailypapers.cli import adopt, archive, publish, site  # noqa: E402,F401

@@ -64,6 +64,7 @@ def run(
     """
     from dailypapers.dates import recent_days, utc_now
     from dailypapers.pipeline import collect
+    from dailypapers.placement import foreign_days
     from dailypapers.settle import days_to_settle
 
     if day and days is not None:  # one of them would be ignored without a word
@@ -84,6 +85,14 @@ def run(
     with writing(site, settings, dry_run) as context:
         # Once each, the days that have just settled: their ranking becomes final.
         settling = [d for d in days_to_settle(context.store, now, settings.settle_days) if d not in wanted]
+        # Days another digest wrote are not ours to settle: `update-history` fetches them, on request.
+        previous = set(foreign_days(site))
+        if kept := [d for d in settling if d in previous]:
+            settling = [d for d in settling if d not in previous]
+            note(
+                f"{len(kept)} days written by a previous digest are kept as they are: "
+                "`dailypapers update-history --dry-run` previews bringing them up to date"
+            )
         if settling:
             note(f"Fetching settled days once more for their final ranking: {', '.join(settling)}")
         result = collect(

@@ -66,6 +66,12 @@ def demo(site: Path, author: str | None, dry_run: bool) -> None:
 # Checked with the other settings init writes (one line for a refused value, see init_options).
 @click.option("--language", help="Language of the posts: ko, en, ja or zh (setting language, ko).")
 @click.option("--timezone", help="Time zone of the posts' `date:` lines (setting timezone, Asia/Seoul).")
+@click.option(
+    "--retire-crawler",
+    is_flag=True,
+    help="Remove the schedule of another workflow that writes the posts (a previous digest's "
+    "crawler), so that the dailypapers workflow is the only one.",
+)
 @dry_run_option
 def init(
     site: Path,
@@ -74,6 +80,7 @@ def init(
     author: str | None,
     language: str | None,
     timezone: str | None,
+    retire_crawler: bool,
     dry_run: bool,
 ) -> None:
     """Set up SITE (default: here) for dailypapers: settings file and daily GitHub workflow.
@@ -83,7 +90,14 @@ def init(
     and on demand, commits and pushes what changed) and, if SITE is not a Jekyll site yet,
     a new one (minima theme, feed, SEO tags). Existing files are never overwritten; the
     settings given are set in an existing dailypapers.toml.
+
+    On a blog that a previous digest wrote (such as the original crawler), it says what it
+    found and fits the settings to its posts (language, categories, author). While another
+    workflow writes the posts on a schedule it writes no schedule of its own:
+    --retire-crawler removes that workflow's schedule first.
     """
+    from dailypapers.adopt import adopt, author_file
+    from dailypapers.dates import utc_now
     from dailypapers.errors import UnsafeValue
     from dailypapers.init import init_site
     from dailypapers.init_values import package_spec
@@ -94,16 +108,28 @@ def init(
         if package is not None:
             package = package_spec(package)
         writer = writer_for(site, dry_run=dry_run)
-        result = init_site(site, package=package, ignore_db=ignore_db, chosen=chosen, writer=writer)
+        adoption = adopt(site, writer, retire=retire_crawler, today=utc_now().date())
+        result = init_site(
+            site,
+            package=package,
+            ignore_db=ignore_db,
+            chosen=chosen,
+            writer=writer,
+            schedule=adoption.schedule,
+            fitted=adoption.fitted,
+        )
+        authored = author_file(site, chosen.get("author") or adoption.fitted.get("author"), writer)
     except UnsafeValue as error:
         raise RefusedValue(str(error)) from None
-    for file in result.files:
+    for file in [*adoption.files, *result.files, *([authored] if authored else [])]:
         show_file(file)
     for path in result.kept:
         click.echo(f"     kept  {path} (exists)")
-    for line in result.notes:
+    for line in [*adoption.notes, *result.notes]:
         click.echo(f"     note  {line}")
-    for line in result.warnings:
+    if authored:
+        click.echo(f'     note  {authored.path}: added the author, whom Chirpy shows as the posts\' "By"')
+    for line in [*adoption.warnings, *result.warnings]:
         click.echo(f"Warning: {line}", err=True)
     if not dry_run:
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
