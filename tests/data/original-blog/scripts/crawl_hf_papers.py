@@ -1,0 +1,1 @@
+# Stands in for the original crawler (scripts/crawl_hf_papers.py), which this excerpt leaves out.
