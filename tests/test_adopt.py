@@ -24,6 +24,7 @@ from tests.conftest import DATA, SHARED_HUB, invoke, published_files
 from tests.sites import CHIRPY_LAYOUTS, built_pages, jekyll_build
 
 from dailypapers.adopt import DAILY_NAME, writers
+from dailypapers.init import workflow_text
 from dailypapers.pages import OWN_WORKFLOW
 from dailypapers.permalinks import front_matter, site_posts
 from dailypapers.replay import ReplayHub
@@ -122,19 +123,22 @@ def test_retiring_the_crawler_leaves_one_workflow_writing_posts(blog: Path) -> N
 
 
 def test_doctor_reports_two_writers(blog: Path) -> None:
-    init(blog, "--retire-crawler")
-    shutil.copy(EXCERPT / CRAWLER, blog / CRAWLER)  # the crawler scheduled again, beside ours
+    init(blog)
+    # The scheduled workflow beside the crawler's: as when the crawler is scheduled again.
+    (blog / OWN_WORKFLOW).write_text(
+        workflow_text("dailypapers", deploys=["pages-deploy.yml"]), encoding="utf-8"
+    )
     done = invoke("doctor", "--site", str(blog), env=env())
     assert "FAIL  writers: 2 workflows write the posts on a schedule" in done.output
     assert "init --retire-crawler" in done.output
 
 
 def test_language_categories_and_author_come_from_the_posts(blog: Path, hub: ReplayHub) -> None:
-    done = init(blog, "--retire-crawler")
-    assert "not the theme's `lang`" in done.output
+    done = init(blog)
     settings = (blog / "dailypapers.toml").read_text(encoding="utf-8")
     assert 'language = "ko"' in settings and 'author = "lim4349"' in settings
     assert 'categories = ["Daily Papers", "일간"]' in settings
+    assert "language = 'ko': the language of its 5 daily posts (not the theme's `lang`)" in done.output
     run = invoke("run", "--site", str(blog), endpoint=hub.url, env=env())
     assert run.exit_code == 0, run.output
     for day in WINDOW:
@@ -153,7 +157,7 @@ def test_init_adds_the_author_to_chirpys_authors(blog: Path) -> None:
 
 
 def test_first_run_changes_only_the_window_and_keeps_one_post_per_day(blog: Path, hub: ReplayHub) -> None:
-    init(blog, "--retire-crawler")
+    init(blog)
     before, urls_before = published_files(blog), urls(blog)
     done = invoke("run", "--site", str(blog), endpoint=hub.url, env=env())
     assert done.exit_code == 0, done.output
@@ -182,7 +186,7 @@ def test_first_run_changes_only_the_window_and_keeps_one_post_per_day(blog: Path
 
 
 def test_imported_days_are_not_settled_by_a_run(blog: Path, hub: ReplayHub) -> None:
-    init(blog, "--retire-crawler")
+    init(blog)
     later = "2026-01-20T12:00:00Z"  # every imported day is more than settle_days old
     done = invoke("run", "--site", str(blog), "--date", "2026-01-05", endpoint=hub.url, env=env(later))
     assert done.exit_code == 0, done.output
@@ -192,7 +196,7 @@ def test_imported_days_are_not_settled_by_a_run(blog: Path, hub: ReplayHub) -> N
 
 
 def test_doctor_knows_every_naming_of_the_blog(blog: Path) -> None:
-    init(blog, "--retire-crawler")
+    init(blog)
     assert invoke("import", "--site", str(blog)).exit_code == 0
     done = invoke("doctor", "--site", str(blog), env=env("2026-01-07T00:00:00Z"))
     assert "data files have no post" not in done.output
