@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.conftest import DATA, SHARED_HUB, invoke, published_files
-from tests.sites import CHIRPY_LAYOUTS, built_pages, jekyll_build
 
+from conftest import DATA, SHARED_HUB, invoke, published_files
 from dailypapers.adopt import DAILY_NAME, writers
 from dailypapers.init import workflow_text
 from dailypapers.pages import OWN_WORKFLOW
 from dailypapers.permalinks import front_matter, site_posts
 from dailypapers.replay import ReplayHub
+from sites import CHIRPY_LAYOUTS, built_pages, jekyll_build
 
 EXCERPT = DATA / "original-blog"
 EXCERPT_HUB = DATA / "original-blog-hub"

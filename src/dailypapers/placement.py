@@ -97,7 +97,11 @@ def kept_url(root: Path, relative: Path, day: str, rendered: str, settings: Sett
     if relative != post_path("daily", day, settings):
         return old_url  # another digest's name: its URL came from that name
     if "slug" in existing:
-        return None  # our own post: a changed setting moves it on purpose
+        # Our own post: a changed setting moves it on purpose, but a URL kept before stays kept.
+        kept = existing.get("permalink")
+        return kept if isinstance(kept, str) and kept == old_url and "permalink" not in new else None
+    if not existing.get("title"):
+        return None  # not a post a reader found: nothing to keep
     # Another digest's post under our name: keep its URL if no other day's post shares it.
     other_day = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
     other = _url(relative, {**existing, "date": other_day}, config, other_day)
