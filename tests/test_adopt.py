@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from conftest import DATA, SHARED_HUB, invoke, published_files
-from dailypapers.adopt import DAILY_NAME, writers
+from dailypapers.adopt import DAILY_NAME, post_language, retire_workflow, writers
 from dailypapers.init import workflow_text
 from dailypapers.pages import OWN_WORKFLOW
 from dailypapers.permalinks import front_matter, site_posts
@@ -302,3 +302,32 @@ def test_the_original_blog_adopted_keeps_every_url(
     hub = replay(shared_hub / "daily_papers")
     # The last three days the crawler wrote as DATE-daily-papers-<number>.md, then one of the other name.
     adopt_and_check(original_blog, hub, tmp_path, "2026-01-05T12:00:00Z", WINDOW)
+
+
+# --- the parts ----------------------------------------------------------------------------------
+
+
+def test_retiring_a_workflow_whose_only_trigger_is_the_schedule() -> None:
+    flow = (
+        "name: crawl\non:\n  schedule:\n    # twice a day\n"
+        "    - cron: '0 2 * * *'\n    - cron: '0 14 * * *'\njobs: {}\n"
+    )
+    retired = retire_workflow(flow, dt.date(2026, 1, 5))
+    assert retired is not None
+    assert yaml.safe_load(retired)[True] == "workflow_dispatch"
+    assert "cron" not in retired
+    # A schedule written inline cannot be removed line by line: the caller says what to do.
+    assert retire_workflow("on: {schedule: [{cron: '0 2 * * *'}]}\njobs: {}\n", dt.date(2026, 1, 5)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("총 **10개**의 논문이 수집되었습니다. Abstract: Reinforcement learning " * 3, "ko"),
+        ("Abstract: Reinforcement learning fine-tuning of large language models " * 20, "en"),
+        ("件の論文を、いいね順にまとめました。" * 2, "ja"),
+        ("每天按点赞数整理的论文列表。" * 2, "zh"),
+    ],
+)
+def test_a_posts_language_is_told_by_its_script(text: str, language: str) -> None:
+    assert post_language(text) == language

@@ -22,6 +22,7 @@ COMMANDS = {
     "days": [],
     "stats": ["--since", DAY, "--until", DAY],
     "doctor": [],
+    "update-history": [],
 }
 
 

@@ -448,14 +448,16 @@ def _check_urls(site: Path) -> list[Finding]:
 
 
 def _previous_digest_collisions(site: Path, shared: dict[str, list[str]]) -> list[Finding]:
-    """URLs shared only by posts a previous digest wrote (no `slug:`): so already on the
-    published blog, not made by this tool; taken out of ``shared`` and reported as a warning."""
-    from dailypapers.placement import read_front_matter
+    """URLs shared only by posts of days a previous digest wrote (their data files are in its
+    format): so already on the published blog, not made by this tool; taken out of ``shared``
+    and reported as a warning."""
+    from dailypapers.placement import foreign_days
 
+    previous = set(foreign_days(site))
     theirs = {
         place: paths
         for place, paths in shared.items()
-        if all("slug" not in (read_front_matter(site / path) or {}) for path in paths)
+        if all(Path(path).name[:10] in previous for path in paths)
     }
     for place in theirs:
         del shared[place]

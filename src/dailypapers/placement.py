@@ -86,15 +86,18 @@ def kept_url(root: Path, relative: Path, day: str, rendered: str, settings: Sett
     """The URL the existing post at ``relative`` has, when ``rendered`` (its new text) would
     move it elsewhere and that URL is this day's own (see the module's docstring); else None."""
     existing = read_front_matter(root / relative)
+    configured = relative == post_path("daily", day, settings)
+    if existing is None or (configured and "slug" in existing and "permalink" not in existing):
+        return None  # our own post at its own URL (every post of every run): nothing to read
     new = front_matter(rendered)
-    if existing is None or new is None:
+    if new is None:
         return None
     config = _site_config(root)
     old_url = _url(relative, existing, config, day)
     new_url = _url(relative, {k: v for k, v in new.items() if k != "permalink"}, config, day)
     if old_url is None or old_url == new_url:
         return None
-    if relative != post_path("daily", day, settings):
+    if not configured:
         return old_url  # another digest's name: its URL came from that name
     if "slug" in existing:
         # Our own post: a changed setting moves it on purpose, but a URL kept before stays kept.
