@@ -20,12 +20,15 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA, SHARED_HUB, invoke, published_files
 from dailypapers.adopt import DAILY_NAME, post_language, retire_workflow, writers
 from dailypapers.init import workflow_text
 from dailypapers.pages import OWN_WORKFLOW
 from dailypapers.permalinks import front_matter, site_posts
+from dailypapers.placement import with_permalink
 from dailypapers.replay import ReplayHub
 from sites import CHIRPY_LAYOUTS, built_pages, jekyll_build
 
@@ -331,3 +334,17 @@ def test_retiring_a_workflow_whose_only_trigger_is_the_schedule() -> None:
 )
 def test_a_posts_language_is_told_by_its_script(text: str, language: str) -> None:
     assert post_language(text) == language
+
+
+@settings(max_examples=200, deadline=None)
+@given(url=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60))
+def test_a_kept_url_is_written_as_it_was_whatever_its_text(url: str) -> None:
+    """The URL kept comes from a post another program wrote: any text stays one YAML value."""
+    rendered = (
+        "---\ntitle: Hugging Face Daily Papers - 2026-01-03\nslug: daily-papers-2026-01-03\n---\n\n# Body\n"
+    )
+    written = with_permalink(rendered, url)
+    data = front_matter(written)
+    assert data is not None and data["permalink"] == url and data["slug"] == "daily-papers-2026-01-03"
+    assert written.endswith("\n---\n\n# Body\n")
+    assert with_permalink(written, url) == written  # a kept URL replaces the one it had

@@ -246,9 +246,9 @@ def retire_workflow(text: str, today: dt.date) -> str | None:
             break
         end += 1
     note = (
-        f"# Retired on {today.isoformat()} by `dailypapers init --retire-crawler`: its schedule was removed\n"
-        f"# because {OWN_WORKFLOW} writes the daily posts now (two jobs must not write the same\n"
-        "# posts). It can still be run by hand from the Actions tab.\n"
+        f"# Retired on {today.isoformat()} by `dailypapers init --retire-crawler`: its schedule was\n"
+        f"# removed because {OWN_WORKFLOW} writes the daily posts now (two jobs\n"
+        "# must not write the same posts). It can still be run by hand from the Actions tab.\n"
     )
     retired = note + "".join(lines[:start] + lines[end:])
     triggers = _triggers(retired)
