@@ -226,6 +226,10 @@ def test_update_history_previews_then_brings_every_day_up_to_date(blog: Path, hu
     for name, url in urls_before.items():
         if re.search(r"-\d{9,}\.md$", name):
             assert urls(blog)[name] == url
+    # The URL the crawler's posts shared showed its latest post (Jekyll's choice): it still does.
+    assert urls_before["2026-01-06-daily-papers.md"] == "/posts/daily-papers/"
+    assert urls(blog)["2026-01-06-daily-papers.md"] == "/posts/daily-papers/"
+    assert urls(blog)["2026-01-05-daily-papers.md"] == "/posts/daily-papers-2026-01-05/"
     assert "No day of a previous digest is left" in invoke("update-history", "--site", str(blog)).output
     # From now on these days are ours: a later run settles them like any other.
     later = invoke(
@@ -255,7 +259,11 @@ def build_copy(blog: Path, target: Path) -> list[str]:
     return built_pages(target)
 
 
-def adopt_and_check(blog: Path, hub: ReplayHub, tmp_path: Path, now: str, window: tuple[str, ...]) -> None:
+def adopt_and_check(
+    blog: Path, hub: ReplayHub, tmp_path: Path, now: str, window: tuple[str, ...]
+) -> list[str]:
+    """Init with the crawler retired, then a first run: checks what changed, the posts, the
+    URLs served and doctor. Returns the URLs the blog served before."""
     served_before = build_copy(blog, tmp_path / "before")
     init_done = invoke("init", str(blog), "--package", "dailypapers", "--retire-crawler", env=env(now))
     assert init_done.exit_code == 0, init_done.output
@@ -282,6 +290,7 @@ def adopt_and_check(blog: Path, hub: ReplayHub, tmp_path: Path, now: str, window
     assert writers(blog) == [OWN_WORKFLOW]
     doctor = invoke("doctor", "--site", str(blog), endpoint=hub.url, env=env(now))
     assert [line for line in doctor.output.splitlines() if line.startswith("FAIL")] == [], doctor.output
+    return served_before
 
 
 @pytest.mark.jekyll
@@ -304,7 +313,18 @@ def test_the_original_blog_adopted_keeps_every_url(
 ) -> None:
     hub = replay(shared_hub / "daily_papers")
     # The last three days the crawler wrote as DATE-daily-papers-<number>.md, then one of the other name.
-    adopt_and_check(original_blog, hub, tmp_path, "2026-01-05T12:00:00Z", WINDOW)
+    served_before = adopt_and_check(original_blog, hub, tmp_path, "2026-01-05T12:00:00Z", WINDOW)
+    # Then the whole history, on request: every day is this tool's, every URL still served.
+    later = env("2026-08-22T12:00:00Z")
+    done = invoke("update-history", "--site", str(original_blog), endpoint=hub.url, env=later)
+    assert done.exit_code == 0, done.output
+    assert "days of a previous digest: 275 fetched, 0 failed" in done.output
+    assert all(len(names) == 1 for names in daily_posts(original_blog).values())
+    served_after = build_copy(original_blog, tmp_path / "history")
+    assert set(served_before) - set(served_after) == set()
+    doctor = invoke("doctor", "--site", str(original_blog), endpoint=hub.url, env=later)
+    assert [line for line in doctor.output.splitlines() if line.startswith("FAIL")] == [], doctor.output
+    assert "previous digest" not in doctor.output
 
 
 # --- the parts ----------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ one is updated where it is (same file), and a reader's link to it keeps working:
 post as rendered would be at another URL than the one it has now, its front matter gets a
 ``permalink:`` with the URL it has now. That is done for a file under another name (its URL
 comes from that name) and for a post another digest wrote whose URL is its own (one that
-depends on its day: a URL every day's post shares under ``/posts/:title/`` is not a link to
-this day, and the post moves to its own).
+depends on its day). A URL every day's post shared (``/posts/:title/`` from a name without
+the date) showed the latest of them: that one keeps it, the others move to their own.
 
 A day also belongs to the previous digest while its data file is in that digest's format
 (records without ``id`` and ``hub_order``): such a day was never fetched by this tool, so its
@@ -105,10 +105,26 @@ def kept_url(root: Path, relative: Path, day: str, rendered: str, settings: Sett
         return kept if isinstance(kept, str) and kept == old_url and "permalink" not in new else None
     if not existing.get("title"):
         return None  # not a post a reader found: nothing to keep
-    # Another digest's post under our name: keep its URL if no other day's post shares it.
+    # Another digest's post under our name: its URL is its own when it depends on the day.
     other_day = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
-    other = _url(relative, {**existing, "date": other_day}, config, other_day)
-    return old_url if other != old_url else None
+    if _url(relative, {**existing, "date": other_day}, config, other_day) != old_url:
+        return old_url
+    # A URL every day's post of this name shares: Jekyll shows the latest of them there, so
+    # that one keeps it (the link then shows what it showed) and the others get their own.
+    return None if _later_post_at(root, relative, day, old_url, config) else old_url
+
+
+def _later_post_at(root: Path, relative: Path, day: str, url: str, config: dict[str, Any]) -> bool:
+    """Whether a post dated after ``day`` with the same name (but for its date) is at ``url``."""
+    suffix = relative.name[len(day) :]
+    folder = root / relative.parent
+    for path in sorted(folder.glob("*" + suffix)):
+        later = path.name[: len(day)]
+        if path.name == later + suffix and later > day:
+            data = read_front_matter(path)
+            if data is not None and _url(relative.parent / path.name, data, config, later) == url:
+                return True
+    return False
 
 
 def with_permalink(rendered: str, url: str) -> str:
