@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -368,3 +369,19 @@ def test_a_kept_url_is_written_as_it_was_whatever_its_text(url: str) -> None:
     assert data is not None and data["permalink"] == url and data["slug"] == "daily-papers-2026-01-03"
     assert written.endswith("\n---\n\n# Body\n")
     assert with_permalink(written, url) == written  # a kept URL replaces the one it had
+
+
+def test_settings_from_posts_take_only_plain_text(blog: Path) -> None:
+    """A post's author or category becomes a line of dailypapers.toml: one that is not a short
+    line of text is left out, and the file stays valid."""
+    for path in (blog / "_posts").iterdir():
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("author: lim4349", 'author: "lim4349\\"\\nmath = \\"mathjax"')
+        text = re.sub(r"(?m)^categories: .*$", lambda _: 'categories: ["Daily Papers", "일간\\u0007"]', text)
+        path.write_text(text, encoding="utf-8")
+    for path in (blog / "_posts").iterdir():  # the front matter reads as meant
+        assert "\n" in post_data(path)["author"] and "\a" in post_data(path)["categories"][1]
+    init(blog)
+    settings = tomllib.loads((blog / "dailypapers.toml").read_text(encoding="utf-8"))
+    assert "author" not in settings and "daily" not in settings
+    assert settings["language"] == "ko"

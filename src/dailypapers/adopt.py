@@ -124,7 +124,7 @@ def find_previous(site: Path) -> PreviousDigest:
     folder = site / POSTS
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         matched = DAILY_NAME.match(path.name)
-        if matched is None or _is_ours(read_front_matter(path)):
+        if matched is None or not path.is_file() or _is_ours(read_front_matter(path)):
             continue
         found.posts.append(path.relative_to(site))
         found.dated_names += matched.group(2) is not None
@@ -157,6 +157,12 @@ def post_language(text: str) -> str:
     return "zh" if counts["zh"] >= 10 else "en"
 
 
+def _plain(value: Any) -> bool:
+    """A short one-line text: what a post's author or category may give a setting (the
+    settings file is written from it)."""
+    return isinstance(value, str) and 0 < len(value) <= 100 and value.isprintable()
+
+
 def _most_common(values: list[Any]) -> Any:
     return collections.Counter(values).most_common(1)[0][0] if values else None
 
@@ -174,9 +180,9 @@ def fitting_from_posts(site: Path, posts: list[Path]) -> tuple[dict[str, Any], l
         except OSError:
             continue
         found = data.get("categories")
-        if isinstance(found, list) and found and all(isinstance(item, str) and item for item in found):
+        if isinstance(found, list) and found and all(_plain(item) for item in found):
             categories.append(tuple(found))
-        if isinstance(data.get("author"), str) and data["author"]:
+        if _plain(data.get("author")):
             authors.append(data["author"])
     values: dict[str, Any] = {}
     notes = []
