@@ -68,6 +68,10 @@ def test_a_site_that_does_not_exist_is_a_usage_error(name: str, tmp_path: Path) 
             "--until 2026-02-01 is before --since",
         ),
         (["stats", "--since", "2026-02-05", "--until", "2026-02-01"], "--until 2026-02-01 is before --since"),
+        (
+            ["update-history", "--since", "2026-02-05", "--until", "2026-02-01"],
+            "--until 2026-02-01 is before --since",
+        ),
         (["render", "--all", "--date", DAY], "give --all or --date, not both"),
         (["run", "--date", DAY, "--days", "2"], "give --date or --days, not both"),
         (["render"], "give --all or --date"),

@@ -8,6 +8,7 @@ import click
 
 from dailypapers.cli import cli
 from dailypapers.cli.common import (
+    check_range,
     collect_options,
     fail_if_any,
     hub_client,
@@ -56,6 +57,7 @@ def update_history(
     from dailypapers.pipeline import collect
     from dailypapers.placement import foreign_days
 
+    check_range(since, until)
     settings = load_settings(
         site, top=top, author=author, language=language, db=db, retry_budget=retry_budget
     )
