@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from dailypapers.bounded import load_yaml
 from dailypapers.config import CONFIG_FILE
 from dailypapers.errors import ConfigError
 from dailypapers.escape import yaml_scalar
@@ -87,7 +88,7 @@ def _read(path: Path) -> str:
 
 def _triggers(text: str) -> dict[str, Any]:
     try:
-        flow = yaml.safe_load(text)
+        flow = load_yaml(text)
     except yaml.YAMLError:
         return {}
     if not isinstance(flow, dict):
@@ -220,7 +221,7 @@ def missing_author(site: Path, author: str) -> bool:
     if not path.is_file():
         return False
     try:
-        data = yaml.safe_load(_read(path))
+        data = load_yaml(_read(path), what=str(AUTHORS))
     except yaml.YAMLError:
         return False
     return not (isinstance(data, dict) and author in data)

@@ -376,6 +376,8 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "defaults": list,
     "permalink": str,
     "future": bool,
+    "github": dict,  # Chirpy: the owner's account (init's _data/authors.yml entry links it)
+    "social": dict,  # Chirpy: the owner's name
 }
 
 

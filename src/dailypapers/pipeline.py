@@ -31,7 +31,7 @@ from dailypapers.models import (
     paper_from_entry,
     papers_from_entries,
 )
-from dailypapers.paths import data_path, post_path
+from dailypapers.paths import data_path
 from dailypapers.placement import place_daily
 from dailypapers.render import output_fingerprint, render_daily
 from dailypapers.settle import is_final
