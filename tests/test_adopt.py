@@ -279,6 +279,17 @@ def adopt_and_check(
         and (match := re.match(r"(?:_posts/|_data/papers/daily-)(\d{4}-\d{2}-\d{2})-?(?:daily|\.json)", name))
     }
     assert changed_days <= set(window), sorted(changed_days)
+    # And the weeks and months of those days: no summary of the imported history.
+    dates = [dt.date.fromisoformat(day) for day in window]
+    periods = {(d - dt.timedelta(days=d.weekday())).isoformat() for d in dates} | {
+        d.replace(day=1).isoformat() for d in dates
+    }
+    summaries = {
+        name[len("_posts/") :][:10]
+        for name in files_after
+        if files_before.get(name) != files_after[name] and re.match(r"_posts/.*-(weekly|monthly)-", name)
+    }
+    assert summaries <= periods, sorted(summaries - periods)
     posts = daily_posts(blog)
     assert all(len(names) == 1 for names in posts.values()), {d: n for d, n in posts.items() if len(n) > 1}
     for day in window:

@@ -32,7 +32,7 @@ from dailypapers.models import (
     papers_from_entries,
 )
 from dailypapers.paths import data_path
-from dailypapers.placement import place_daily
+from dailypapers.placement import foreign_days, place_daily
 from dailypapers.render import output_fingerprint, render_daily
 from dailypapers.settle import is_final
 from dailypapers.site import Site
@@ -208,12 +208,16 @@ def related_files(
     days list which papers), not from re-rendering everything."""
     store = site.store
     summaries_for = summaries_for or stored_summaries(store, site.root, site.settings)
+    # Days a previous digest wrote stay as they are until `update-history` (issue 28): only
+    # the days asked for are written, and the weeks and months they are in.
+    previous = set(foreign_days(site.root))
     written = set(days)
-    others = [day for day in store.days_listing(sorted(set(papers))) if day not in written]
+    others = [day for day in store.days_listing(sorted(set(papers))) if day not in written | previous]
     files: list[FileResult] = []
     for day in others:
         files += publish_day(site, day, summaries_for=summaries_for).files
-    periods = sorted({*days, *others, *days_dated_by_today(store, today)})
+    dated = [day for day in days_dated_by_today(store, today) if day not in previous]
+    periods = sorted({*days, *others, *dated})
     summaries = publish_summaries(site, periods, today=today, summaries_for=summaries_for)
     store.set_render_mark("today", today.isoformat())
     return files, summaries
