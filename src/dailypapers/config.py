@@ -110,6 +110,14 @@ class Settings:
     llm_budget: int = 30
     llm_concurrency: int = 2
     llm_timeout: float = 60.0
+    # Ways to follow the papers (see dailypapers.feeds, .bibtex, .mail); all off: the seed format
+    feeds: bool = False  # Atom feeds of papers and of ⭐ papers
+    bibtex: bool = False  # a .bib per day and one of ⭐ papers, linked from the daily posts
+    email_host: str | None = None  # [email]: a digest of new papers by SMTP (STARTTLS); off unset
+    email_port: int = 587
+    email_from: str | None = None
+    email_to: tuple[str, ...] = ()
+    email_schedule: str = "run"  # "run": after each run that has new papers
 
     def __post_init__(self) -> None:
         for kind in POST_KINDS:
@@ -287,6 +295,30 @@ def _slug(value: Any) -> str:
     return text
 
 
+def _addresses(value: Any) -> tuple[str, ...]:
+    """Email addresses: a list of texts (comma-separated in the environment), each one
+    ``name@host`` with no space or line break (a header must not be split by one)."""
+    addresses = _text_list(value) if value != "" else ()
+    bad = [address for address in addresses if not re.fullmatch(r"[^@\s<>,]+@[^@\s<>,]+", address)]
+    if bad:
+        raise ValueError(f"{bad[0]!r} is not an email address (name@host)")
+    return addresses
+
+
+def _address(value: Any) -> str | None:
+    addresses = _addresses(value)
+    if len(addresses) > 1:
+        raise ValueError("expected one email address")
+    return addresses[0] if addresses else None
+
+
+def _host(value: Any) -> str | None:
+    text = _text(value).strip()
+    if text and not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", text):
+        raise ValueError("expected a host name or address, such as smtp.gmail.com")
+    return text or None
+
+
 def _path(value: Any) -> Path:
     if isinstance(value, Path):  # a command's --db
         return value
@@ -370,6 +402,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("interests.mute", _words, "keywords whose papers are left out of posts and notifications"),
     Setting("links", _some_of(LINK_KINDS, "link"), "links shown with each paper: code, project, comments"),
     Setting("settle_days", _int(1, 60), "age in days at which a day is fetched once more, then final"),
+    Setting("feeds", _bool, "Atom feeds of the papers the posts show and of ⭐ papers (feeds/*.xml)"),
+    Setting("bibtex", _bool, "BibTeX files: one per day (linked from its post) and one of ⭐ papers (bib/)"),
+    Setting("email.host", _host, "SMTP server (STARTTLS) for an email of new papers after `run`; off unset"),
+    Setting("email.port", _int(1, 65535), "SMTP port (the submission port, STARTTLS)"),
+    Setting("email.from", _address, "the email's sender address (also the SMTP login)"),
+    Setting("email.to", _addresses, "the email's recipients"),
+    Setting("email.schedule", _choice("run"), "when to send: run (after a run with new papers)"),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 FIELD = {
@@ -380,6 +419,7 @@ FIELD = {
     "interests.organizations": "interest_organizations",
     "interests.mute": "mute",
     **{f"llm.{key}": f"llm_{key}" for key in ("base_url", "model", "budget", "concurrency", "timeout")},
+    **{f"email.{key}": f"email_{key}" for key in ("host", "port", "from", "to", "schedule")},
 }
 
 

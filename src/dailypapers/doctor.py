@@ -67,6 +67,7 @@ def diagnose(site: Path, flags: Mapping[str, Any] | None = None) -> list[Finding
         settings = None
     if settings is not None:
         findings += _check_archive_and_posts(site, settings)
+        findings += _check_feeds(site, settings)
     findings += _check_urls(site)
     findings += _check_writers(site)
     findings += _check_pages_deploy(site)
@@ -577,6 +578,26 @@ def _check_deploys(site: Path, deploys: list[Any]) -> list[Finding]:
         names_text = ", ".join(sorted(names))
         return [Finding(Level.OK, "deploy", f"the scheduled run starts {names_text} after each push")]
     return [Finding(Level.OK, "deploy", "no Actions deploy workflow: GitHub Pages builds the pushed branch")]
+
+
+def _check_feeds(site: Path, settings: Any) -> list[Finding]:
+    """With feeds on: the site's ``url``, without which their ids and links are relative."""
+    if not settings.feeds:
+        return []
+    from dailypapers.feeds import site_base
+
+    base = site_base(site)
+    if re.match(r"https?://[^/]+", base):
+        return [Finding(Level.OK, "feeds", f"feed ids and links start with {base}/")]
+    return [
+        Finding(
+            Level.WARN,
+            "feeds",
+            "_config.yml has no `url`: the feeds' ids and links are relative, which feed readers "
+            "cannot follow or tell apart from another site's",
+            'set `url:` in _config.yml (e.g. "https://USER.github.io"), then `dailypapers render --all`',
+        )
+    ]
 
 
 def _check_temp_files(site: Path) -> Finding:

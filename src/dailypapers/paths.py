@@ -16,6 +16,11 @@ from dailypapers.dates import period_of
 DATA_DIR = Path("_data") / "papers"
 CHART_DIR = Path("assets") / "img" / "dailypapers"
 DAILY_DATA_GLOB = "daily-*.json"
+# Files a reader follows the papers with (settings `feeds`, `bibtex`): copied by Jekyll as
+# they are (no front matter), at these URLs under the site's baseurl.
+FEED_DIR = Path("feeds")
+FEED_KINDS = ("papers", "starred")  # every paper the posts show; ⭐ papers only
+BIB_DIR = Path("bib")
 
 
 def pattern_fields(date: dt.date) -> dict[str, str]:
@@ -50,6 +55,16 @@ def data_path(kind: str, label: str) -> Path:
 
 def chart_path(kind: str, label: str) -> Path:
     return CHART_DIR / f"{kind}-{label}.svg"
+
+
+def feed_path(kind: str) -> Path:
+    """``feeds/papers.xml`` or ``feeds/starred.xml``."""
+    return FEED_DIR / f"{kind}.xml"
+
+
+def bib_path(label: str) -> Path:
+    """``bib/daily-2026-02-05.bib`` for a day, ``bib/starred.bib`` for the ⭐ papers."""
+    return BIB_DIR / (f"daily-{label}.bib" if label[:1].isdigit() else f"{label}.bib")
 
 
 def site_data_files(site: Path) -> list[Path]:

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dailypapers.bibtex import publish_bibtex
 from dailypapers.config import Settings
 from dailypapers.datafile import content_hash, daily_data, to_json
 from dailypapers.dates import parse_day, timestamp, utc_now
 from dailypapers.errors import DailyPapersError, HubDataError
+from dailypapers.feeds import publish_feeds
 from dailypapers.hub import HubClient
 from dailypapers.interests import Interests, select_daily
 from dailypapers.llm import ModelClient, SummaryReport, prompt_for, summarise
@@ -168,6 +170,7 @@ def publish_stored(
         yield from publish_day(site, day, summaries_for=summaries_for).files
     periods = sorted({*days, *days_dated_by_today(site.store, today)})
     yield from publish_summaries(site, periods, today=today, summaries_for=summaries_for)
+    yield from publish_followed(site, days, summaries_for)
     site.store.set_render_mark("today", today.isoformat())
     if every_day:
         site.store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
@@ -223,11 +226,18 @@ def related_files(
     return files, summaries
 
 
+def publish_followed(site: Site, days: Sequence[str], summaries_for: SummariesFor) -> list[FileResult]:
+    """What readers follow the papers with, when set up: the ``.bib`` of each of ``days``,
+    the ⭐ one and the feeds (made from the whole archive, so they end every run)."""
+    return [*publish_bibtex(site, days), *publish_feeds(site, summaries_for)]
+
+
 @dataclass
 class CollectResult:
     days: list[DayResult] = field(default_factory=list)
     failed: dict[str, DailyPapersError] = field(default_factory=dict)
-    summaries: list[FileResult] = field(default_factory=list)  # weekly and monthly posts
+    # weekly and monthly posts, then the feeds and .bib files (see publish_followed)
+    summaries: list[FileResult] = field(default_factory=list)
     # Other days' files showing a paper whose stored fields or summaries changed in this run.
     related: list[FileResult] = field(default_factory=list)
     model: SummaryReport | None = None  # language-model summaries, when a model is set up
@@ -373,6 +383,8 @@ def collect(
     result.related, result.summaries = related_files(
         site, stored_days, changed, today=clock().date(), summaries_for=summaries_for
     )
+    bib_days = {done.day for done in result.days} | set(store.days_listing(sorted(changed)))
+    result.summaries += publish_followed(site, sorted(bib_days), summaries_for)
     return result
 
 

@@ -31,7 +31,7 @@ from dailypapers.escape import (
 )
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
-from dailypapers.paths import pattern_fields
+from dailypapers.paths import bib_path, pattern_fields
 from dailypapers.words import first_author
 
 SITE_TEMPLATES = Path("_dailypapers") / "templates"
@@ -236,4 +236,6 @@ def render_daily(
         summaries=summaries or {},
         ai_summary=settings.ai_summary,
         first_author=settings.organization_fallback == "first_author",
+        # setting bibtex: the day's .bib (see dailypapers.bibtex), linked under the baseurl
+        bib_url=bib_path(day).as_posix() if settings.bibtex else None,
     )

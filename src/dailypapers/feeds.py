@@ -1,0 +1,234 @@
+"""Atom feeds of papers (setting ``feeds``): ``feeds/papers.xml``, one entry per paper the
+latest daily posts show, and ``feeds/starred.xml``, the ⭐ papers only.
+
+An entry has the paper's title (LaTeX read as text: a feed reader typesets no math), its
+Hugging Face page as link (the daily post that shows it as ``related``), its authors, its
+organization and ⭐ as categories, and its summary in the reader's language (the language
+model's when there is one, else the abstract). Ids and links are absolute, built from the
+site's ``url`` and ``baseurl`` in ``_config.yml`` (``doctor`` warns when ``url`` is empty:
+ids are then relative). Everything comes from the archive: the feed's ``updated`` is the
+archive's latest fetch and an entry's time its post's, so the same archive gives the same
+bytes (``render --all`` writes the same feeds as the runs did).
+
+The files have no front matter: Jekyll copies them as they are, and no Liquid reads them.
+Text from strangers is written through ElementTree (which escapes it for XML) after the
+characters XML 1.0 cannot hold at all are removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import xml.etree.ElementTree as ET
+import zoneinfo
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dailypapers.config import Settings
+from dailypapers.errors import ConfigError
+from dailypapers.interests import Interests, select_daily
+from dailypapers.jekyll import SITE_DESCRIPTIONS, read_site_config
+from dailypapers.latex import latex_text
+from dailypapers.models import Paper
+from dailypapers.paths import FEED_KINDS, feed_path, pattern_fields, post_path
+from dailypapers.permalinks import post_defaults, post_url
+from dailypapers.site import Site
+from dailypapers.write import FileResult
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+FEED_DAYS = {"papers": 7, "starred": 60}  # the latest stored days each feed holds
+MAX_AUTHORS = 20  # of an entry; "et al." would be a name of its own
+FEED_TITLES = {"papers": "Hugging Face Daily Papers", "starred": "Hugging Face Daily Papers ⭐"}
+STARRED_SUBTITLES = {
+    "ko": "관심사와 맞는 논문(⭐)만 모았습니다.",
+    "en": "Only the papers that match your interests (⭐).",
+    "ja": "関心に合う論文（⭐）だけを集めました。",
+    "zh": "只收录符合关注点的论文（⭐）。",
+}
+LINK_WORDS = {
+    "ko": ("기관", "HF 페이지", "논문 링크", "포스트"),
+    "en": ("Organization", "Hugging Face", "arXiv", "Post"),
+    "ja": ("機関", "HF ページ", "論文リンク", "記事"),
+    "zh": ("机构", "HF 页面", "论文链接", "文章"),
+}
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE/U+FFFF),
+# and the C1 controls and DEL, which it discourages: removed from strangers' text.
+_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+SummariesFor = Callable[[Sequence[Paper]], Mapping[str, str]]
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot carry (or discourages) removed."""
+    return _NOT_XML.sub("", text)
+
+
+def site_base(root: Path) -> str:
+    """The site's absolute address (``url`` + ``baseurl`` of ``_config.yml``, no trailing
+    slash); only ``baseurl`` when ``url`` is empty, "" when there is neither."""
+    try:
+        config = read_site_config(root) or {}
+    except ConfigError:
+        config = {}
+    url = str(config.get("url") or "").strip().rstrip("/")
+    baseurl = str(config.get("baseurl") or "").strip().strip("/")
+    return url + (f"/{baseurl}" if baseurl else "")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    paper: Paper
+    day: str
+    starred: bool
+    summary: str  # the model's, else the abstract
+    by_model: bool
+
+
+def shown_papers(site: Site, days: Sequence[str], summaries_for: SummariesFor) -> list[FeedEntry]:
+    """The papers the daily posts of ``days`` show (their list and their ⭐ section), newest
+    day first and in each day's order; a paper shown on several days once, at its latest."""
+    interests = Interests.from_settings(site.settings)
+    entries: list[FeedEntry] = []
+    seen: set[str] = set()
+    for day in sorted(days, reverse=True):
+        selection = select_daily(site.store.day_papers(day), site.settings.daily.top, interests)
+        papers = [
+            paper for paper in [*selection.shown, *(p for _, p in selection.more)] if paper.id not in seen
+        ]
+        summaries = summaries_for(papers)
+        for paper in papers:
+            seen.add(paper.id)
+            model = summaries.get(paper.id, "")
+            entries.append(
+                FeedEntry(paper, day, paper.id in selection.starred, model or paper.summary, bool(model))
+            )
+    return entries
+
+
+def post_time(day: str, settings: Settings) -> dt.datetime:
+    """When the daily post of ``day`` is dated (its ``date:`` line)."""
+    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(settings.daily.time))
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.timezone))
+
+
+def daily_post_url(day: str, settings: Settings, config: Mapping[str, Any]) -> str:
+    """The path Jekyll gives the daily post of ``day`` (under the site's ``permalink``)."""
+    relative = post_path("daily", day, settings).as_posix()
+    fields = pattern_fields(dt.date.fromisoformat(day))
+    front: dict[str, Any] = {"slug": settings.daily.slug.format(**fields)}
+    if settings.daily.permalink:
+        front["permalink"] = settings.daily.permalink.format(**fields, slug=front["slug"])
+    front["categories"] = list(settings.daily.categories)
+    merged = {**post_defaults(dict(config), relative), **front}
+    return post_url(relative, merged, dict(config), post_time(day, settings))
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def paper_id_url(base: str, paper: Paper) -> str:
+    """An entry's id: the same for a paper in both feeds and on every run."""
+    return f"{base}/papers/{paper.id}"
+
+
+def render_feed(
+    kind: str,
+    entries: Sequence[FeedEntry],
+    settings: Settings,
+    *,
+    base: str,
+    updated: str,
+    post_urls: Mapping[str, str],
+) -> str:
+    """The Atom document of ``kind`` (``papers`` or ``starred``) holding ``entries``."""
+    language = settings.language
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {f"{{{XML_NS}}}lang": language})
+    self_url = f"{base}/{feed_path(kind).as_posix()}"
+
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()})
+        if text is not None:
+            element.text = xml_text(text)
+        return element
+
+    add(feed, "id", self_url)
+    add(feed, "title", FEED_TITLES[kind])
+    add(feed, "subtitle", STARRED_SUBTITLES[language] if kind == "starred" else SITE_DESCRIPTIONS[language])
+    add(feed, "updated", updated)
+    add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    add(feed, "link", rel="alternate", type="text/html", href=f"{base}/")
+    author = add(feed, "author")
+    add(author, "name", settings.author or "dailypapers")
+    add(feed, "generator", "dailypapers")
+    words = LINK_WORDS[language]
+    for entry in entries:
+        paper = entry.paper
+        item = add(feed, "entry")
+        add(item, "id", paper_id_url(base, paper))
+        add(item, "title", latex_text(paper.title))
+        when = _iso(post_time(entry.day, settings))
+        add(item, "published", when)
+        add(item, "updated", when)
+        add(item, "link", rel="alternate", type="text/html", href=paper.hf_url)
+        post = f"{base}{post_urls[entry.day]}"
+        add(item, "link", rel="related", type="text/html", href=post)
+        for name in paper.authors[:MAX_AUTHORS]:
+            add(add(item, "author"), "name", name)
+        if not paper.authors:
+            add(add(item, "author"), "name", paper.institution or "Hugging Face Daily Papers")
+        organization = paper.organization.display_name if paper.organization else ""
+        if organization:
+            add(item, "category", term=organization, scheme=f"{base}/organizations")
+        if entry.starred:
+            add(item, "category", term="starred", label="⭐")
+        summary_text = entry.summary if entry.by_model else latex_text(entry.summary)
+        summary = add(item, "summary", summary_text, type="text")
+        if not entry.by_model and language != "en":
+            summary.set(f"{{{XML_NS}}}lang", "en")  # the abstract, as arXiv has it
+        content = [f"<p>{html.escape(words[0])}: {html.escape(organization)}</p>" if organization else ""]
+        content.append(f"<p>{html.escape(summary_text)}</p>")
+        links = [(words[1], paper.hf_url), (words[2], paper.arxiv_url), (words[3], post)]
+        content.append(
+            "<p>"
+            + " · ".join(
+                f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in links if url
+            )
+            + "</p>"
+        )
+        add(item, "content", "".join(content), type="html")
+    ET.indent(feed, space="  ")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def publish_feeds(site: Site, summaries_for: SummariesFor) -> list[FileResult]:
+    """Write both feeds from the archive (nothing when the setting is off or no day is stored)."""
+    settings = site.settings
+    if not settings.feeds:
+        return []
+    stored = site.store.stored_days()
+    if not stored:
+        return []
+    base = site_base(site.root)
+    try:
+        config = read_site_config(site.root) or {}
+    except ConfigError:
+        config = {}
+    results = []
+    for kind in FEED_KINDS:
+        days = stored[-FEED_DAYS[kind] :]
+        entries = shown_papers(site, days, summaries_for)
+        if kind == "starred":
+            entries = [entry for entry in entries if entry.starred]
+        urls = {day: daily_post_url(day, settings, config) for day in {e.day for e in entries}}
+        # The latest fetch that changed one of its days: no clock, and no new bytes for a run
+        # that changed nothing.
+        updated = site.store.last_crawled_at(days[0], days[-1]) or f"{days[-1]}T00:00:00Z"
+        text = render_feed(kind, entries, settings, base=base, updated=updated, post_urls=urls)
+        results.append(site.write(feed_path(kind), text))
+    return results
