@@ -24,8 +24,9 @@ from dailypapers.site import Site
 from dailypapers.write import FileResult
 
 STARRED = "starred"
-# LaTeX's special characters, each as what typesets it. A backslash-escaped brace (\{) would
-# still count in BibTeX's brace matching, hence the text commands.
+# LaTeX's special characters, each as what typesets it. Braces are special twice: BibTeX
+# counts \{ and \} in its brace matching like { and }, so only braces that pair up in the
+# text are written \{ and \}; a lone one is a text command (see _braces).
 _SPECIAL = {
     "\\": r"\textbackslash{}",
     "{": r"\textbraceleft{}",
@@ -40,14 +41,36 @@ _SPECIAL = {
     "@": "{@}",  # harmless in braces; kept from any reader that scans for entry starts
 }
 _SPECIAL_CHARS = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
+# Characters TeX joins into another ("--" is a dash, "``" a quotation mark, "<<" a guillemet):
+# an empty group after the first keeps them apart.
+_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')|<(?=<)|>(?=>)|[!?](?=`)")
 # Control characters (C0 but tab and line breaks, DEL, C1): nothing to typeset.
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def _paired_braces(text: str) -> set[int]:
+    """Positions of the braces of ``text`` that pair up (an opening one before its closing one)."""
+    opened: list[int] = []
+    paired: set[int] = set()
+    for position, char in enumerate(text):
+        if char == "{":
+            opened.append(position)
+        elif char == "}" and opened:
+            paired |= {opened.pop(), position}
+    return paired
+
+
 def bibtex_text(text: str) -> str:
-    """``text`` (plain Unicode) as the content of a braced BibTeX value, on one line."""
+    """``text`` (plain Unicode) as the content of a braced BibTeX value, on one line: its braces
+    balanced whatever it holds, every LaTeX special character escaped."""
     text = " ".join(_CONTROLS.sub("", text).split())
-    return _SPECIAL_CHARS.sub(lambda match: _SPECIAL[match.group()], text)
+    paired = _paired_braces(text)
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return "\\" + char if match.start() in paired else _SPECIAL[char]
+
+    return _LIGATURE.sub(r"\g<0>{}", _SPECIAL_CHARS.sub(escape, text))
 
 
 def entry_key(paper: Paper) -> str:
