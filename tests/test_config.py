@@ -500,6 +500,26 @@ def test_organization_fallback(site: Path, hub_env: ReplayHub) -> None:
     assert "·438 authors" not in post and re.search(r"\n   - 저자: \S[^\n]* 외 437명\n", post)
 
 
+@effect("feeds")
+def test_feeds(site: Path, hub_env: ReplayHub) -> None:
+    run_seed_day(site)
+    assert not (site / "feeds").exists()  # off by default: the seed format
+    configure(site, "feeds = true\n")
+    run_seed_day(site)
+    feed = (site / "feeds" / "papers.xml").read_text(encoding="utf-8")
+    assert feed.count("<entry>") == 10 and (site / "feeds" / "starred.xml").is_file()
+
+
+@effect("bibtex")
+def test_bibtex(site: Path, hub_env: ReplayHub) -> None:
+    run_seed_day(site)
+    assert not (site / "bib").exists() and "bib" not in daily_post(site)
+    configure(site, "bibtex = true\n")
+    run_seed_day(site)
+    assert (site / "bib" / f"daily-{DAY}.bib").read_text(encoding="utf-8").count("@misc{") == 10
+    assert f"{{{{ '/bib/daily-{DAY}.bib' | relative_url }}}}" in daily_post(site)
+
+
 @effect("math")
 def test_math(site: Path, hub_env: ReplayHub) -> None:
     run_seed_day(site)

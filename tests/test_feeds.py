@@ -178,3 +178,45 @@ def test_doctor_warns_when_the_site_has_no_url(
     result = invoke("doctor", "--site", str(root), env={**NOW, "HF_ENDPOINT": "http://127.0.0.1:9"})
     warned = [line for line in result.output.splitlines() if "feed" in line.lower() and "url" in line]
     assert bool(warned) == (url == ""), result.output
+
+
+@pytest.mark.jekyll
+@pytest.mark.slow
+def test_a_new_site_links_the_feeds_from_every_page_and_serves_them(
+    tmp_path: Path, replay: Callable[..., ReplayHub]
+) -> None:
+    from sites import jekyll_build
+
+    root = tmp_path / "site"
+    done = invoke("init", str(root), "--language", "en", "--package", "dailypapers")
+    assert done.exit_code == 0, done.output
+    config = root / "_config.yml"
+    config.write_text(config.read_text().replace('\nurl: ""', '\nurl: "https://reader.example.org"'))
+    backfill(root, replay(day_entries))
+    build = jekyll_build(root)
+    assert build.returncode == 0, build.stderr
+    built = root / "_site"
+    for kind in ("papers", "starred"):
+        assert (built / "feeds" / f"{kind}.xml").read_bytes() == (root / "feeds" / f"{kind}.xml").read_bytes()
+    pages = [built / "index.html", *sorted((built / "posts").glob("*/index.html"))]
+    assert len(pages) >= 3
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        head = text[: text.index("</head>")]
+        for kind, title in (("papers", "papers"), ("starred", "⭐")):
+            link = f'<link rel="alternate" type="application/atom+xml" title="Hugging Face Daily Papers · {title}"'
+            assert f'{link} href="https://reader.example.org/feeds/{kind}.xml">' in head, page
+        assert 'href="https://reader.example.org/feed.xml"' in head  # jekyll-feed's feed of posts stays
+    post = (built / "posts" / f"daily-papers-{DAYS[-1]}" / "index.html").read_text(encoding="utf-8")
+    assert f'href="/bib/daily-{DAYS[-1]}.bib"' in post
+    assert (built / "bib" / f"daily-{DAYS[-1]}.bib").is_file()
+
+
+def test_without_feeds_the_include_links_nothing(tmp_path: Path) -> None:
+    """The include looks for each feed among the site's files: a site with the setting off
+    (or not run yet) has no link to a missing file. Checked on the include's own text."""
+    from dailypapers.feeds import feeds_include
+
+    text = feeds_include()
+    assert text.count('site.static_files | where: "path", "/feeds/') == 2
+    assert text.count("{%- if dailypapers_feed %}") == 2

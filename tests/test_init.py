@@ -53,8 +53,9 @@ def test_init_leaves_an_existing_site_alone(tmp_path: Path) -> None:
     assert (tmp_path / "_config.yml").read_text() == "title: mine\n"
     assert (tmp_path / ".gitignore").read_text() == "_site\n/.dailypapers/\n"
     assert sorted(str(file.path) for file in result.files) == sorted(
-        [".gitignore", "dailypapers.toml", str(WORKFLOW)]
+        [".gitignore", "dailypapers.toml", str(WORKFLOW), "_includes/dailypapers-feeds.html"]
     )
+    assert "add {% include dailypapers-feeds.html %} to your theme's <head>" in " ".join(result.notes)
     init_site(tmp_path / "other")
     assert (tmp_path / "other" / ".gitignore").read_text() == "/.dailypapers/lock\n"
 
@@ -360,8 +361,11 @@ def test_init_on_a_chirpy_site_changes_nothing_of_the_theme(
     assert sorted(str(path.relative_to(site)) for path in set(after) - set(before)) == [
         ".github/workflows/dailypapers.yml",
         ".gitignore",
+        "_includes/dailypapers-feeds.html",
+        "_includes/metadata-hook.html",  # Chirpy's hook for the head: links the paper feeds
         "dailypapers.toml",
     ]
+    assert (site / "_includes/metadata-hook.html").read_text() == "{% include dailypapers-feeds.html %}\n"
     settings = tomllib.loads((site / "dailypapers.toml").read_text())
     expected = {"timezone": "Asia/Seoul"} | ({"language": language} if language else {})
     assert settings == expected | INIT_TOML | {"math": "mathjax", "llm": {}}  # Chirpy typesets math

@@ -42,7 +42,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 FEED_DAYS = {"papers": 7, "starred": 60}  # the latest stored days each feed holds
 MAX_AUTHORS = 20  # of an entry; "et al." would be a name of its own
-FEED_TITLES = {"papers": "Hugging Face Daily Papers", "starred": "Hugging Face Daily Papers ⭐"}
+# Apart from jekyll-feed's feed of posts, which takes the site's title.
+FEED_TITLES = {"papers": "Hugging Face Daily Papers · papers", "starred": "Hugging Face Daily Papers · ⭐"}
 STARRED_SUBTITLES = {
     "ko": "관심사와 맞는 논문(⭐)만 모았습니다.",
     "en": "Only the papers that match your interests (⭐).",
@@ -232,3 +233,51 @@ def publish_feeds(site: Site, summaries_for: SummariesFor) -> list[FileResult]:
         text = render_feed(kind, entries, settings, base=base, updated=updated, post_urls=urls)
         results.append(site.write(feed_path(kind), text))
     return results
+
+
+# --- links to the feeds from every page's <head> -------------------------------------------
+
+FEEDS_INCLUDE = "_includes/dailypapers-feeds.html"
+# Chirpy's head includes this file, empty in the theme, "to allow defining custom metadata".
+CHIRPY_HOOK = "_includes/metadata-hook.html"
+# minima's head (2.5, what GitHub Pages builds) has no such hook: a new site gets its own head,
+# with what minima's gives (charset, viewport, SEO tags, stylesheet, jekyll-feed's link).
+MINIMA_HEAD = "_includes/head.html"
+_MINIMA_HEAD = """\
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="X-UA-Compatible" content="IE=edge">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  {%- seo -%}
+  <link rel="stylesheet" href="{{ "/assets/main.css" | relative_url }}">
+  {%- feed_meta -%}
+  {%- include dailypapers-feeds.html -%}
+</head>
+"""
+
+
+def feeds_include() -> str:
+    """``_includes/dailypapers-feeds.html``: a ``<link rel="alternate">`` for each feed the site
+    holds (none when the setting is off: no link to a missing file)."""
+    lines = ["{%- comment -%} The paper feeds of dailypapers, when the site has them. {%- endcomment -%}"]
+    for kind in FEED_KINDS:
+        path = "/" + feed_path(kind).as_posix()
+        lines += [
+            f'{{%- assign dailypapers_feed = site.static_files | where: "path", "{path}" | first -%}}',
+            "{%- if dailypapers_feed %}",
+            f'<link rel="alternate" type="application/atom+xml" title="{html.escape(FEED_TITLES[kind])}" '
+            f'href="{{{{ "{path}" | absolute_url }}}}">',
+            "{%- endif -%}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def head_files(*, new_site: bool, chirpy: bool) -> dict[str, str]:
+    """The files that link the feeds from every page's head: the include, and for a new
+    (minima) site its head, for a Chirpy site its metadata hook."""
+    files = {FEEDS_INCLUDE: feeds_include()}
+    if new_site:
+        files[MINIMA_HEAD] = _MINIMA_HEAD
+    elif chirpy:
+        files[CHIRPY_HOOK] = "{% include dailypapers-feeds.html %}\n"
+    return files

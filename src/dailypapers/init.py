@@ -31,6 +31,7 @@ from dailypapers.config import (
     build_settings,
 )
 from dailypapers.errors import ConfigError
+from dailypapers.feeds import CHIRPY_HOOK, head_files
 from dailypapers.init_values import package_spec, recorded_spec, shell_word, workflow_file, yaml_scalar
 from dailypapers.jekyll import (
     JEKYLL_CONFIG,
@@ -76,6 +77,8 @@ INIT_VALUES: dict[str, Any] = {
     "links": ("code", "project", "comments"),
     "ai_summary": True,
     "organization_fallback": "first_author",
+    "feeds": True,
+    "bibtex": True,
 }
 # Sections written open (uncommented) with their keys commented out: there to be filled in.
 OPEN_SECTIONS = ("llm",)
@@ -246,6 +249,22 @@ def fitting_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     return fitted
 
 
+def _feed_links(site: Path, site_config: Mapping[str, Any] | None, result: InitResult) -> dict[str, str]:
+    """The files that link the feeds from every page's head (see :func:`feeds.head_files`)."""
+    chirpy = site_config is not None and is_chirpy(site, site_config)
+    files = head_files(new_site=site_config is None, chirpy=chirpy)
+    if site_config is not None and not chirpy:
+        result.notes.append(
+            f"to link the paper feeds from every page, add {{% include dailypapers-feeds.html %}} "
+            "to your theme's <head> (its _includes/head.html)"
+        )
+    if chirpy and (site / CHIRPY_HOOK).exists():
+        result.notes.append(
+            f"{CHIRPY_HOOK} exists: add {{% include dailypapers-feeds.html %}} to it to link the paper feeds"
+        )
+    return files
+
+
 def init_site(
     site: Path,
     *,
@@ -337,6 +356,8 @@ def init_site(
         wanted.update(
             new_site_files(language=settings.language, timezone=settings.timezone, author=settings.author)
         )
+    if not toml.exists():  # the new dailypapers.toml turns the feeds on: link them from every page
+        wanted.update(_feed_links(site, site_config, result))
     for relative, content in wanted.items():
         if (site / relative).exists():
             result.kept.append(Path(relative))
