@@ -204,7 +204,8 @@ def test_a_new_site_links_the_feeds_from_every_page_and_serves_them(
         text = page.read_text(encoding="utf-8")
         head = text[: text.index("</head>")]
         for kind, title in (("papers", "papers"), ("starred", "⭐")):
-            link = f'<link rel="alternate" type="application/atom+xml" title="Hugging Face Daily Papers · {title}"'
+            link = '<link rel="alternate" type="application/atom+xml" '
+            link += f'title="Hugging Face Daily Papers · {title}"'
             assert f'{link} href="https://reader.example.org/feeds/{kind}.xml">' in head, page
         assert 'href="https://reader.example.org/feed.xml"' in head  # jekyll-feed's feed of posts stays
     post = (built / "posts" / f"daily-papers-{DAYS[-1]}" / "index.html").read_text(encoding="utf-8")

@@ -255,7 +255,7 @@ def _feed_links(site: Path, site_config: Mapping[str, Any] | None, result: InitR
     files = head_files(new_site=site_config is None, chirpy=chirpy)
     if site_config is not None and not chirpy:
         result.notes.append(
-            f"to link the paper feeds from every page, add {{% include dailypapers-feeds.html %}} "
+            "to link the paper feeds from every page, add {% include dailypapers-feeds.html %} "
             "to your theme's <head> (its _includes/head.html)"
         )
     if chirpy and (site / CHIRPY_HOOK).exists():
