@@ -19,6 +19,7 @@ from dailypapers.config import SETTINGS, Settings, load_settings
 from dailypapers.errors import ConfigError
 from dailypapers.replay import Fault, FaultPlan, ReplayHub
 from hostile import HostileHub, dripping, gzip_answer
+from test_mail import Inbox, certificate, inbox, tls_server  # noqa: F401 (fixtures)
 
 DAY = "2026-02-05"  # a seed day: 10+ papers
 
@@ -518,6 +519,26 @@ def test_bibtex(site: Path, hub_env: ReplayHub) -> None:
     run_seed_day(site)
     assert (site / "bib" / f"daily-{DAY}.bib").read_text(encoding="utf-8").count("@misc{") == 10
     assert f"{{{{ '/bib/daily-{DAY}.bib' | relative_url }}}}" in daily_post(site)
+
+
+@effect("email.host", "email.port", "email.from", "email.to", "email.schedule")
+def test_email(
+    site: Path,
+    hub_env: ReplayHub,
+    inbox: Inbox,  # noqa: F811
+    tls_server: int,  # noqa: F811
+    certificate: tuple[Path, Path],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    assert "Email" not in run_seed_day(site)  # off by default
+    configure(
+        site,
+        f'[email]\nhost = "127.0.0.1"\nport = {tls_server}\nfrom = "a@example.org"\nto = ["b@example.org"]\n'
+        'schedule = "run"\n',
+    )
+    assert "Emailed 10 new papers to b@example.org" in run_seed_day(site)
+    assert [(m["From"], m["To"]) for m in inbox.messages] == [("a@example.org", "b@example.org")]
 
 
 @effect("math")

@@ -384,6 +384,25 @@ def notify(settings: Any, result: Any, dry_run: bool) -> None:
         click.echo(f"Notified {sent}", err=True)
 
 
+def email(context: Any, result: Any) -> Callable[[], None]:
+    """Email the run's new papers when ``[email]`` is set up; returns what prints the outcome
+    once the files are reported. A failed email is a warning: the posts are written."""
+    from dailypapers.errors import NotifyError
+    from dailypapers.mail import enabled, mail_run
+    from dailypapers.pipeline import stored_summaries
+
+    if not enabled(context.settings) or context.dry_run:
+        return lambda: None
+    days = [done.day for done in result.days if done.papers]
+    try:
+        sent = mail_run(context, days, stored_summaries(context.store, context.root, context.settings))
+    except NotifyError as error:
+        line = f"Warning: {printable(str(error))}"
+    else:
+        line = f"Emailed {printable(sent)}" if sent else "Email: no new papers"
+    return lambda: click.echo(line, err=True)
+
+
 def fail_if_any(result: Any) -> None:
     for _, error in sorted(result.failed.items()):
         click.echo(f"Error: {printable(str(error))}", err=True)

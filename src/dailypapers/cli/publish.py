@@ -12,6 +12,7 @@ from dailypapers.cli.common import (
     collect_options,
     db_option,
     dry_run_option,
+    email,
     fail_if_any,
     hub_client,
     load_settings,
@@ -102,6 +103,7 @@ def run(
             concurrency=settings.concurrency,
             model=model_client(settings, dry_run),
         )
+        mailed = email(context, result)  # under the lock: what it sends is recorded in the site
     for done in result.days:
         report_day(done)
     for file in result.related:  # other days showing a paper that changed
@@ -111,6 +113,7 @@ def run(
         show_file(file)
     report_summaries(result, settings, dry_run)
     notify(settings, result, dry_run)
+    mailed()
     fail_if_any(result)
 
 
