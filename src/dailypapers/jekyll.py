@@ -378,6 +378,8 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
     "future": bool,
     "github": dict,  # Chirpy: the owner's account (init's _data/authors.yml entry links it)
     "social": dict,  # Chirpy: the owner's name
+    "url": str,  # the feeds' absolute ids and links (dailypapers.feeds)
+    "baseurl": str,
 }
 
 
