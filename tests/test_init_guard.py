@@ -195,7 +195,7 @@ def test_a_package_spec_is_refused_or_one_inert_word(text: str) -> None:
     flow = workflow_text(spec, deploys=["pages-deploy.yml"])
     run = yaml.safe_load(flow)["jobs"]["digest"]["steps"][2]["run"]
     assert shlex.split(run) == ["python", "-m", "pip", "install", "--quiet", spec]
-    assert flow.count("${{") == 5  # the template's own: secrets, token, !cancelled()
+    assert flow.count("${{") == 6  # the template's own: four secrets, token, !cancelled()
 
 
 # --- options that go into dailypapers.toml and _config.yml ---------------------------------------
