@@ -41,6 +41,7 @@ from dailypapers.write import FileResult
 ATOM = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 FEED_DAYS = {"papers": 7, "starred": 60}  # the latest stored days each feed holds
+MAX_ENTRIES = 100  # the newest; a feed reader fetches the whole file each time
 MAX_AUTHORS = 20  # of an entry; "et al." would be a name of its own
 # Apart from jekyll-feed's feed of posts, which takes the site's title.
 FEED_TITLES = {"papers": "Hugging Face Daily Papers · papers", "starred": "Hugging Face Daily Papers · ⭐"}
@@ -226,6 +227,7 @@ def publish_feeds(site: Site, summaries_for: SummariesFor) -> list[FileResult]:
         entries = shown_papers(site, days, summaries_for)
         if kind == "starred":
             entries = [entry for entry in entries if entry.starred]
+        entries = entries[:MAX_ENTRIES]
         urls = {day: daily_post_url(day, settings, config) for day in {e.day for e in entries}}
         # The latest fetch that changed one of its days: no clock, and no new bytes for a run
         # that changed nothing.
