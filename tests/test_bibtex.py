@@ -12,7 +12,7 @@ from typing import Any
 import bibtexparser
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, invoke
@@ -122,6 +122,7 @@ def expected(text: str) -> str:
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 
 
+@settings(deadline=None)  # a loaded machine is slow: no test depends on its speed
 @given(TEXT, TEXT)
 def test_any_title_and_author_make_one_readable_entry(title: str, author: str) -> None:
     abstract = "{ % # & \\ } $ _ ^ ~ @misc{x,"
