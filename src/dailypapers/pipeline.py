@@ -383,7 +383,9 @@ def collect(
     result.related, result.summaries = related_files(
         site, stored_days, changed, today=clock().date(), summaries_for=summaries_for
     )
-    bib_days = {done.day for done in result.days} | set(store.days_listing(sorted(changed)))
+    # The .bib files of the same days (not a held day's, nor a previous digest's: as above).
+    related = set(store.days_listing(sorted(changed))) - set(foreign_days(site.root))
+    bib_days = ({done.day for done in result.days} | related) - store.held_days
     result.summaries += publish_followed(site, sorted(bib_days), summaries_for)
     return result
 
