@@ -132,6 +132,9 @@ def render_differences(site: Path, env: dict[str, str | None]) -> list[str]:
 
 
 class SiteMachine(RuleBasedStateMachine):
+    """A site driven by the real commands, in this process, against a replay hub whose clock
+    (``DAILYPAPERS_NOW``) only moves forward; each command's exit status must be 0."""
+
     def __init__(self) -> None:
         super().__init__()
         self.hub_days = Hub()
@@ -180,11 +183,8 @@ class SiteMachine(RuleBasedStateMachine):
 
     @rule(first=st.integers(0, len(DAYS) - 1), length=st.integers(1, 7), refresh=st.booleans())
     def backfill(self, first: int, length: int, refresh: bool) -> None:
-        last = min(
-            first + length - 1,
-            len(DAYS) - 1,
-            DAYS.index(self.now.date().isoformat()) if self.now.date().isoformat() in DAYS else len(DAYS) - 1,
-        )
+        today = sum(day <= self.now.date().isoformat() for day in DAYS) - 1  # no day still to come
+        last = min(first + length - 1, today)
         if last < first:
             return
         self.command(
