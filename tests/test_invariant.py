@@ -132,6 +132,9 @@ def render_differences(site: Path, env: dict[str, str | None]) -> list[str]:
 
 
 class SiteMachine(RuleBasedStateMachine):
+    """A site driven by the real commands, in this process, against a replay hub whose clock
+    (``DAILYPAPERS_NOW``) only moves forward; each command's exit status must be 0."""
+
     def __init__(self) -> None:
         super().__init__()
         self.hub_days = Hub()
@@ -180,11 +183,8 @@ class SiteMachine(RuleBasedStateMachine):
 
     @rule(first=st.integers(0, len(DAYS) - 1), length=st.integers(1, 7), refresh=st.booleans())
     def backfill(self, first: int, length: int, refresh: bool) -> None:
-        last = min(
-            first + length - 1,
-            len(DAYS) - 1,
-            DAYS.index(self.now.date().isoformat()) if self.now.date().isoformat() in DAYS else len(DAYS) - 1,
-        )
+        today = sum(day <= self.now.date().isoformat() for day in DAYS) - 1  # no day still to come
+        last = min(first + length - 1, today)
         if last < first:
             return
         self.command(
@@ -361,4 +361,29 @@ def test_summaries_made_for_a_paper_reach_every_post_that_shows_it(site: Path, h
     post = january.read_text(encoding="utf-8")
     titled = re.findall(r"\*\*Paper (\d+):[^\n]*\n   - 요약: \\\[replay-model\]", post)
     assert sorted(titled) == ["6", "7"], post
+    assert written(invoke("render", "--all", "--site", str(site), env=env)) == 0
+
+
+def test_a_run_killed_before_writing_leaves_its_changes_to_the_next(site: Path, hub: ReplayHub) -> None:
+    """February 1 is stored (changing papers listed on January 30 and 31) by a run killed
+    before it wrote anything; the next run, of another day, writes the files showing them."""
+    from dailypapers.pipeline import store_day
+    from dailypapers.store import Store
+
+    env = {"DAILYPAPERS_NOW": "2026-02-20T01:00:00Z"}
+    backfill = ("backfill", "--site", str(site))
+    assert (
+        invoke(
+            *backfill, "--since", "2026-01-26", "--until", "2026-01-31", endpoint=hub.url, env=env
+        ).exit_code
+        == 0
+    )
+    with Store(site / ".dailypapers" / "papers.db") as store:
+        now = dt.datetime(2026, 2, 20, 2, tzinfo=dt.UTC)
+        days = Hub()
+        days.today = dt.date(2026, 2, 20)
+        _, _, changed = store_day(store, "2026-02-01", days.entries("2026-02-01") or [], now=now)
+        assert {"2601.00006", "2601.00007"} <= changed
+    done = invoke(*backfill, "--since", "2026-02-05", "--until", "2026-02-05", endpoint=hub.url, env=env)
+    assert done.exit_code == 0, done.output
     assert written(invoke("render", "--all", "--site", str(site), env=env)) == 0

@@ -174,6 +174,7 @@ def publish_stored(
     site.store.set_render_mark("today", today.isoformat())
     if every_day:
         site.store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
+        site.store.mark_rendered()
 
 
 FINGERPRINT = "settings"  # the render mark of the settings and templates of the last full render
@@ -331,7 +332,6 @@ def collect(
     # smaller than the file, and would be published once the archive held it.
     to_fetch = [day for day in days if (refresh or not store.has_day(day)) and day not in store.held_days]
     warnings: dict[str, list[str]] = {}
-    changed: set[str] = set()  # papers whose stored fields or model summaries changed
     if to_fetch:
         pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch")
         futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
@@ -339,8 +339,7 @@ def collect(
             for future in as_completed(futures):
                 day = futures[future]
                 try:
-                    papers, warnings[day], touched = _store_answer(store, day, future, clock())
-                    changed |= touched
+                    papers, warnings[day], _ = _store_answer(store, day, future, clock())
                 except DailyPapersError as error:
                     result.failed[day] = error
                     if progress:
@@ -359,7 +358,7 @@ def collect(
     if model is not None:
         try:
             result.model = summarise_shown(
-                site.root, store, stored_days, site.settings, model, today=clock().date(), made=changed
+                site.root, store, stored_days, site.settings, model, today=clock().date()
             )
         except KeyboardInterrupt:
             # Ctrl-C while the model writes: no new request (those under way are left to their
@@ -378,8 +377,10 @@ def collect(
         if progress and day not in to_fetch:
             progress(day, done)
     result.days.sort(key=lambda done: done.day)
-    # Last, once the days are written: the other days showing what changed (a day that
-    # failed now among them), then the weeks and months of all of them.
+    # Last, once the days are written: the other days showing what changed (in this run, or
+    # in one killed before it wrote them; a day that failed now among them), then the weeks
+    # and months of all of them.
+    changed = store.unrendered()
     result.related, result.summaries = related_files(
         site, stored_days, changed, today=clock().date(), summaries_for=summaries_for
     )
@@ -387,6 +388,7 @@ def collect(
     related = set(store.days_listing(sorted(changed))) - set(foreign_days(site.root))
     bib_days = ({done.day for done in result.days} | related) - store.held_days
     result.summaries += publish_followed(site, sorted(bib_days), summaries_for)
+    store.mark_rendered(changed)
     return result
 
 
@@ -398,12 +400,10 @@ def summarise_shown(
     model: ModelClient,
     *,
     today: dt.date,
-    made: set[str] | None = None,
 ) -> SummaryReport:
     """Ask ``model`` for the missing summaries of the papers the posts of ``days`` show: each
     day's list, newest day first, then the lists of their weeks and months (the budget goes
-    to the newest first). Each summary is stored as it comes (its paper's id added to
-    ``made``); a failure is only counted."""
+    to the newest first). Each summary is stored as it comes; a failure is only counted."""
     prompt = prompt_for(settings, site)
     assert prompt is not None
     interests = Interests.from_settings(settings)
@@ -417,8 +417,6 @@ def summarise_shown(
         store.save_model_summary(
             paper_id, key.language, key.model, key.prompt, text, made_at=timestamp(utc_now())
         )
-        if made is not None:
-            made.add(paper_id)
 
     def stored(ids: Sequence[str], key: Any) -> Mapping[str, str]:
         return store.model_summaries(ids, key.language, key.model, key.prompt)

@@ -16,7 +16,8 @@ Tables:
 - ``empty_days``: days the Hub was asked for once they were over and listed no paper (so a
   summary tells a day with no papers from a day never collected);
 - ``papers_fts``: full-text index (FTS5) over title, summary, keywords, organization;
-- ``render_marks``: the date and the settings the site's files were last written with.
+- ``render_marks``: the date and the settings the site's files were last written with;
+- ``unrendered``: papers changed since the files showing them were written.
 """
 
 from __future__ import annotations
@@ -116,6 +117,12 @@ MIGRATIONS: tuple[str, ...] = (
     # that decided which weeks and months were over, and the settings and templates.
     """
     CREATE TABLE render_marks (name TEXT PRIMARY KEY, value TEXT NOT NULL)
+    """,
+    # 7: papers whose stored fields or model summaries changed since the files showing them
+    # were last written (see Store.unrendered): a run killed before writing them leaves them
+    # for the next one.
+    """
+    CREATE TABLE unrendered (paper_id TEXT PRIMARY KEY)
     """,
 )
 
@@ -435,6 +442,7 @@ class Store:
                 self._index(list(to_index.values()))
                 rows_after = self._paper_rows(ids)
                 changed = {i for i in ids if rows_before.get(i) != rows_after[i]}
+                db.executemany("INSERT OR IGNORE INTO unrendered VALUES (?)", [(i,) for i in changed])
             db.executemany(
                 "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?, ?)",
                 [(p.id, observed_at, day, p.upvotes, p.num_comments) for p in observed],
@@ -481,6 +489,22 @@ class Store:
             )
             days.update(row[0] for row in rows)
         return sorted(days)
+
+    def unrendered(self) -> list[str]:
+        """Papers whose stored fields or model summaries changed (in the same transaction as the
+        change) and whose files were not written since: a run killed in between leaves them
+        to the next."""
+        return [row[0] for row in self._db.execute("SELECT paper_id FROM unrendered ORDER BY paper_id")]
+
+    def mark_rendered(self, paper_ids: Sequence[str] | None = None) -> None:
+        """The files showing these papers (None: every paper) are written."""
+        if paper_ids is not None and not paper_ids:
+            return
+        with self._transaction() as db:
+            if paper_ids is None:
+                db.execute("DELETE FROM unrendered")
+            else:
+                db.executemany("DELETE FROM unrendered WHERE paper_id = ?", [(i,) for i in paper_ids])
 
     def render_mark(self, name: str) -> str | None:
         """What the site's files were last written under (``today``, ``settings``), if known."""
@@ -686,6 +710,7 @@ class Store:
                 "INSERT OR REPLACE INTO model_summaries VALUES (?, ?, ?, ?, ?, ?)",
                 (paper_id, language, model, prompt, summary, made_at),
             )
+            db.execute("INSERT OR IGNORE INTO unrendered VALUES (?)", (paper_id,))
 
     def model_summary_records(self, paper_ids: Sequence[str]) -> list[dict[str, str]]:
         """Every stored summary of these papers (any language, model or prompt), in a fixed order."""
