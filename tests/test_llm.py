@@ -327,4 +327,5 @@ def test_an_answer_with_lone_surrogates_and_controls_is_shown_cleaned(site: Path
         done = run(site, hub)
     assert done.exit_code == 0, done.output
     assert "Summaries: 1 made" in done.output
-    assert summary_lines(post(site)) == ["   - 요약: Fast\ufffd models.\\[31m Red text. Done."]
+    # Each control is a space, as everywhere text leaves (dailypapers.text).
+    assert summary_lines(post(site)) == ["   - 요약: Fast\ufffd models. \\[31m Red text. Done."]

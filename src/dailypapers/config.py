@@ -10,6 +10,7 @@ came from. :data:`SETTINGS` is the single list the loader, ``init`` and the docs
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import string
@@ -20,11 +21,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from dailypapers import redact
 from dailypapers.errors import ConfigError
 from dailypapers.latex import MATH_MODES
 
 CONFIG_FILE = "dailypapers.toml"
 ENV_PREFIX = "DAILYPAPERS_"
+LLM_API_KEY_ENV = "DAILYPAPERS_LLM_API_KEY"  # the model's key: only ever from the environment
+HF_TOKEN_ENV = "HF_TOKEN"
 LANGUAGES = ("ko", "en", "ja", "zh")
 POST_KINDS = ("daily", "weekly", "monthly")
 SUMMARY_KINDS = ("weekly", "monthly")
@@ -156,20 +160,30 @@ def _int(low: int, high: int) -> Callable[[Any], int]:
     return check
 
 
-def _float(value: Any) -> float:
+MAX_SECONDS = 3600.0  # the longest wait any setting may ask for
+
+
+def _number(value: Any) -> float:
+    """A finite number (TOML and ``float()`` also read ``nan`` and ``inf``: a ``nan`` budget
+    compares false with everything, so a ``Retry-After: 999999`` was waited out in full)."""
     try:
-        number = float(value) if not isinstance(value, bool) else -1.0
-    except (TypeError, ValueError):
-        number = -1.0
-    if number < 0:
-        raise ValueError("expected a number of seconds, 0 or more")
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    return number if math.isfinite(number) else math.nan
+
+
+def _seconds(value: Any) -> float:
+    number = _number(value)
+    if not 0 <= number <= MAX_SECONDS:  # false for nan
+        raise ValueError(f"expected a number of seconds from 0 to {MAX_SECONDS:g}")
     return number
 
 
 def _positive_seconds(value: Any) -> float:
-    number = _float(value)
-    if not 0 < number <= 3600:
-        raise ValueError("expected a number of seconds, more than 0 and at most 3600")
+    number = _number(value)
+    if not 0 < number <= MAX_SECONDS:
+        raise ValueError(f"expected a number of seconds, more than 0 and at most {MAX_SECONDS:g}")
     return number
 
 
@@ -365,7 +379,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("run_days", _int(1, 60), "days `run` refreshes, ending today (UTC)"),
     Setting("concurrency", _int(1, 64), "days fetched at once"),
-    Setting("retry_budget", _float, "seconds a day may spend retrying a failing Hub"),
+    Setting("retry_budget", _seconds, "seconds a day may spend retrying a failing Hub"),
     Setting(
         "request_deadline",
         _positive_seconds,
@@ -498,7 +512,18 @@ def load_settings(
                 raise ConfigError(f"{where}: {label}{shown}: {error}") from None
             if name == "database" and origin == str(path):
                 chosen[name] = site / chosen[name]
-    return build_settings(chosen)
+    settings = build_settings(chosen)
+    remember_secrets(settings, environ)
+    return settings
+
+
+def remember_secrets(settings: Settings, environ: Mapping[str, str]) -> None:
+    """Tell :mod:`dailypapers.redact` the secrets these settings and ``environ`` hold: the
+    model's key, the Hugging Face token, the webhook URL (its path is its token) and any
+    credential, query or fragment in the model's URL. No way out shows them from then on."""
+    redact.remember(environ.get(LLM_API_KEY_ENV), environ.get(HF_TOKEN_ENV))
+    redact.remember_url(settings.notify_webhook, whole=True)
+    redact.remember_url(settings.llm_base_url)
 
 
 def build_settings(values: Mapping[str, Any]) -> Settings:

@@ -14,7 +14,8 @@ What each request gets, whoever sends it:
   every thread of a client: a rate limit is per client);
 - cancellation: after :meth:`Http.cancel` no new try starts and no retry waits.
 
-Callers turn the outcome into their own errors from :mod:`dailypapers.errors`.
+Callers turn the outcome into their own errors from :mod:`dailypapers.errors`. URLs are
+printed only through :func:`~dailypapers.redact.mask_url` (re-exported here).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import email.utils
 import functools
 import ipaddress
 import random
-import re
 import socket
 import threading
 import time
@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from dailypapers import ratelimit
 from dailypapers.ratelimit import Cancelled as Cancelled  # raised here too: one exception for both
 from dailypapers.ratelimit import RateBudget as RateBudget
+from dailypapers.redact import mask_url as mask_url  # where the callers of http find it
 
 if TYPE_CHECKING:
     import ssl
@@ -239,12 +240,9 @@ def describe_status(status: int) -> str:
 
 # --- URLs --------------------------------------------------------------------------------
 
-_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
 
-
-def mask_url(url: str) -> str:
-    """``url`` with any ``user:password@`` replaced by ``***@``, safe to print."""
-    return _USERINFO.sub("***@", url)
+# What urllib says about a URL without quoting any part of it.
+_UNQUOTING_ERRORS = frozenset({"Invalid IPv6 URL", "Port out of range 0-65535"})
 
 
 def check_url(url: str) -> str:
@@ -255,20 +253,40 @@ def check_url(url: str) -> str:
         parts = urlsplit(text)
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
     except ValueError as error:
-        raise Refused(f"it is not a valid URL ({error})") from None
-    if parts.scheme not in ("http", "https"):
+        # Other messages quote the port or host, which may be a pasted secret.
+        said = str(error) if str(error) in _UNQUOTING_ERRORS else "its host or port is malformed"
+        raise Refused(f"it is not a valid URL ({said})") from None
+    if parts.scheme.lower() not in ("http", "https"):
         raise Refused("it does not start with http:// or https://")
     if not parts.hostname:
         raise Refused("it names no host")
     if parts.query or parts.fragment:
         raise Refused("it has a query or a fragment")
+    check_host_name(parts.hostname)
     import httpx2
 
     try:
         httpx2.URL(text)
-    except httpx2.InvalidURL as error:
-        raise Refused(f"it is not a valid URL ({error})") from None
+    except httpx2.InvalidURL:
+        raise Refused("it is not a valid URL") from None
     return text.rstrip("/")
+
+
+def check_host_name(host: str) -> None:
+    """:class:`Refused` for a host name that no name lookup can take: an empty label
+    (``huggingface..co``), a label over 63 characters, or one IDNA cannot encode. The
+    lookup would fail with a Unicode error instead, on every try."""
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise Refused(
+            "its host name is not valid (an empty label, one over 63 characters, or not IDNA)"
+        ) from None
 
 
 # --- the deadline, enforced on every socket operation -------------------------------------
@@ -308,6 +326,8 @@ def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
             found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
         except OSError as error:
             found.append(error)
+        except (UnicodeError, ValueError):  # a label empty or over 63 characters, not IDNA...
+            found.append(OSError(f"the host name {host[:80]!r} is not valid"))
 
     lookup = threading.Thread(target=look_up, name="dns", daemon=True)
     lookup.start()
@@ -466,6 +486,8 @@ class Http:
         is sent when the budget allows, and the answer's rate-limit headers are taken."""
         if self.cancelled.is_set():
             raise Cancelled
+        with contextlib.suppress(ValueError):  # a malformed URL is httpx's to refuse, below
+            check_host_name(urlsplit(url).hostname or "")
         if self.budget is None:
             return self._exchange(method, url, params, headers, json)
         with self.budget.sending(self.cancelled):
@@ -502,8 +524,8 @@ class Http:
             if time.monotonic() - started >= self.deadline:
                 raise Transient(f"no complete answer within {self.deadline:g} s") from None
             raise Transient(f"no answer within {self.timeout:g} s") from None
-        except httpx2.InvalidURL as error:
-            raise Refused(f"the URL is not valid ({error})") from None
+        except (httpx2.InvalidURL, ValueError):  # its message may quote a secret from the URL
+            raise Refused("the URL is not valid") from None
         except httpx2.UnsupportedProtocol:
             raise Refused("the URL does not start with http:// or https://") from None
         except httpx2.HTTPError as error:  # connection refused or reset, a broken HTTP answer...

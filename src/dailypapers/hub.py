@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from dailypapers import redact
 from dailypapers.errors import ConfigError, HubDataError, HubHTTPError, HubUnavailable
 from dailypapers.http import (
     DEFAULT_DEADLINE,
@@ -123,6 +124,7 @@ class HubClient:
             headers = {"user-agent": f"dailypapers/{__version__}; hf_hub/{huggingface_hub.__version__}"}
             if isinstance(token, str) and token:
                 headers["authorization"] = f"Bearer {token}"
+                redact.remember(token)  # the saved login's too: never printed or written
             self._header_cache = headers
         return self._header_cache
 

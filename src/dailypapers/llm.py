@@ -2,9 +2,9 @@
 
 Any OpenAI-compatible chat-completions server will do (Ollama, vLLM, llama.cpp's server,
 OpenAI, Hugging Face inference providers): settings ``llm.base_url`` and ``llm.model``, the
-key only from ``$DAILYPAPERS_LLM_API_KEY``. Requests go through huggingface_hub's
-``InferenceClient`` with an explicit ``api_key`` always: without one it would send the saved
-Hugging Face token to that third-party URL, so an unset key is sent as :data:`NO_KEY`.
+key only from ``$DAILYPAPERS_LLM_API_KEY`` (an unset key is sent as :data:`NO_KEY`; the
+saved Hugging Face token never goes to that third-party URL). Requests go through
+:mod:`dailypapers.http` like the Hub's: a total deadline and a size cap.
 
 Each summary is stored in the archive under the paper, the language, the model and a hash of
 the prompt template, so a paper is summarised once, ever: a rerun makes no request, and
@@ -21,6 +21,7 @@ What the model answers is untrusted text, escaped like the Hub's.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import queue
 import re
@@ -29,16 +30,26 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from dailypapers.config import Settings
+from dailypapers import redact
+from dailypapers.config import LLM_API_KEY_ENV, Settings
 from dailypapers.errors import ModelError
-from dailypapers.http import mask_url
+from dailypapers.http import (
+    DEFAULT_MAX_MB,
+    MB,
+    Cancelled,
+    Http,
+    Refused,
+    Transient,
+    describe_status,
+    mask_url,
+)
 from dailypapers.models import Paper, collapse_whitespace
+from dailypapers.text import clean
 
-API_KEY_ENV = "DAILYPAPERS_LLM_API_KEY"
-# Sent when no key is set: local servers ignore it, and it keeps huggingface_hub from sending
-# the saved Hugging Face token instead.
-NO_KEY = "no-key"
+API_KEY_ENV = LLM_API_KEY_ENV
+NO_KEY = "no-key"  # sent when no key is set: local servers ignore it
 PROMPT_TEMPLATE = "summary_prompt.j2"
 FAILURES_IN_A_ROW = 3
 MAX_TOKENS = 400
@@ -46,11 +57,6 @@ MAX_CHARACTERS = 1200  # a longer answer is cut (at a sentence end when there is
 # Reasoning models think aloud first (<think>...</think>); only what follows is the answer.
 _THINK_OPEN = re.compile(r"<think>", re.IGNORECASE)
 _THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
-# Control characters other than line breaks and tabs (NUL, ESC, DEL, C1), which a post
-# would carry into its HTML, and lone surrogates (a JSON "\ud800"), which cannot be written
-# as UTF-8 at all: the archive and the post would fail on them.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +119,10 @@ def _drop_thinking(text: str) -> str:
 
 
 def clean_answer(text: str) -> str:
-    """The summary in a model's answer: reasoning dropped, one paragraph of printable text
-    (a lone surrogate becomes U+FFFD), bounded length."""
-    text = collapse_whitespace(_CONTROL.sub("", _drop_thinking(_SURROGATE.sub("\ufffd", text))))
+    """The summary in a model's answer: reasoning dropped, one paragraph of clean text
+    (:func:`dailypapers.text.clean`: no control, bidirectional control or lone surrogate),
+    no secret (hidden before the cut, so that no part of one is left), bounded length."""
+    text = redact.hide(collapse_whitespace(clean(_drop_thinking(text))))
     if len(text) > MAX_CHARACTERS:
         cut = text[:MAX_CHARACTERS]
         end = max(cut.rfind(". "), cut.rfind("다. "), cut.rfind("。"))
@@ -123,25 +130,48 @@ def clean_answer(text: str) -> str:
     return text
 
 
+def chat_url(base_url: str) -> str:
+    """Where the chat completions of ``base_url`` are asked for, as huggingface_hub's
+    ``InferenceClient`` has it: ``.../v1`` gets ``/chat/completions``, a URL already ending
+    in it is kept, any other path gets ``/v1/chat/completions``; a query stays at the end."""
+    parts = urlsplit(base_url.strip())
+    path = parts.path.rstrip("/")
+    if not path.endswith("/chat/completions"):
+        path += "/chat/completions" if path.endswith("/v1") else "/v1/chat/completions"
+    return urlunsplit(parts._replace(path=path))
+
+
 class ModelClient:
     """Asks the chat-completions server at ``base_url`` for one answer at a time.
 
-    ``timeout`` bounds each request in all: huggingface_hub's own timeout is per phase (a
-    server dripping a byte at a time never trips it), so the request runs in a daemon thread
-    that is abandoned once the time is up (and dies with the process).
+    Through :mod:`dailypapers.http`, like every request: ``timeout`` is the deadline of the
+    whole exchange (connect, waiting, the answer), the answer is read in chunks up to
+    ``max_bytes`` and refused beyond it (huggingface_hub's ``InferenceClient`` read it whole,
+    and its timeout is per phase). The key is sent as a bearer token and remembered as a
+    secret (:mod:`dailypapers.redact`), like any credential in the URL: a server quoting the
+    request back gets neither into an answer, a message or a file.
     """
 
     def __init__(
-        self, base_url: str, model: str, *, api_key: str | None = None, timeout: float = 60.0
+        self,
+        base_url: str,
+        model: str,
+        *,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        max_bytes: int = DEFAULT_MAX_MB * MB,
     ) -> None:
-        from huggingface_hub import InferenceClient
-
-        self.base_url = base_url.rstrip("/")
-        self.shown_url = mask_url(self.base_url)  # for messages: no user:password@
+        redact.remember(api_key)
+        redact.remember_url(base_url)
+        self.base_url = base_url.strip().rstrip("/")
+        self.url = chat_url(self.base_url)
+        self.shown_url = mask_url(self.base_url)  # for messages: no credentials, query or fragment
         self.model = model
         self.timeout = timeout
         self._key = api_key or NO_KEY
-        self._client = InferenceClient(base_url=self.base_url, api_key=self._key, timeout=timeout)
+        # No phase timeout shorter than the deadline: a local model may think for a while
+        # before it sends a byte.
+        self.http = Http(deadline=timeout, max_bytes=max_bytes, timeout=timeout)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ModelClient:
@@ -151,52 +181,52 @@ class ModelClient:
             settings.llm_model,
             api_key=os.environ.get(API_KEY_ENV) or None,
             timeout=settings.llm_timeout,
+            max_bytes=settings.max_response_mb * MB,
         )
+
+    def cancel(self) -> None:
+        """Start no new request (Ctrl-C); each one in flight ends within its deadline."""
+        self.http.cancel()
 
     def complete(self, messages: Sequence[Mapping[str, str]]) -> str:
-        """The model's answer to ``messages``; :class:`ModelError` when there is none in time."""
-        outcome: list[Any] = []
+        """The model's answer to ``messages`` (secrets hidden); :class:`ModelError` when there
+        is none in time."""
+        payload = {
+            "model": self.model,
+            "messages": [dict(message) for message in messages],
+            "max_tokens": MAX_TOKENS,
+            "temperature": 0.2,
+            "stream": False,
+        }
+        headers = {"authorization": f"Bearer {self._key}", "content-type": "application/json"}
+        try:
+            answer = self.http.request("POST", self.url, headers=headers, json=payload)
+        except Transient as failure:
+            if "within" in failure.reason:  # the deadline, or no answer at all in that time
+                raise self._error(f"did not answer within {self.timeout:g} s") from None
+            raise self._error(f"failed: {failure.reason}") from None
+        except Refused as refused:
+            raise self._error(f"failed: {refused.reason}") from None
+        except Cancelled:
+            raise self._error("was not asked: the run was interrupted") from None
+        if answer.status != 200:
+            raise self._error(f"failed: {describe_status(answer.status)}")
+        content = _answer_text(answer.body)
+        if content is None:
+            raise self._error("failed: an answer that is not a chat completion")
+        return redact.hide(content)
 
-        def ask() -> None:
-            try:
-                outcome.append(self._ask(messages))
-            except BaseException as error:  # handed to the waiting thread
-                outcome.append(error)
+    def _error(self, what: str) -> ModelError:
+        return ModelError(redact.hide(f"the model at {self.shown_url} {what}"))
 
-        worker = threading.Thread(target=ask, name="model", daemon=True)
-        worker.start()
-        worker.join(self.timeout)
-        if not outcome:
-            raise ModelError(f"the model at {self.shown_url} did not answer within {self.timeout:g} s")
-        if isinstance(outcome[0], BaseException):
-            raise self._describe(outcome[0]) from None
-        return str(outcome[0])
 
-    def _ask(self, messages: Sequence[Mapping[str, str]]) -> str:
-        response = self._client.chat_completion(
-            messages=[dict(message) for message in messages],
-            model=self.model,
-            max_tokens=MAX_TOKENS,
-            temperature=0.2,
-        )
-        content = response.choices[0].message.content if response.choices else None
-        if not isinstance(content, str):
-            raise ValueError("the answer has no text")
-        return content
-
-    def _describe(self, error: BaseException) -> ModelError:
-        if "Timeout" in type(error).__name__:  # huggingface_hub's or httpx's own, per phase
-            return ModelError(f"the model at {self.shown_url} did not answer within {self.timeout:g} s")
-        status = getattr(getattr(error, "response", None), "status_code", None)
-        if status is not None:
-            reason = f"HTTP {status}"
-        elif isinstance(error, ValueError | KeyError | IndexError | TypeError):
-            reason = "an answer that is not a chat completion"
-        else:
-            reason = type(error).__name__
-        message = f"the model at {self.shown_url} failed: {reason}"
-        # A careless server may quote the request back: never show the key.
-        return ModelError(message.replace(self._key, "***") if self._key != NO_KEY else message)
+def _answer_text(body: bytes) -> str | None:
+    """The text of a chat completion's first choice, or None when ``body`` is not one."""
+    try:
+        content = json.loads(body)["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError):
+        return None
+    return content if isinstance(content, str) else None
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import math
 import os
 import stat
 import time
@@ -49,7 +50,7 @@ def lock_wait() -> float:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
-    if not seconds >= 0:  # also refuses nan
+    if not 0 <= seconds < math.inf:  # also refuses nan
         raise ConfigError(f"{WAIT_ENV}={value!r} is not a number of seconds")
     return seconds
 

@@ -63,6 +63,7 @@ class Fault(enum.Enum):
     BAD_ENTRIES = "bad-entries"  # the first entries damaged, see BAD_ENTRY_MUTATIONS
     UNAUTHORIZED = "401"  # refuses the token, and echoes it back in the error message
     FORBIDDEN = "403"  # likewise
+    ECHO = "echo"  # chat only: the answer quotes the request line and headers, as a debugging proxy does
 
 
 # What a client should retry; random faults are drawn from these by default.
@@ -279,7 +280,8 @@ class ReplayHub:
     :func:`stand_in_answer`), misbehaving as ``chat_faults`` says (by default, the random
     part of ``faults``: its rate, seed and kinds). ``chat_requests`` records each request
     and ``chat_faults_served`` each fault, by index among the chat requests. With
-    :attr:`Fault.EMPTY` the answer has no text, with :attr:`Fault.BAD_ENTRIES` no choice.
+    :attr:`Fault.EMPTY` the answer has no text, with :attr:`Fault.BAD_ENTRIES` no choice, with
+    :attr:`Fault.ECHO` a text quoting the request (its URL and every header).
     """
 
     def __init__(
@@ -463,6 +465,11 @@ class ReplayHub:
                 if hub.latency:
                     time.sleep(hub.latency)
                 path = urlsplit(self.path).path
+                if fault is Fault.ECHO:
+                    sent = "; ".join(f"{name}: {value}" for name, value in self.headers.items())
+                    quoted = f"You sent {self.command} {self.path} with {sent}."
+                    self.send(200, json_bytes(completion(quoted, "echo", index)))
+                    return
                 try:
                     self.serve_with(fault, lambda: hub.chat_answer(path, raw, index, fault), hub.chat_plan)
                 except (BrokenPipeError, ConnectionResetError):

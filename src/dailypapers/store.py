@@ -322,10 +322,14 @@ class Store:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            # SQLite rolls a transaction back by itself on some errors (a full disk: SQLITE_FULL);
+            # a ROLLBACK then fails with "no transaction is active", which hid the real cause.
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     # --- days ---------------------------------------------------------------------------
 
