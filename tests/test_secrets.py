@@ -129,3 +129,18 @@ def test_remembered_secrets_are_hidden_longest_first() -> None:
     redact.remember("short", "remembered-secret-value", "remembered-secret-value-longer")
     text = "a remembered-secret-value-longer and remembered-secret-value; short stays"
     assert redact.hide(text) == "a *** and ***; short stays"
+
+
+def test_no_file_written_and_no_line_printed_holds_a_remembered_secret(tmp_path: Path) -> None:
+    # The last line of defence, whatever put the secret in the text (a Hub or proxy quoting
+    # the token into a title, say): the site's writer and the terminal hide it.
+    from dailypapers.cli.common import printable, terminal_json
+    from dailypapers.write import DryRunWriter, FileWriter
+
+    redact.remember("hf_written_secret_0123456789")
+    text = "title: quoting hf_written_secret_0123456789 back\n"
+    FileWriter(tmp_path).write("_posts/x.md", text)
+    assert (tmp_path / "_posts" / "x.md").read_text(encoding="utf-8") == "title: quoting *** back\n"
+    assert DryRunWriter(tmp_path).write("_posts/x.md", text).status.value == "unchanged"
+    assert printable(text) == "title: quoting *** back "
+    assert "0123456789" not in terminal_json({"title": text})

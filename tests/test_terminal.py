@@ -15,9 +15,10 @@ from conftest import invoke, seed_source
 
 DAY = "2026-02-05"
 NOW = {"DAILYPAPERS_NOW": "2026-02-06T00:00:00Z"}
-# OSC "set window title" ended by BEL, "clear screen", an 8-bit CSI, DEL, a carriage return.
-HOSTILE = "Agents \x1b]0;pwned\x07 and \x1b[2J tools \x9b31m red\x7f \rover"
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# OSC "set window title" ended by BEL, "clear screen", an 8-bit CSI, DEL, a carriage return,
+# right-to-left override and isolate (the rest of the line reads backwards), a noncharacter.
+HOSTILE = "Agents \x1b]0;pwned\x07 and \x1b[2J tools \x9b31m red\x7f \rover \u202egnp.exe\u2066x\u2069 \ufffe"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def hostile(day: str) -> list[Any] | None:

@@ -42,6 +42,7 @@ import re
 
 from dailypapers.latex import latex_text, math_pieces, typesettable
 from dailypapers.models import collapse_whitespace
+from dailypapers.text import clean
 
 # The characters a backslash escapes in kramdown's GFM parser, Jekyll's default input
 # (ESCAPED_CHARS_GFM in kramdown-parser-gfm: kramdown's own set plus "~").
@@ -52,12 +53,13 @@ _SPECIAL = re.compile("[" + re.escape("".join(sorted(_ALWAYS | set("\\$~{&")))) 
 
 
 def escape_markdown(text: str, math: str = "raw") -> str:
-    """Make ``text`` show verbatim as inline Markdown in a Jekyll post (whitespace collapsed).
+    """Make ``text`` show verbatim as inline Markdown in a Jekyll post (whitespace collapsed,
+    no control or bidirectional character: :func:`dailypapers.text.clean`).
 
     ``math`` is the setting of that name (see :mod:`dailypapers.latex`): ``raw`` shows the
     text as it is, ``text`` its LaTeX as Unicode, ``mathjax`` its math as kramdown math.
     """
-    text = collapse_whitespace(text)
+    text = collapse_whitespace(clean(text))
     if math == "text":
         return _escape(latex_text(text))
     if math == "mathjax":
@@ -175,11 +177,13 @@ def yaml_safe_json(text: str) -> str:
 
 
 def yaml_scalar(value: str) -> str:
-    """A YAML scalar for ``value``: plain when unambiguous, else a double-quoted string.
+    """A YAML scalar for ``value`` (:func:`dailypapers.text.clean`), plain when unambiguous,
+    else a double-quoted string.
 
     JSON string syntax is valid YAML double-quoted syntax, so ``json.dumps`` quotes any
     text; the few characters JSON leaves raw but YAML does not accept get ``\\u`` escapes.
     """
+    value = clean(value)  # front matter is shown: titles and descriptions reach feed.xml
     if _YAML_PLAIN.fullmatch(value) and value == value.strip() and value.lower() not in _YAML_RESERVED:
         return value
     quoted = yaml_safe_json(json.dumps(value, ensure_ascii=False))
@@ -255,7 +259,7 @@ def code_span(text: str) -> str:
     Liquid reads ``{{``/``{%`` even inside code, and kramdown may take a line with a pipe
     for a table row, so such text becomes ``<code>`` with those characters as references.
     """
-    text = collapse_whitespace(text)
+    text = collapse_whitespace(clean(text))
     if "|" in text or _LIQUID_START.search(text):
         escaped = html.escape(text, quote=False).replace("{", "&#123;").replace("|", "&#124;")
         return f"<code>{escaped}</code>"

@@ -138,7 +138,7 @@ def _count(value: Any, what: str) -> int:
 
 def _optional_url(value: Any) -> str | None:
     # Links only count when they are http(s): anything else is dropped, not rendered.
-    if isinstance(value, str) and re.match(r"https?://", value.strip()):
+    if isinstance(value, str) and re.match(r"(?i)https?://", value.strip()):  # schemes ignore case
         return value.strip()
     return None
 

@@ -18,6 +18,8 @@ from dailypapers.http import MB, Exhausted, Refused, describe_status, post_json
 from dailypapers.interests import Interests
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, rank
+from dailypapers.redact import hide
+from dailypapers.text import clean
 
 DISCORD_LIMIT = 2000  # characters in a Discord message
 
@@ -32,13 +34,22 @@ def _discord_text(text: str) -> str:
 
 
 def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, Any]:
-    """The webhook payload announcing ``day``'s top papers (muted ones left out, starred marked)."""
+    """The webhook payload announcing ``day``'s top papers (muted ones left out, starred marked),
+    its text cleaned like every text that leaves (:mod:`dailypapers.text`) and with no secret."""
+    payload = _message(day, papers, settings)
+    for key in ("content", "text"):
+        if key in payload:
+            payload[key] = hide(clean(payload[key], lines=True))
+    return payload
+
+
+def _message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, Any]:
     interests = Interests.from_settings(settings)
     top = rank(interests.visible(papers), settings.notify_top)
     star = {paper.id: "⭐ " if interests.starred(paper) else "" for paper in top}
     if settings.notify_format == "discord":
         lines = [f"**Hugging Face Daily Papers - {day}**"]
-        named = {paper.id: _discord_text(latex_text(paper.title)) for paper in top}
+        named = {paper.id: _discord_text(clean(latex_text(paper.title))) for paper in top}
         lines += [
             f"{n}. {star[paper.id]}[{named[paper.id]}](<{paper.hf_url}>) - 👍 {paper.upvotes}"
             for n, paper in enumerate(top, 1)
@@ -48,7 +59,7 @@ def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, 
             content = content[: DISCORD_LIMIT - 1] + "…"
         return {"content": content, "allowed_mentions": {"parse": []}}
     lines = [f"*Hugging Face Daily Papers - {day}*"]
-    titles = {paper.id: _slack_text(latex_text(paper.title)).replace("|", "¦") for paper in top}
+    titles = {paper.id: _slack_text(clean(latex_text(paper.title))).replace("|", "¦") for paper in top}
     lines += [
         f"{n}. {star[paper.id]}<{paper.hf_url}|{titles[paper.id]}> - 👍 {paper.upvotes}"
         for n, paper in enumerate(top, 1)

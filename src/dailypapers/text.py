@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 
-_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # every C0 but tab and line breaks, DEL, C1
-_LINE_BREAKS = "\t\n\r"
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"  # every C0 but tab and line feed (a CR overwrites), DEL, C1
+_LINE_BREAKS = "\t\n"
 _INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
 _SURROGATES = "\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_LINE_BREAKS}{_CONTROLS}{_INVISIBLE}{_SURROGATES}]")
@@ -42,7 +42,7 @@ def _replacement(match: re.Match[str]) -> str:
 
 def clean(text: str, *, lines: bool = False) -> str:
     """``text`` with nothing that may not leave: each control character as a space (tab and
-    line breaks too, unless ``lines``), bidirectional controls and U+FFFE/U+FFFF dropped, a
+    line feed too, unless ``lines``), bidirectional controls and U+FFFE/U+FFFF dropped, a
     lone surrogate as U+FFFD. Text with none of them is returned as it is."""
     pattern = _UNSAFE_BUT_LINES if lines else _UNSAFE
     if pattern.search(text) is None:  # the common case, on every abstract of every post
@@ -54,5 +54,6 @@ def escape_json(json_text: str) -> str:
     """JSON text (``json.dumps(..., ensure_ascii=False)``) with every character :func:`clean`
     would remove written as a ``\\u`` escape, which a JSON reader reads back as the same
     character: the data stays whole, and a terminal shows it without acting on it. JSON
-    outside its strings is plain ASCII (C0 controls in strings are escaped already)."""
+    outside its strings is plain ASCII (C0 controls in strings are escaped already, and a
+    tab or line feed outside them is JSON's own layout)."""
     return _UNSAFE_BUT_LINES.sub(lambda match: f"\\u{ord(match.group()):04x}", json_text)

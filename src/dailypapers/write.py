@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dailypapers.errors import SiteError, explain_os_error
+from dailypapers.redact import hide
 
 
 class Status(enum.Enum):
@@ -152,7 +153,9 @@ def write_file(site: Path, relative: str | Path, content: str | bytes) -> FileRe
 
 
 def _bytes(content: str | bytes) -> bytes:
-    return content.encode("utf-8") if isinstance(content, str) else content
+    """The bytes of a file; text with no secret in it (:mod:`dailypapers.redact`), whatever
+    put it there: a model quoting its key, a Hub or proxy quoting the token."""
+    return hide(content).encode("utf-8") if isinstance(content, str) else content
 
 
 def _existing(target: Path, relative: str | Path) -> bytes | None:

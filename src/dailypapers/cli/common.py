@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -300,7 +299,7 @@ def report_summaries(result: Any, settings: Any, dry_run: bool) -> None:
         return
     click.echo(report.line())
     for error in report.errors:
-        click.echo(f"Warning: {error}", err=True)
+        click.echo(f"Warning: {printable(error)}", err=True)
     if report.failed:
         stopped = f"stopped after {FAILURES_IN_A_ROW} failures in a row; " if report.stopped else ""
         click.echo(
@@ -428,23 +427,23 @@ def progress(total: int) -> Any:
     yield line
 
 
-# Control characters (C0, DEL, C1): ESC and CSI start sequences that retitle the window,
-# clear the screen or move the cursor; a carriage return overwrites the line.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def printable(text: str | None, *, lines: bool = False) -> str:
-    """Text for a terminal (Hub text above all): every control character as a space, line
-    breaks included unless ``lines`` (then line breaks and tabs stay)."""
-    return (_CONTROLS_BUT_LINES if lines else _CONTROLS).sub(" ", text or "")
+    """Text for a terminal (Hub text above all): :func:`dailypapers.text.clean` (each control
+    character a space, line breaks included unless ``lines``; no bidirectional control) and
+    no secret (:func:`dailypapers.redact.hide`)."""
+    from dailypapers.redact import hide
+    from dailypapers.text import clean
+
+    return hide(clean(text or "", lines=lines))
 
 
 def terminal_json(data: Any) -> str:
     """``--json`` output: JSON as ``json.dumps`` writes it (which escapes only C0 controls), with
-    DEL and the C1 controls escaped too, so that no escape sequence reaches a terminal."""
+    DEL, the C1 controls, bidirectional controls and U+FFFE/U+FFFF escaped too, so that
+    nothing reaches a terminal that acts on it; no secret."""
     import json
 
-    from dailypapers.escape import yaml_safe_json
+    from dailypapers.redact import hide
+    from dailypapers.text import escape_json
 
-    return yaml_safe_json(json.dumps(data, ensure_ascii=False, indent=2))
+    return hide(escape_json(json.dumps(data, ensure_ascii=False, indent=2)))

@@ -126,11 +126,11 @@ def init(
     for path in result.kept:
         click.echo(f"     kept  {path} (exists)")
     for line in [*adoption.notes, *result.notes]:
-        click.echo(f"     note  {line}")
+        click.echo(f"     note  {printable(line)}")
     if authored:
         click.echo(f'     note  {authored.path}: added the author, whom Chirpy shows as the posts\' "By"')
     for line in [*adoption.warnings, *result.warnings]:
-        click.echo(f"Warning: {line}", err=True)
+        click.echo(f"Warning: {printable(line)}", err=True)
     if not dry_run:
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
 
