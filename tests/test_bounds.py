@@ -44,6 +44,12 @@ def test_retry_budget_must_be_a_finite_number_in_range(site: Path, value: str) -
     assert from_file.exit_code == 1 and "retry_budget" in from_file.stderr and "0 to 3600" in from_file.stderr
 
 
+def test_an_option_must_be_finite_too(site: Path) -> None:
+    done = invoke("run", "--site", str(site), "--retry-budget", "nan", endpoint="http://127.0.0.1:9")
+    assert done.exit_code == 1
+    assert done.stderr == "Error: option: --retry-budget = nan: expected a number of seconds from 0 to 3600\n"
+
+
 def test_the_lock_wait_must_be_finite(site: Path) -> None:
     done = invoke("render", "--all", "--site", str(site), env={"DAILYPAPERS_LOCK_WAIT": "inf"})
     assert done.exit_code == 1 and "DAILYPAPERS_LOCK_WAIT='inf' is not a number of seconds" in done.stderr

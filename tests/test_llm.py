@@ -1,6 +1,6 @@
 """Language-model summaries against the replay hub's stand-in chat-completions endpoint.
 
-The real command and the real ``InferenceClient`` talk over HTTP to the stand-in on
+The real command and the real model client (through dailypapers.http) talk to the stand-in on
 127.0.0.1: one request per shown paper on the first run and none on a rerun or a render;
 a failing model leaves complete posts (exit 0) that the next run completes; the configured
 key, never the Hugging Face token, goes to the model's server.

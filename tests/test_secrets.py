@@ -125,6 +125,13 @@ def test_mask_url_keeps_only_what_cannot_be_secret(url: str, shown: str) -> None
     assert redact.mask_url(url) == shown
 
 
+def test_urls_in_a_message_are_masked_and_the_rest_kept() -> None:
+    message = "Bad token? see https://u:pw@hub.example/x?token=abc#f (or 'http://[secret/y')."
+    assert (
+        redact.mask_urls(message) == "Bad token? see https://***@hub.example/x?***#*** (or 'http://***/y')."
+    )
+
+
 def test_remembered_secrets_are_hidden_longest_first() -> None:
     redact.remember("short", "remembered-secret-value", "remembered-secret-value-longer")
     text = "a remembered-secret-value-longer and remembered-secret-value; short stays"

@@ -506,7 +506,7 @@ def load_settings(
                 chosen[name] = setting.check(value)
             except ValueError as error:
                 where = f"${setting.env}" if origin == "environment" else origin
-                label = f"--{name.replace('.', '-')}" if origin == "option" else name
+                label = f"--{name.replace('.', '-').replace('_', '-')}" if origin == "option" else name
                 # A URL may hold a password (user:password@host, a webhook's token): not repeated.
                 shown = "" if name in URL_SETTINGS else f" = {value!r}"
                 raise ConfigError(f"{where}: {label}{shown}: {error}") from None

@@ -35,7 +35,6 @@ from dailypapers.http import (
     Transient,
     check_url,
     describe_status,
-    mask_url,
     with_retries,
 )
 
@@ -220,7 +219,7 @@ class HubClient:
             return ""
         if not message or not isinstance(message, str):
             return ""
-        text = mask_url(_BEARER.sub("Bearer ***", message))
+        text = redact.mask_urls(_BEARER.sub("Bearer ***", message))
         token = self._headers().get("authorization", "").removeprefix("Bearer ")
         if token:
             text = text.replace(token, "***")

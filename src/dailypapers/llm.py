@@ -184,10 +184,6 @@ class ModelClient:
             max_bytes=settings.max_response_mb * MB,
         )
 
-    def cancel(self) -> None:
-        """Start no new request (Ctrl-C); each one in flight ends within its deadline."""
-        self.http.cancel()
-
     def complete(self, messages: Sequence[Mapping[str, str]]) -> str:
         """The model's answer to ``messages`` (secrets hidden); :class:`ModelError` when there
         is none in time."""

@@ -115,3 +115,12 @@ def mask_url(url: str) -> str:
     if parts["fragment"] is not None:
         shown += "#" + HIDDEN
     return hide(shown)
+
+
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>()]*")
+
+
+def mask_urls(text: str) -> str:
+    """``text`` (a server's error message, say) with each URL in it masked by :func:`mask_url`
+    and every remembered secret hidden."""
+    return hide(_URL_IN_TEXT.sub(lambda match: mask_url(match.group()), text))
