@@ -40,6 +40,7 @@ from dailypapers.jekyll import new_site_files
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.summary import code_span
+from dailypapers.text import clean
 from fidelity import (
     check_post,
     drawn,
@@ -422,7 +423,7 @@ def test_front_matter_reaches_jekyll_unchanged(built: Site) -> None:
         shown = page.findtext("pre") if page is not None else None
         # No <pre>: Jekyll could not read the front matter and fell back to the default layout.
         read = json.loads(shown) if shown is not None else "(front matter not read)"
-        if read != author:
+        if read != clean(author):  # what may be shown (dailypapers.text): no control character
             wrong[source] = (author, read)
     assert not wrong, list(wrong.items())[:5]
 
@@ -434,7 +435,7 @@ def test_descriptions_reach_jekyll_with_the_title_intact(built: Site) -> None:
         shown = page.findtext("pre") if page is not None else None
         read = json.loads(shown) if shown is not None else "(front matter not read)"
         # LaTeX read as text, whatever the math setting (feeds and cards show no math)
-        expected = f"논문 1개. 좋아요 1위: {latex_text(title)} (👍 "
+        expected = clean(f"논문 1개. 좋아요 1위: {latex_text(title)} (👍 ")  # and no control character
         if not (isinstance(read, str) and read.startswith(expected)):
             wrong[source] = (title, read)
     assert not wrong, list(wrong.items())[:5]
