@@ -9,11 +9,14 @@ holds any of the secrets, while the quoted requests did reach the posts (masked)
 from __future__ import annotations
 
 import os
+import string
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import seed_source
 from dailypapers import redact
@@ -151,3 +154,22 @@ def test_no_file_written_and_no_line_printed_holds_a_remembered_secret(tmp_path:
     assert DryRunWriter(tmp_path).write("_posts/x.md", text).status.value == "unchanged"
     assert printable(text) == "title: quoting *** back "
     assert "0123456789" not in terminal_json({"title": text})
+
+
+# What RFC 3986 lets a user name, password or query hold unencoded.
+URL_CHARACTERS = string.ascii_letters + string.digits + "-_.~!$&'()*+,;=%"
+SECRET_TEXT = st.text(alphabet=URL_CHARACTERS, min_size=8, max_size=40)
+
+
+@given(secret=SECRET_TEXT, where=st.sampled_from(["user", "password", "port", "ipv6", "query", "fragment"]))
+def test_mask_url_never_shows_a_secret_wherever_it_stands(secret: str, where: str) -> None:
+    url = {
+        "user": f"https://{secret}@hooks.example/x",
+        "password": f"https://user:{secret}@hooks.example/x",
+        "port": f"https://hooks.example:{secret}/x",
+        "ipv6": f"https://[{secret}]/x",
+        "query": f"https://hooks.example/x?token={secret}",
+        "fragment": f"https://hooks.example/x#{secret}",
+    }[where]
+    assert secret not in redact.mask_url(url)
+    assert secret not in redact.mask_urls(f"failed at {url} (try again)")

@@ -117,7 +117,8 @@ def mask_url(url: str) -> str:
     return hide(shown)
 
 
-_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>()]*")
+# A URL runs to the next space: a user name or password may hold quotes and parentheses.
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
 
 
 def mask_urls(text: str) -> str:
