@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from dailypapers import redact
+from dailypapers import __version__, redact
 from dailypapers.config import LLM_API_KEY_ENV, Settings
 from dailypapers.errors import ModelError
 from dailypapers.http import (
@@ -194,7 +194,11 @@ class ModelClient:
             "temperature": 0.2,
             "stream": False,
         }
-        headers = {"authorization": f"Bearer {self._key}", "content-type": "application/json"}
+        headers = {
+            "authorization": f"Bearer {self._key}",
+            "content-type": "application/json",
+            "user-agent": f"dailypapers/{__version__}",
+        }
         try:
             answer = self.http.request("POST", self.url, headers=headers, json=payload)
         except Transient as failure:
