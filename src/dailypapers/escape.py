@@ -231,7 +231,7 @@ def link_text(text: str, math: str = "raw") -> str:
     """Hub text as the text of a Markdown link, as written: :func:`escape_markdown`, inert
     under MathJax (``math``: the setting), and a "]" would end the link text early
     ("[owner/x](javascript:...)](url)"), so it gets a backslash too."""
-    return _escape(collapse_whitespace(text), inert=math == "mathjax").replace("]", "\\]")
+    return _escape(collapse_whitespace(clean(text)), inert=math == "mathjax").replace("]", "\\]")
 
 
 _GITHUB = re.compile(r"(?i)(www\.)?github\.com")
