@@ -17,7 +17,7 @@ from lxml import etree
 
 from conftest import invoke, seed_source
 from dailypapers.config import Settings
-from dailypapers.escape import link_text, link_url, yaml_scalar
+from dailypapers.escape import link_text, link_url, yaml_text
 from dailypapers.models import Paper, paper_from_entry
 from dailypapers.notify import message
 from dailypapers.text import clean, escape_json
@@ -54,7 +54,7 @@ def test_json_for_a_terminal_escapes_them_and_reads_back_the_same() -> None:
 
 def test_front_matter_link_text_and_posts_carry_none() -> None:
     title = f"Title {EVERY_UNSAFE} end"
-    assert UNSAFE.search(yaml_scalar(title)) is None
+    assert UNSAFE.search(yaml_text(title)) is None
     assert UNSAFE.search(link_text(f"owner/{BIDI}repo")) is None
     paper = Paper(id="2602.00001", title=title, summary=f"Abstract {EVERY_UNSAFE}.", upvotes=3)
     assert UNSAFE.search(render_post(DAY, [paper], Settings(author=f"me{BIDI}"))) is None

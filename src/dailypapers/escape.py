@@ -176,14 +176,19 @@ def yaml_safe_json(text: str) -> str:
     return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+def yaml_text(value: str) -> str:
+    """:func:`yaml_scalar` of ``value`` as a reader may see it (:func:`dailypapers.text.clean`):
+    for the front-matter values themes and feeds show (description, author, categories,
+    tags); jekyll-feed copies them into ``feed.xml``, where a control character is not XML."""
+    return yaml_scalar(clean(value))
+
+
 def yaml_scalar(value: str) -> str:
-    """A YAML scalar for ``value`` (:func:`dailypapers.text.clean`), plain when unambiguous,
-    else a double-quoted string.
+    """A YAML scalar for ``value``, exactly: plain when unambiguous, else a double-quoted string.
 
     JSON string syntax is valid YAML double-quoted syntax, so ``json.dumps`` quotes any
     text; the few characters JSON leaves raw but YAML does not accept get ``\\u`` escapes.
     """
-    value = clean(value)  # front matter is shown: titles and descriptions reach feed.xml
     if _YAML_PLAIN.fullmatch(value) and value == value.strip() and value.lower() not in _YAML_RESERVED:
         return value
     quoted = yaml_safe_json(json.dumps(value, ensure_ascii=False))

@@ -28,6 +28,7 @@ from dailypapers.escape import (
     link_url,
     repo_name,
     yaml_scalar,
+    yaml_text,
 )
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
@@ -75,7 +76,7 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
     env.filters["md"] = functools.partial(_markdown, math=math)
     env.filters["code"] = code_span  # keywords, as inline code
     env.filters["plain"] = latex_text  # LaTeX read as text, for front matter and messages
-    env.filters["yaml"] = yaml_scalar
+    env.filters["yaml"] = yaml_text  # what the templates put in front matter is shown
     env.filters["yaml_list"] = yaml_list
     env.filters["thousands"] = thousands
     env.filters["first_author"] = lambda authors, language: first_author(language, authors)
@@ -139,7 +140,7 @@ def output_fingerprint(site: Path, settings: Settings) -> str:
 
 def yaml_list(values: Sequence[str]) -> str:
     """A YAML flow sequence, ``[Daily Papers, 일간]`` as the original posts have it."""
-    return "[" + ", ".join(yaml_scalar(value) for value in values) + "]"
+    return "[" + ", ".join(yaml_text(value) for value in values) + "]"
 
 
 def thousands(number: int | float, decimals: int = 0) -> str:
@@ -157,7 +158,7 @@ def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
         f"tags: {yaml_list(post.tags)}",
     ]
     if settings.author:
-        lines.append(f"author: {yaml_scalar(settings.author)}")
+        lines.append(f"author: {yaml_text(settings.author)}")
     fields = pattern_fields(date)
     slug = post.slug.format(**fields) if post.slug else ""
     if slug:
