@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from dailypapers import escape
 from dailypapers.config import Settings
 from dailypapers.datafile import daily_data, daily_from_json, to_json
-from dailypapers.escape import escape_markdown, unescape_markdown, yaml_scalar, yaml_text
+from dailypapers.escape import escape_markdown, shown_text, unescape_markdown, yaml_scalar, yaml_text
 from dailypapers.models import Paper, collapse_whitespace
 from dailypapers.text import clean
 from fidelity import hazard_cases, hazard_papers, hub_papers, hub_text, markdown_failures, render_post
@@ -96,8 +96,9 @@ def test_the_property_catches_a_missing_escape(name: str, monkeypatch: pytest.Mo
 @given(st.text() | hub_text())
 def test_yaml_scalar_reads_back_as_the_same_string(value: str) -> None:
     assert yaml.safe_load(f"author: {yaml_scalar(value)}\n") == {"author": value}
-    # What a reader sees is the same string once cleaned (dailypapers.text).
-    assert yaml.safe_load(f"author: {yaml_text(value)}\n") == {"author": clean(value)}
+    # What a reader sees is the same string once cleaned (dailypapers.text), with no markup.
+    assert yaml.safe_load(f"author: {yaml_text(value)}\n") == {"author": shown_text(value)}
+    assert not set("<>") & set(shown_text(value))
 
 
 @pytest.mark.parametrize(
@@ -126,7 +127,7 @@ def test_front_matter_is_valid_yaml_whatever_the_author(author: str) -> None:
     front = re.match(r"---\n(.*?\n)---\n", post, re.DOTALL)
     assert front, post[:200]
     values = yaml.safe_load(front.group(1))
-    assert values["author"] == clean(author)
+    assert values["author"] == shown_text(author)
     assert values["title"] == "Hugging Face Daily Papers - 2026-01-09"
 
 

@@ -36,11 +36,11 @@ from lxml import etree
 from conftest import SEED_SNAPSHOTS, SHARED_HUB, seed_source, site_context
 from dailypapers import render
 from dailypapers.config import LANGUAGES, LINK_KINDS, Settings, build_settings
+from dailypapers.escape import shown_text
 from dailypapers.jekyll import new_site_files
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, collapse_whitespace, papers_from_entries, rank
 from dailypapers.summary import code_span
-from dailypapers.text import clean
 from fidelity import (
     check_post,
     drawn,
@@ -102,6 +102,7 @@ layout: default
 """,
     "_layouts/description.html": """<div data-source="{{ page.path }}">
 <pre>{{ page.description | jsonify | xml_escape }}</pre>
+<p class="card">{{ page.description | jsonify }}</p><h2 class="card">{{ page.title }}</h2>
 </div>
 """,
 }
@@ -423,7 +424,7 @@ def test_front_matter_reaches_jekyll_unchanged(built: Site) -> None:
         shown = page.findtext("pre") if page is not None else None
         # No <pre>: Jekyll could not read the front matter and fell back to the default layout.
         read = json.loads(shown) if shown is not None else "(front matter not read)"
-        if read != clean(author):  # what may be shown (dailypapers.text): no control character
+        if read != shown_text(author):  # what may be shown: no control character, no markup
             wrong[source] = (author, read)
     assert not wrong, list(wrong.items())[:5]
 
@@ -435,10 +436,24 @@ def test_descriptions_reach_jekyll_with_the_title_intact(built: Site) -> None:
         shown = page.findtext("pre") if page is not None else None
         read = json.loads(shown) if shown is not None else "(front matter not read)"
         # LaTeX read as text, whatever the math setting (feeds and cards show no math)
-        expected = clean(f"논문 1개. 좋아요 1위: {latex_text(title)} (👍 ")  # and no control character
+        # and no control character, nor a bracket that could open markup in a theme
+        expected = shown_text(f"논문 1개. 좋아요 1위: {latex_text(title)} (👍 ")
         if not (isinstance(read, str) and read.startswith(expected)):
             wrong[source] = (title, read)
     assert not wrong, list(wrong.items())[:5]
+
+
+def test_no_description_makes_markup_where_a_theme_prints_it_raw(built: Site) -> None:
+    """Chirpy's home cards print the description through `jsonify` alone and the title raw
+    (the `card` lines of the layout): no hazard title becomes an element there."""
+    made = {}
+    for source in built.titles:
+        page = built.pages.get(source)
+        cards = page.find_class("card") if page is not None else []
+        elements = [node.tag for card in cards for node in card.iterdescendants()]
+        if len(cards) != 2 or elements:
+            made[source] = elements
+    assert not made, list(made.items())[:5]
 
 
 def test_keywords_show_exactly_in_their_code_spans(built: Site) -> None:

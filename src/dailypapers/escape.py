@@ -176,11 +176,24 @@ def yaml_safe_json(text: str) -> str:
     return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+# Themes print some front-matter values into HTML as they are: Chirpy's home cards print
+# the description through `jsonify` (which leaves < and > alone) and the title raw. So the
+# brackets of markup in a shown value are written as their full-width forms: no paper title
+# can open a tag on any theme, and the text still reads the same.
+_MARKUP_BRACKETS = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
+
+
+def shown_text(value: str) -> str:
+    """``value`` as a front-matter value a theme may print: cleaned (:func:`clean`), and with
+    no ``<`` or ``>`` to start markup in a theme that does not escape it."""
+    return clean(value).translate(_MARKUP_BRACKETS)
+
+
 def yaml_text(value: str) -> str:
-    """:func:`yaml_scalar` of ``value`` as a reader may see it (:func:`dailypapers.text.clean`):
-    for the front-matter values themes and feeds show (description, author, categories,
-    tags); jekyll-feed copies them into ``feed.xml``, where a control character is not XML."""
-    return yaml_scalar(clean(value))
+    """:func:`yaml_scalar` of ``value`` as a reader may see it (:func:`shown_text`): for the
+    front-matter values themes and feeds show (description, author, categories, tags);
+    jekyll-feed copies them into ``feed.xml``, where a control character is not XML."""
+    return yaml_scalar(shown_text(value))
 
 
 def yaml_scalar(value: str) -> str:
