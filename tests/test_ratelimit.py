@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 
 from conftest import DATA, invoke, load_json
 from dailypapers.ratelimit import MAX_WAIT, RateBudget, read_window
@@ -26,6 +27,14 @@ def every_day(day: str) -> list[Any]:
 
 def days(count: int, start: dt.date = dt.date(2025, 1, 1)) -> tuple[str, str]:
     return start.isoformat(), (start + dt.timedelta(days=count - 1)).isoformat()
+
+
+def backfill(site: Path, hub: ReplayHub, count: int, *options: str) -> Result:
+    """The real command: a backfill of ``count`` days from 2025-01-01 against ``hub``."""
+    since, until = days(count)
+    return invoke(
+        "backfill", "--site", str(site), "--since", since, "--until", until, *options, endpoint=hub.url
+    )
 
 
 # --- reading the headers --------------------------------------------------------------------
@@ -131,8 +140,7 @@ def test_a_backfill_is_never_refused_by_the_window(replay: Callable[..., ReplayH
     of being sent and refused."""
     window = FixedWindow(4, 1)
     hub = replay(every_day, rate_limit=window)
-    since, until = days(12)
-    result = invoke("backfill", "--site", str(site), "--since", since, "--until", until, endpoint=hub.url)
+    result = backfill(site, hub, 12)
     assert result.exit_code == 0, result.output
     assert "12 days: 12 fetched" in result.output
     assert window.refused == 0
@@ -141,19 +149,7 @@ def test_a_backfill_is_never_refused_by_the_window(replay: Callable[..., ReplayH
 
 def test_a_long_wait_is_said_on_the_terminal(replay: Callable[..., ReplayHub], site: Path) -> None:
     hub = replay(every_day, rate_limit=FixedWindow(2, 3))
-    since, until = days(3)
-    result = invoke(
-        "backfill",
-        "--site",
-        str(site),
-        "--since",
-        since,
-        "--until",
-        until,
-        "--concurrency",
-        "1",
-        endpoint=hub.url,
-    )
+    result = backfill(site, hub, 3, "--concurrency", "1")
     assert result.exit_code == 0, result.output
     assert "rate limit: 0 of 2 left, waiting " in result.stderr
 
@@ -164,21 +160,9 @@ def test_a_429_with_only_ratelimit_waits_its_t_and_no_day_fails(
     """The first request for each of 4 days is refused with `RateLimit: "api";r=0;t=1` and no
     Retry-After: each is asked again only after the 1 s it was told (not after a backoff of
     its own: 0.5 s here), and every day is written."""
-    since, until = days(4)
     refused_once = {day: [Fault.RATE_LIMITED_WINDOW] for day in day_names(4)}
     hub = replay(every_day, faults=FaultPlan(days=refused_once, retry_after="1"))
-    result = invoke(
-        "backfill",
-        "--site",
-        str(site),
-        "--since",
-        since,
-        "--until",
-        until,
-        "--retry-budget",
-        "60",
-        endpoint=hub.url,
-    )
+    result = backfill(site, hub, 4, "--retry-budget", "60")
     assert result.exit_code == 0, result.output
     assert "4 days: 4 fetched" in result.output
     assert [fault for _, fault in hub.faults] == [Fault.RATE_LIMITED_WINDOW] * 4
