@@ -466,7 +466,7 @@ def run_every_command(site: Path, hub: ReplayHub) -> None:
         assert_nothing_shrank(site, before, done)
 
 
-QUICK = ["a null title", "20,000 nested lists", "lone surrogates everywhere", "weekly nested"]
+QUICK = ["a null title", "20,000 nested lists", "lone surrogates everywhere", "weekly nested", "a FIFO"]
 
 
 @pytest.mark.parametrize("corruption", QUICK)

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from dailypapers.config import Settings
+from dailypapers.datafile import DataFileError, read_bytes
 from dailypapers.errors import ConfigError
 from dailypapers.escape import yaml_scalar
 from dailypapers.jekyll import read_site_config
@@ -147,11 +148,15 @@ def place_daily(root: Path, day: str, rendered: str, settings: Settings) -> tupl
 
 
 def is_own_data(path: Path) -> bool:
-    """Whether the data file at ``path`` was written by this tool (its records carry ``hub_order``)."""
+    """Whether the data file at ``path`` was written by this tool (its records carry ``hub_order``).
+
+    Read as every data file is (:func:`dailypapers.datafile.read_bytes`): a regular file
+    within the size cap, so a pipe named like a data file cannot hold a command forever.
+    """
     try:
-        return OWN_DATA_MARK in path.read_bytes()
-    except OSError:
-        return True  # unreadable: not another digest's to protect
+        return OWN_DATA_MARK in read_bytes(path)
+    except DataFileError:
+        return True  # unreadable: not another digest's to protect (the readers name it)
 
 
 def foreign_days(root: Path) -> list[str]:
