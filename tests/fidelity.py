@@ -228,6 +228,9 @@ ALLOWED_MARKUP: dict[str, frozenset[str]] = {
     "a": frozenset({"href"}),
 }
 _WEB_LINK = re.compile(r"https?://[^\s]+")
+# The one site path a template links: the day's BibTeX file (setting bibtex), named by the
+# date alone, under the site's baseurl.
+_SITE_LINK = re.compile(r"(/[\w.-]+)*/bib/daily-\d{4}-\d{2}-\d{2}\.bib")
 
 
 def markup_outside_whitelist(root: etree._Element) -> list[str]:
@@ -240,7 +243,7 @@ def markup_outside_whitelist(root: etree._Element) -> list[str]:
             continue
         found += [f"attribute {tag} {name}" for name in node.attrib if name not in ALLOWED_MARKUP[tag]]
         href = node.attrib.get("href")
-        if href is not None and not _WEB_LINK.fullmatch(href):
+        if href is not None and not (_WEB_LINK.fullmatch(href) or _SITE_LINK.fullmatch(href)):
             found.append(f"link to {href!r}")
     return found
 
