@@ -23,9 +23,8 @@ import zoneinfo
 from packaging.requirements import InvalidRequirement, Requirement
 
 from dailypapers.errors import UnsafeValue
+from dailypapers.text import BIDI_CONTROLS
 
-# Bidi controls (embeddings, overrides, isolates, marks): they reorder what a reader sees.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Not controls by category, but YAML and JSON readers take them as line breaks or refuse them.
 _REFUSED = frozenset("\ufeff\ufffe\uffff\u2028\u2029") | BIDI_CONTROLS
 

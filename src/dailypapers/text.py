@@ -23,9 +23,13 @@ from __future__ import annotations
 
 import re
 
+# Bidirectional controls (marks, embeddings, overrides, isolates): they reorder what a
+# reader sees. ``init`` refuses them in its options; :func:`clean` drops them.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"  # every C0 but tab and line feed (a CR overwrites), DEL, C1
 _LINE_BREAKS = "\t\n"
-_INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
+_INVISIBLE = "".join(sorted(BIDI_CONTROLS)) + "\ufffe\uffff"
 _SURROGATES = "\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_LINE_BREAKS}{_CONTROLS}{_INVISIBLE}{_SURROGATES}]")
 _UNSAFE_BUT_LINES = re.compile(f"[{_CONTROLS}{_INVISIBLE}{_SURROGATES}]")
