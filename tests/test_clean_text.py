@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import invoke, seed_source
+from dailypapers.bibtex import bibtex_text
 from dailypapers.config import Settings
 from dailypapers.escape import link_text, link_url, yaml_text
+from dailypapers.feeds import xml_text
 from dailypapers.models import Paper, paper_from_entry
 from dailypapers.notify import message
 from dailypapers.text import clean, escape_json
@@ -44,6 +46,14 @@ def test_controls_become_spaces_and_invisible_characters_go() -> None:
     assert clean("a\x1b[2Jb\x07c\u202edcba\u2066e\u2069\ufffef\ud800") == "a [2Jb cdcbaef\ufffd"
     assert clean("one\ttwo\nthree", lines=True) == "one\ttwo\nthree"
     assert clean("plain text, 한국어, emoji 👍, math ∑") == "plain text, 한국어, emoji 👍, math ∑"
+
+
+def test_feeds_and_bibtex_files_carry_none() -> None:
+    """The paper feeds and the .bib files are published files too (a bidi control reversed
+    a title in a feed reader or a reference manager)."""
+    title = f"Title {EVERY_UNSAFE} end"
+    assert UNSAFE.search(xml_text(title)) is None
+    assert UNSAFE.search(bibtex_text(title)) is None
 
 
 def test_json_for_a_terminal_escapes_them_and_reads_back_the_same() -> None:

@@ -21,6 +21,7 @@ from dailypapers.latex import latex_text
 from dailypapers.models import ARXIV_ID, Paper
 from dailypapers.paths import bib_path
 from dailypapers.site import Site
+from dailypapers.text import clean
 from dailypapers.write import FileResult
 
 STARRED = "starred"
@@ -44,8 +45,6 @@ _SPECIAL_CHARS = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 # Characters TeX joins into another ("--" is a dash, "``" a quotation mark, "<<" a guillemet):
 # an empty group after the first keeps them apart.
 _LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')|<(?=<)|>(?=>)|[!?](?=`)")
-# Control characters (C0 but tab and line breaks, DEL, C1): nothing to typeset.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _paired_braces(text: str) -> set[int]:
@@ -63,7 +62,7 @@ def _paired_braces(text: str) -> set[int]:
 def bibtex_text(text: str) -> str:
     """``text`` (plain Unicode) as the content of a braced BibTeX value, on one line: its braces
     balanced whatever it holds, every LaTeX special character escaped."""
-    text = " ".join(_CONTROLS.sub("", text).split())
+    text = " ".join(clean(text).split())  # what may be shown (dailypapers.text), on one line
     paired = _paired_braces(text)
 
     def escape(match: re.Match[str]) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 import xml.etree.ElementTree as ET
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
@@ -36,6 +35,7 @@ from dailypapers.models import Paper
 from dailypapers.paths import FEED_KINDS, feed_path, pattern_fields, post_path
 from dailypapers.permalinks import post_defaults, post_url
 from dailypapers.site import Site
+from dailypapers.text import clean
 from dailypapers.write import FileResult
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -57,16 +57,15 @@ LINK_WORDS = {
     "ja": ("機関", "HF ページ", "論文リンク", "記事"),
     "zh": ("机构", "HF 页面", "论文链接", "文章"),
 }
-# What XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE/U+FFFF),
-# and the C1 controls and DEL, which it discourages: removed from strangers' text.
-_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 SummariesFor = Callable[[Sequence[Paper]], Mapping[str, str]]
 
 
 def xml_text(text: str) -> str:
-    """``text`` with every character XML 1.0 cannot carry (or discourages) removed."""
-    return _NOT_XML.sub("", text)
+    """``text`` as a feed shows it: :func:`dailypapers.text.clean`, the rule of every way
+    out, which also leaves nothing XML 1.0 cannot carry (C0 controls, surrogates,
+    U+FFFE/U+FFFF) or discourages (DEL, C1)."""
+    return clean(text)
 
 
 def site_base(root: Path) -> str:
