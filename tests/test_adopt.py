@@ -396,3 +396,19 @@ def test_settings_from_posts_take_only_plain_text(blog: Path) -> None:
     settings = tomllib.loads((blog / "dailypapers.toml").read_text(encoding="utf-8"))
     assert "author" not in settings and "daily" not in settings
     assert settings["language"] == "ko"
+
+
+def test_a_pipe_where_a_post_would_be_is_not_read(tmp_path: Path) -> None:
+    """A post is read only if it is a regular file: a pipe named like a post would hold the
+    command forever (the read runs in a thread here, so a regression fails instead of hanging)."""
+    import threading
+
+    from dailypapers.placement import read_front_matter
+
+    pipe = tmp_path / "2026-01-03-daily-papers.md"
+    os.mkfifo(pipe)
+    found: list[object] = []
+    reader = threading.Thread(target=lambda: found.append(read_front_matter(pipe)), daemon=True)
+    reader.start()
+    reader.join(30)  # a guard against a hang, not a measure of speed
+    assert found == [None], "the pipe was opened for reading"

@@ -58,7 +58,10 @@ def existing_legacy(root: Path, day: str, settings: Settings) -> list[Path]:
 
 
 def read_front_matter(path: Path) -> dict[str, Any] | None:
-    """The front matter at the top of the post at ``path``; None when it has none or cannot be read."""
+    """The front matter at the top of the post at ``path``; None when it has none or cannot be
+    read. Only a regular file is opened, as Jekyll's posts are (a pipe would block the read)."""
+    if not path.is_file():
+        return None
     try:
         with path.open("rb") as handle:
             head = handle.read(_READ_LIMIT).decode("utf-8-sig", errors="replace")
