@@ -43,8 +43,10 @@ class Inbox:
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         if isinstance(data, LoginPassword):
             self.logins.append((data.login, data.password))
-            return AuthResult(success=data.password == PASSWORD.encode())
-        return AuthResult(success=False)
+            # handled=False: aiosmtpd then answers 535 itself (with the default, handled=True, it
+            # answers nothing and the client waits for its deadline).
+            return AuthResult(success=data.password == PASSWORD.encode(), handled=False)
+        return AuthResult(success=False, handled=False)
 
 
 def free_port() -> int:
