@@ -1,4 +1,4 @@
-"""The project's own rules: every command has help and a README section; --help is light."""
+"""The project's own rules: every command has help; --help is light (the docs: test_docs.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from click.testing import CliRunner
 
 import dailypapers
 from dailypapers.cli import cli
-from dailypapers.config import SETTINGS, Setting
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
 
 
@@ -33,24 +31,18 @@ def test_there_are_commands() -> None:
     } <= set(COMMANDS)
 
 
-@pytest.mark.parametrize("setting", SETTINGS, ids=lambda setting: setting.name)
-def test_every_setting_is_in_the_readme(setting: Setting) -> None:
-    assert f"| `{setting.name}` | `{setting.env}` |" in README
-
-
 def test_every_writing_command_has_a_dry_run() -> None:
     for name in ("run", "backfill", "render", "import", "init", "demo"):
         assert "--dry-run" in {opt for param in cli.commands[name].params for opt in param.opts}, name
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_every_command_has_help_and_a_readme_section(name: str) -> None:
+def test_every_command_has_help(name: str) -> None:
     command = cli.commands[name]
     assert command.help and len(command.help.strip()) > 20, f"{name} has no help text"
     for param in command.params:
         if param.param_type_name == "option":
             assert getattr(param, "help", None), f"{name} {param.opts} has no help"
-    assert f"\n### {name}\n" in README, f"the README has no section for `{name}`"
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
 
