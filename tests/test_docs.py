@@ -7,6 +7,7 @@ docs/, so a new page (docs/TOPIC.md) is checked the moment it exists."""
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,7 +175,8 @@ def test_every_environment_variable_is_documented() -> None:
         for path in package.rglob("*.py")
         for name in re.findall(r"\bDAILYPAPERS_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8"))
     }
-    assert read and sorted(name for name in read if f"`{name}`" not in text) == []
+    assert read
+    assert sorted(name for name in read if f"`{name}`" not in text) == [], "not named in the docs"
 
 
 def leads_somewhere(page: Path, href: str) -> bool:
@@ -203,3 +205,16 @@ def test_every_page_of_the_docs_is_linked_from_the_readme() -> None:
                 reached.add(target)
                 queue.append(target)
     assert sorted(page.name for page in DOCS if page.resolve() not in reached) == []
+
+
+def test_the_module_map_has_every_module_in_its_layer() -> None:
+    """docs/architecture.md's table of modules gives the layers of the import contract
+    (pyproject.toml), top first: every module, in its own (the contract is exhaustive)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = (c for c in project["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    layers = [{name.strip() for name in layer.split("|")} for layer in contract["layers"]]
+    documented: dict[int, set[str]] = {}
+    for line in (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"\| (\d+) \| ([^|]+) \|", line):
+            documented.setdefault(int(match[1]), set()).update(re.findall(r"`(\w+)`", match[2]))
+    assert [documented.get(number, set()) for number in range(1, len(layers) + 1)] == layers
