@@ -218,3 +218,17 @@ def test_the_module_map_has_every_module_in_its_layer() -> None:
         if match := re.match(r"\| (\d+) \| ([^|]+) \|", line):
             documented.setdefault(int(match[1]), set()).update(re.findall(r"`(\w+)`", match[2]))
     assert [documented.get(number, set()) for number in range(1, len(layers) + 1)] == layers
+
+
+def test_every_test_and_path_the_docs_name_exists() -> None:
+    """The guarantees name the tests that hold them, and the architecture the test files and
+    golden files: a renamed or removed one is named here (`{a,b}` and `LANG` are patterns)."""
+    text = "\n".join(page.read_text(encoding="utf-8") for page in PAGES)
+    tests = set(re.findall(r"`(test_\w+)`", text))
+    assert tests
+    missing = sorted(name for name in tests if not (ROOT / "tests" / f"{name}.py").is_file())
+    assert missing == [], "not a test file"
+    paths = set(re.findall(r"`((?:tests|src|benchmarks)/[^`\s{]+)`", text))
+    named = {path for path in paths if not re.search(r"\b[A-Z]{3,}\b|\*", path)}
+    assert named
+    assert sorted(path for path in named if not (ROOT / path).exists()) == [], "no such file"
