@@ -32,7 +32,7 @@ def test_there_are_commands() -> None:
 
 
 def test_every_writing_command_has_a_dry_run() -> None:
-    for name in ("run", "backfill", "render", "import", "init", "demo"):
+    for name in ("run", "backfill", "render", "import", "update-history", "init", "demo"):
         assert "--dry-run" in {opt for param in cli.commands[name].params for opt in param.opts}, name
 
 
