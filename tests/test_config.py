@@ -114,7 +114,7 @@ def test_bad_environment_value_names_the_variable(site: Path) -> None:
 
 
 def test_summaries_are_turned_off_from_the_environment_with_none(site: Path) -> None:
-    # "none", as the README says, or empty: no summary posts.
+    # "none", as docs/settings.md says, or empty: no summary posts.
     assert load_settings(site, environ={"DAILYPAPERS_SUMMARIES": "none"}).summaries == ()
     assert load_settings(site, environ={"DAILYPAPERS_SUMMARIES": ""}).summaries == ()
 

@@ -1,4 +1,4 @@
-"""`--db PATH`: every command that takes it uses the archive there (README, Commands)."""
+"""`--db PATH`: every command that takes it uses the archive there (docs/commands.md)."""
 
 from __future__ import annotations
 
