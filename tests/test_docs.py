@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 import dailypapers
 from dailypapers.cli import cli
-from dailypapers.config import SETTINGS, Setting
+from dailypapers.config import SETTINGS, Setting, load_settings
 from dailypapers.init import config_text
 
 ROOT = Path(__file__).parents[1]
@@ -242,3 +242,16 @@ def test_every_test_and_path_the_docs_name_exists() -> None:
     named = {path for path in paths if not re.search(r"\b[A-Z]{3,}\b|\*", path)}
     assert named
     assert sorted(path for path in named if not (ROOT / path).exists()) == [], "no such file"
+
+
+def toml_examples() -> Iterator[tuple[str, str]]:
+    for page in PAGES:
+        for token in MARKDOWN.parse(page.read_text(encoding="utf-8")):
+            if token.type == "fence" and token.info.strip() == "toml":
+                yield f"{page.name}:{token.map[0] + 1 if token.map else 0}", token.content
+
+
+@pytest.mark.parametrize("where, example", list(toml_examples()), ids=lambda value: value.split("\n")[0])
+def test_every_settings_example_is_a_valid_settings_file(where: str, example: str, tmp_path: Path) -> None:
+    (tmp_path / "dailypapers.toml").write_text(example, encoding="utf-8")
+    load_settings(tmp_path, environ={})  # raises ConfigError naming the setting
