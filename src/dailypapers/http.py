@@ -1,4 +1,4 @@
-"""Every HTTP request of dailypapers goes through here: the Hub, ``doctor`` and the webhook.
+"""Every HTTP request of dailypapers goes through here: the Hub, ``doctor``, the model and the webhook.
 
 What each request gets, whoever sends it:
 
@@ -16,32 +16,36 @@ What each request gets, whoever sends it:
 
 Callers turn the outcome into their own errors from :mod:`dailypapers.errors`. URLs are
 printed only through :func:`~dailypapers.redact.mask_url` (re-exported here).
+
+This module is the client API (:class:`Http`, :class:`Answer`, :func:`post_json`, URL checks);
+the retries are :mod:`dailypapers.retry`'s and the deadline on every socket operation is
+:mod:`dailypapers.transport`'s (the one module on private httpx and huggingface_hub APIs).
+Their names callers need are re-exported here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
-import functools
 import ipaddress
-import random
-import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from dailypapers import ratelimit
 from dailypapers.ratelimit import Cancelled as Cancelled  # raised here too: one exception for both
 from dailypapers.ratelimit import RateBudget as RateBudget
 from dailypapers.redact import mask_url as mask_url  # where the callers of http find it
+from dailypapers.retry import Exhausted as Exhausted
+from dailypapers.retry import Pause as Pause
+from dailypapers.retry import RetryPolicy as RetryPolicy
+from dailypapers.retry import Transient as Transient
+from dailypapers.retry import retry_after as retry_after
+from dailypapers.retry import with_retries as with_retries
 
 if TYPE_CHECKING:
-    import ssl
-
     import httpx2
 
 DEFAULT_DEADLINE = 30.0  # seconds for one request, all phases
@@ -51,30 +55,9 @@ PHASE_TIMEOUT = 10.0  # seconds without progress in one phase (connect, a read, 
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 _ENCODINGS = {"gzip", "x-gzip", "deflate"}  # what we ask for; anything else is refused
-T = TypeVar("T")
 
 
 # --- outcomes ----------------------------------------------------------------------------
-
-
-class Transient(Exception):
-    """A failure worth retrying (timeout, network error, transient status, garbled body).
-
-    ``data_error`` marks a complete answer whose body is unusable (retried: usually a
-    hiccup, but reported as bad data when it persists); ``paced``, a refusal the rate budget
-    waits out before the next try.
-    """
-
-    def __init__(
-        self, reason: str, retry_after: float | None = None, *, data_error: bool = False, paced: bool = False
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-        self.data_error = data_error
-        # A 429 whose wait the client's RateBudget holds the next try for (the Hub announced
-        # its window): no backoff of ours on top, and the wait is the window's, not the budget's.
-        self.paced = paced
 
 
 class Refused(Exception):
@@ -83,26 +66,6 @@ class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class Exhausted(Exception):
-    """Every try failed; ``failure`` is the last one."""
-
-    def __init__(self, failure: Transient, tries: int, asked_wait: float | None = None) -> None:
-        super().__init__(failure.reason)
-        self.failure = failure
-        self.tries = tries
-        self.asked_wait = asked_wait  # a Retry-After that would overrun the budget
-
-    def describe(self) -> str:
-        """``HTTP 503 after 6 tries``, and the wait the server asked for if that is why we stop."""
-        if self.tries:
-            text = f"{self.failure.reason} after {self.tries} {'try' if self.tries == 1 else 'tries'}"
-        else:  # stopped by a pause another thread was told to make
-            text = f"{self.failure.reason} on another request"
-        if self.asked_wait is not None:
-            text += f", and it asks to wait {self.asked_wait:.0f} s (Retry-After), beyond the retry budget"
-        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,124 +84,13 @@ class Answer:
         return mask_url(self.headers.get("location", "")) or "nowhere"
 
 
-# --- retries -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How hard to try: ``attempts`` tries in all, each wait capped, all within ``budget`` seconds."""
-
-    attempts: int = 6
-    backoff: float = 0.5  # first wait; doubles each try
-    max_wait: float = 16.0
-    budget: float = 60.0
-    jitter: float = 0.1  # fraction of each wait added at random, so parallel clients spread out
-
-
-class Pause:
-    """A wait shared by every thread of a client: when a ``Retry-After`` tells one fetch to
-    wait, the others wait too, since a rate limit is per client and hammering during it
-    only prolongs it."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._until = 0.0  # time.monotonic() before which no request is sent
-        self.reason = ""
-
-    def extend(self, seconds: float, reason: str) -> None:
-        with self._lock:
-            until = time.monotonic() + seconds
-            if until > self._until:
-                self._until, self.reason = until, reason
-
-    def left(self) -> float:
-        with self._lock:
-            return self._until - time.monotonic()
-
-
-def with_retries(
-    attempt: Callable[[], T],
-    policy: RetryPolicy,
-    sleep: Callable[[float], None],
-    pause: Pause | None = None,
-    cancelled: threading.Event | None = None,
-) -> T:
-    """``attempt()``, tried again after each :class:`Transient` failure with capped exponential
-    backoff (or the server's ``Retry-After``), until it succeeds, the tries run out or the
-    next wait would overrun the budget; then :class:`Exhausted` with the last failure.
-
-    ``Retry-After`` is obeyed as given (``max_wait`` caps only our own backoff) as long as it
-    fits in the budget; with a shared ``pause``, every caller waits it out before its next try.
-    Once ``cancelled`` is set, :class:`Cancelled` is raised instead of any new try.
-    """
-    # Time spent waiting for the Hub's rate-limit window is not failing: it extends the budget.
-    start, waited_before = time.monotonic(), ratelimit.waited()
-
-    def deadline() -> float:
-        return start + policy.budget + (ratelimit.waited() - waited_before)
-
-    failure: Transient | None = None
-    tries = 0
-
-    def check() -> None:
-        if cancelled is not None and cancelled.is_set():
-            raise Cancelled
-
-    while tries < policy.attempts:
-        check()
-        if pause is not None and (left := pause.left()) > 0:
-            if time.monotonic() + left > deadline():
-                raise Exhausted(failure or Transient(pause.reason), tries, asked_wait=left)
-            sleep(left)
-            check()
-        tries += 1
-        try:
-            return attempt()
-        except Transient as transient:
-            failure = transient
-        if tries == policy.attempts:
-            break
-        if failure.paced:
-            continue  # the next try waits in the rate budget for the window the Hub announced
-        wait = failure.retry_after
-        if wait is not None:
-            if time.monotonic() + wait > deadline():
-                raise Exhausted(failure, tries, asked_wait=wait)
-            if pause is not None:
-                pause.extend(wait, failure.reason)
-                continue  # the wait happens at the top of the loop, with the other threads
-        else:
-            wait = policy.backoff * 2 ** (tries - 1)
-            wait = min(wait + wait * policy.jitter * random.random(), policy.max_wait)
-            if time.monotonic() + wait > deadline():
-                break
-        check()
-        sleep(wait)
-    assert failure is not None
-    raise Exhausted(failure, tries)
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value) if len(value) < 10 else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+# --- statuses and URLs ------------------------------------------------------------------
 
 
 def describe_status(status: int) -> str:
     if status == 429:
         return "HTTP 429 (rate limited)"
     return f"HTTP {status}"
-
-
-# --- URLs --------------------------------------------------------------------------------
 
 
 # What urllib says about a URL without quoting any part of it.
@@ -289,158 +141,6 @@ def check_host_name(host: str) -> None:
         ) from None
 
 
-# --- the deadline, enforced on every socket operation -------------------------------------
-
-_current = threading.local()  # .deadline: time.monotonic() by which the request must be done
-
-
-def _bounded(timeout: float | None, kind: str) -> float | None:
-    """``timeout`` cut to the time left before this thread's deadline; a timeout error once
-    it has passed (httpcore turns it into httpx's timeout exceptions)."""
-    deadline: float | None = getattr(_current, "deadline", None)
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        import httpcore2
-
-        error = {"connect": httpcore2.ConnectTimeout, "write": httpcore2.WriteTimeout}
-        raise error.get(kind, httpcore2.ReadTimeout)("the request's deadline has passed")
-    return left if timeout is None else min(timeout, left)
-
-
-def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
-    """The addresses of ``host``, looked up in a thread that is not waited for beyond
-    ``timeout`` (a connect timeout then: the lookup is part of connecting)."""
-    import httpcore2
-
-    try:
-        ipaddress.ip_address(host)
-        return [host]
-    except ValueError:
-        pass
-    found: list[Any] = []
-
-    def look_up() -> None:
-        try:
-            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except OSError as error:
-            found.append(error)
-        except (UnicodeError, ValueError):  # a label empty or over 63 characters, not IDNA...
-            found.append(OSError(f"the host name {host[:80]!r} is not valid"))
-
-    lookup = threading.Thread(target=look_up, name="dns", daemon=True)
-    lookup.start()
-    lookup.join(timeout)
-    if not found:
-        raise httpcore2.ConnectTimeout(f"no address for {host} in time")
-    if isinstance(found[0], OSError):
-        raise httpcore2.ConnectError(str(found[0]))
-    addresses = [str(info[4][0]) for info in found[0]]
-    return list(dict.fromkeys(addresses))
-
-
-def _deadline_backend() -> Any:
-    """An httpcore network backend whose streams never wait past the current deadline."""
-    import httpcore2
-
-    class DeadlineStream(httpcore2.NetworkStream):
-        def __init__(self, inner: httpcore2.NetworkStream) -> None:
-            self._inner = inner
-
-        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-            return self._inner.read(max_bytes, _bounded(timeout, "read"))
-
-        def write(self, buffer: bytes, timeout: float | None = None) -> None:
-            self._inner.write(buffer, _bounded(timeout, "write"))
-
-        def close(self) -> None:
-            self._inner.close()
-
-        def start_tls(
-            self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-        ) -> httpcore2.NetworkStream:
-            inner = self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout, "connect"))
-            return DeadlineStream(inner)
-
-        def get_extra_info(self, info: str) -> Any:
-            return self._inner.get_extra_info(info)
-
-    class DeadlineBackend(httpcore2.NetworkBackend):
-        def __init__(self) -> None:
-            self._inner = httpcore2.SyncBackend()
-
-        def connect_tcp(
-            self,
-            host: str,
-            port: int,
-            timeout: float | None = None,
-            local_address: str | None = None,
-            socket_options: Iterable[Any] | None = None,
-        ) -> httpcore2.NetworkStream:
-            # The name is looked up here, within the deadline (the system resolver has none),
-            # then each address is tried in turn; TLS still checks the certificate against
-            # the name (httpcore passes it to start_tls).
-            failure: Exception = httpcore2.ConnectError(f"no address for {host}")
-            for address in _addresses(host, port, _bounded(timeout, "connect")):
-                try:
-                    bounded = _bounded(timeout, "connect")
-                    inner = self._inner.connect_tcp(address, port, bounded, local_address, socket_options)
-                except httpcore2.ConnectError as error:
-                    failure = error
-                    continue
-                return DeadlineStream(inner)
-            raise failure
-
-        def connect_unix_socket(
-            self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-        ) -> httpcore2.NetworkStream:
-            bounded = _bounded(timeout, "connect")
-            return DeadlineStream(self._inner.connect_unix_socket(path, bounded, socket_options))
-
-        def sleep(self, seconds: float) -> None:
-            self._inner.sleep(seconds)
-
-    return DeadlineBackend()
-
-
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """The TLS context of every client: built once per process, as loading the system's
-    certificates takes tens of milliseconds each time."""
-    import httpx2
-
-    return httpx2.create_ssl_context()
-
-
-def _client(hub_hooks: bool) -> httpx2.Client:
-    """An httpx client that never follows redirects, whose direct connections obey the deadline.
-
-    With ``hub_hooks``, huggingface_hub's request hook runs as for its own requests
-    (``HF_HUB_OFFLINE`` is honoured, each request gets an id for the Hub's logs).
-    """
-    import httpcore2
-    import httpx2
-
-    transport = httpx2.HTTPTransport(verify=_ssl_context())
-    # httpx offers no public way to give its transport a network backend; the pool it
-    # builds is replaced by the same pool with ours (tests/test_hostile.py checks a
-    # dripping server is cut off, so a change in httpx cannot go unnoticed).
-    transport._pool = httpcore2.ConnectionPool(
-        ssl_context=_ssl_context(),
-        max_connections=100,
-        max_keepalive_connections=20,
-        keepalive_expiry=5.0,
-        network_backend=_deadline_backend(),
-    )
-    hooks: dict[str, list[Callable[..., Any]]] = {}
-    if hub_hooks:
-        from huggingface_hub.utils._http import hf_request_event_hook
-
-        hooks["request"] = [hf_request_event_hook]
-    return httpx2.Client(transport=transport, follow_redirects=False, event_hooks=hooks)
-
-
 # --- one request -------------------------------------------------------------------------
 
 
@@ -466,7 +166,9 @@ class Http:
         self.cancelled = threading.Event()
         # Made now, not at the first request: building its TLS context takes tens of
         # milliseconds that must not count against the first request's retry budget.
-        self._client = _client(hub_hooks)
+        from dailypapers import transport  # httpx takes a while to import: not before a request
+
+        self._client = transport.client(hub_hooks)
 
     def cancel(self) -> None:
         """Start no new try (each request in flight still ends within its deadline)."""
@@ -503,23 +205,18 @@ class Http:
     ) -> Answer:
         import httpx2
 
+        from dailypapers import transport
+
         started = time.monotonic()
-        _current.deadline = started + self.deadline
         sent = {"accept-encoding": "gzip, deflate", **(headers or {})}
         try:
-            with self._client.stream(
-                method, url, params=params, headers=sent, json=json, timeout=self.timeout
-            ) as response:
-                status = response.status_code
-                window = self.budget.observe(response.headers, status) if self.budget else None
-                if status in TRANSIENT_STATUS:
-                    with contextlib.suppress(Transient, Refused):
-                        self._read_body(response, started)  # read, so the connection can be reused
-                    wait = retry_after(response.headers.get("retry-after"))
-                    paced = status == 429 and wait is None and window is not None
-                    raise Transient(describe_status(status), wait, paced=paced)
-                body = self._read_body(response, started)
-                return Answer(status, dict(response.headers), body)
+            with (
+                transport.deadline(self.deadline),
+                self._client.stream(
+                    method, url, params=params, headers=sent, json=json, timeout=self.timeout
+                ) as response,
+            ):
+                return self._answer(response, started)
         except httpx2.TimeoutException:
             if time.monotonic() - started >= self.deadline:
                 raise Transient(f"no complete answer within {self.deadline:g} s") from None
@@ -530,8 +227,18 @@ class Http:
             raise Refused("the URL does not start with http:// or https://") from None
         except httpx2.HTTPError as error:  # connection refused or reset, a broken HTTP answer...
             raise Transient(f"network error ({type(error).__name__})") from None
-        finally:
-            _current.deadline = None
+
+    def _answer(self, response: httpx2.Response, started: float) -> Answer:
+        """The :class:`Answer` of ``response``, or :class:`Transient` for a transient status."""
+        status = response.status_code
+        window = self.budget.observe(response.headers, status) if self.budget else None
+        if status in TRANSIENT_STATUS:
+            with contextlib.suppress(Transient, Refused):
+                self._read_body(response, started)  # read, so the connection can be reused
+            wait = retry_after(response.headers.get("retry-after"))
+            paced = status == 429 and wait is None and window is not None
+            raise Transient(describe_status(status), wait, paced=paced)
+        return Answer(status, dict(response.headers), self._read_body(response, started))
 
     def _read_body(self, response: httpx2.Response, started: float) -> bytes:
         """The body, decompressed here under the cap, checking the deadline at every chunk."""
@@ -547,18 +254,7 @@ class Http:
             for chunk in response.iter_raw():
                 if time.monotonic() - started > self.deadline:
                     raise Transient(f"no complete answer within {self.deadline:g} s")
-                if inflate is None:
-                    body += chunk
-                else:
-                    pending = chunk
-                    while pending:
-                        # At most one byte past the cap per step: a bomb never inflates further.
-                        body += inflate.decompress(pending, self.max_bytes - len(body) + 1)
-                        pending = inflate.unconsumed_tail
-                        if len(body) > self.max_bytes:
-                            break
-                if len(body) > self.max_bytes:
-                    raise self._too_large()
+                self._take(chunk, body, inflate)
             if inflate is not None:
                 body += inflate.flush()
                 if not inflate.eof:
@@ -568,6 +264,24 @@ class Http:
         if len(body) > self.max_bytes:
             raise self._too_large()
         return bytes(body)
+
+    def _take(self, chunk: bytes, body: bytearray, inflate: zlib._Decompress | None) -> None:
+        """``chunk`` added to ``body`` (inflated if the body is compressed); :class:`Refused`
+        once the body passes the cap."""
+        if inflate is None:
+            body += chunk
+        else:
+            self._inflate(chunk, body, inflate)
+        if len(body) > self.max_bytes:
+            raise self._too_large()
+
+    def _inflate(self, chunk: bytes, body: bytearray, inflate: zlib._Decompress) -> None:
+        """``chunk`` inflated onto ``body``, stopping at most one byte past the cap per step:
+        a bomb never inflates further."""
+        pending = chunk
+        while pending and len(body) <= self.max_bytes:
+            body += inflate.decompress(pending, self.max_bytes - len(body) + 1)
+            pending = inflate.unconsumed_tail
 
     def _too_large(self) -> Refused:
         return Refused(f"the answer is larger than {self.max_bytes / MB:g} MB (setting max_response_mb)")
