@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -183,13 +182,48 @@ def test_model_client_reads_the_answer_and_bounds_the_wait(hub: ReplayHub) -> No
         slow.complete([{"role": "user", "content": "x"}])
 
 
+class Scans:
+    """A tag pattern of llm's that records how many characters each search went over."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.scanned: list[int] = []
+
+    def search(self, text: str, position: int = 0) -> re.Match[str] | None:
+        found = self.pattern.search(text, position)
+        self.scanned.append((found.end() if found else len(text)) - position)
+        return found
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "<think>" * 40_000,  # unclosed: a regular expression took 30 s over this, holding the interpreter
+        "<think>a</think>" * 20_000,
+        "</think>" * 20_000 + "<think>" * 20_000,
+        ("x" * 50 + "<think>") * 2_000 + "</think>",
+    ],
+    ids=["unclosed", "closed", "closings first", "one closing at the end"],
+)
+def test_reasoning_is_dropped_in_one_pass_over_the_answer(
+    monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    # Linear time as a count, not a clock: the tag searches together go over each character
+    # at most twice (an opening search, then a closing one), whatever the answer.
+    import dailypapers.llm as llm
+
+    opening, closing = Scans(llm._THINK_OPEN), Scans(llm._THINK_CLOSE)
+    monkeypatch.setattr(llm, "_THINK_OPEN", opening)
+    monkeypatch.setattr(llm, "_THINK_CLOSE", closing)
+    llm._drop_thinking(answer)
+    assert opening.scanned, "the tags are no longer found by _THINK_OPEN: update this test"
+    assert sum(opening.scanned) + sum(closing.scanned) <= 2 * len(answer)
+
+
 def test_answers_are_cleaned_of_reasoning_and_bounded() -> None:
     assert clean_answer("<think>\nlet me see\n</think>\n\nIt works.\nWell.") == "It works. Well."
     assert clean_answer("A <THINK>x</think>B <think>y</Think> C <think>open") == "A B C <think>open"
-    # Unclosed tags: a regular expression took 30 s over this, holding the interpreter.
-    started = time.perf_counter()
     assert clean_answer("<think>" * 40_000).startswith("<think><think>")
-    assert time.perf_counter() - started < 5
     long = "A sentence. " * 200
     assert len(clean_answer(long)) <= 1200 and clean_answer(long).endswith(".")
 
@@ -283,17 +317,17 @@ def test_ctrl_c_while_the_model_writes_keeps_the_post_and_exits_130(site: Path, 
     import signal
     import subprocess
     import sys
-    import time
 
-    asked = threading.Event()
+    asked, released = threading.Event(), threading.Event()
 
-    def slow(messages: list[dict[str, Any]], model: str) -> str:
+    def stalled(messages: list[dict[str, Any]], model: str) -> str:
         asked.set()
-        time.sleep(30)  # a model that takes its time
+        released.wait(600)  # a model that never answers before the test ends
         return "never seen"
 
-    hub.chat = slow
-    configure(site, hub, "concurrency = 1\n")
+    hub.chat = stalled
+    # The model's deadline is far beyond the wait below: the run can only end by the interrupt.
+    configure(site, hub, "concurrency = 1\ntimeout = 3600\n")
     env = {
         **os.environ,
         "HF_ENDPOINT": hub.url,
@@ -303,13 +337,12 @@ def test_ctrl_c_while_the_model_writes_keeps_the_post_and_exits_130(site: Path, 
     command = [sys.executable, "-m", "dailypapers", "run", "--site", str(site), "--date", DAY]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert asked.wait(30), "the model was never asked"
+        assert asked.wait(60), "the model was never asked"
         process.send_signal(signal.SIGINT)
-        started = time.monotonic()
-        _, stderr = process.communicate(timeout=10)
-        assert time.monotonic() - started < 2.5
+        _, stderr = process.communicate(timeout=120)  # a bound for a hung run, not a speed
     finally:
         process.kill()
+        released.set()
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
     assert post(site) == GOLDEN  # written, complete, without the summary it was waiting for

@@ -5,10 +5,14 @@ fails here, by name, instead of silently dropping the deadline or the Hub's requ
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import httpcore2
 import httpx2
 import pytest
 
+import dailypapers
 from dailypapers import transport
 from hostile import HostileHub, dripping
 
@@ -68,3 +72,66 @@ def test_a_hub_client_runs_the_hook_and_others_do_not() -> None:
     hook = transport.hub_request_hook()
     assert transport.client(hub_hooks=True).event_hooks["request"] == [hook]
     assert transport.client(hub_hooks=False).event_hooks["request"] == []
+
+
+# --- one HTTP path: the Hub, the model, the webhook and doctor all go through dailypapers.http ---
+
+# What may open an HTTP connection by itself, and would bypass the deadline, the size cap and
+# the retries; only http and transport may import it.
+HTTP_CLIENTS = ("httpx", "httpx2", "httpcore", "httpcore2", "requests", "urllib3", "aiohttp", "http.client")
+HTTP_CLIENT_NAMES = ("urllib.request.urlopen", "urllib.request.Request", "urllib.request.build_opener")
+# What the package takes from huggingface_hub: none of it sends a request.
+HUB_NAMES_WITHOUT_REQUESTS = frozenset(
+    {"get_token", "__version__", "errors", "OfflineModeIsEnabled", "utils", "parse_ratelimit_headers"}
+)
+THE_ONE_PATH = {"http", "transport"}
+
+
+def http_outside_the_one_path(source: str) -> list[str]:
+    """The HTTP clients ``source`` imports or uses without going through dailypapers.http."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            if node.module.split(".")[0] == "huggingface_hub":
+                found += [alias.name for alias in node.names if alias.name not in HUB_NAMES_WITHOUT_REQUESTS]
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id == "huggingface_hub" and node.attr not in HUB_NAMES_WITHOUT_REQUESTS:
+                found.append(f"huggingface_hub.{node.attr}")
+            continue
+        else:
+            continue
+        found += [
+            name
+            for name in names
+            if name.startswith(HTTP_CLIENT_NAMES)
+            or any(name == client or name.startswith(f"{client}.") for client in HTTP_CLIENTS)
+        ]
+    return found
+
+
+def test_only_http_and_its_transport_send_requests() -> None:
+    package = Path(dailypapers.__file__).parent
+    bypasses = {
+        str(path.relative_to(package)): found
+        for path in sorted(package.rglob("*.py"))
+        if path.stem not in THE_ONE_PATH and (found := http_outside_the_one_path(path.read_text("utf-8")))
+    }
+    assert bypasses == {}
+
+
+def test_a_bypass_is_seen() -> None:
+    # The model's first client (huggingface_hub's InferenceClient in a thread abandoned at the
+    # deadline), raw urllib, and an httpx import in a module other than http's.
+    assert http_outside_the_one_path("from huggingface_hub import InferenceClient") == ["InferenceClient"]
+    assert http_outside_the_one_path("import huggingface_hub\nhuggingface_hub.HfApi()") == [
+        "huggingface_hub.HfApi"
+    ]
+    assert http_outside_the_one_path("from urllib.request import urlopen") == ["urllib.request.urlopen"]
+    assert http_outside_the_one_path("import httpx2") == ["httpx2"]
+    assert http_outside_the_one_path("from http.client import HTTPConnection") == [
+        "http.client.HTTPConnection"
+    ]
+    assert http_outside_the_one_path("from huggingface_hub import get_token\nimport urllib.parse") == []

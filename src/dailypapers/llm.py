@@ -26,7 +26,7 @@ import os
 import queue
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -270,36 +270,11 @@ def summarise(
     wanted, report.not_tried = missing[:budget], len(missing[budget:])
     if not wanted:
         return report
-    # This thread hands out the requests, so that none starts once the model has failed
-    # FAILURES_IN_A_ROW times in a row; each runs in a daemon thread of its own.
-    results: queue.Queue[tuple[Paper, str | ModelError]] = queue.Queue()
-
-    def ask(paper: Paper) -> None:
-        try:
-            answer = clean_answer(client.complete(prompt.messages(paper)))
-            results.put((paper, answer if answer else ModelError("the model's answer was empty")))
-        except ModelError as error:
-            results.put((paper, error))
-        except Exception as error:  # a prompt template that fails, say: that paper fails
-            results.put((paper, ModelError(f"no request made: {type(error).__name__}: {error}")))
-
-    pending = iter(wanted)
-    in_flight = 0
     in_a_row = 0
-    while True:
-        while in_flight < concurrency and not report.stopped and (paper := next(pending, None)) is not None:
-            threading.Thread(target=ask, args=(paper,), name="summary", daemon=True).start()
-            in_flight += 1
-        if not in_flight:
-            break
-        try:
-            paper, answer = results.get(timeout=client.timeout + 5)
-        except queue.Empty:  # cannot happen while complete() keeps its deadline
-            break
-        in_flight -= 1
+    for paper, answer in _answers(wanted, prompt, client, concurrency, report):
         if isinstance(answer, ModelError):
-            report.failed += 1
             in_a_row += 1
+            report.failed += 1
             if str(answer) not in report.errors:
                 report.errors.append(str(answer))
             report.stopped = report.stopped or in_a_row >= FAILURES_IN_A_ROW
@@ -309,3 +284,43 @@ def summarise(
         report.made += 1
     report.not_tried += len(wanted) - report.made - report.failed
     return report
+
+
+def _answers(
+    wanted: Iterable[Paper], prompt: Prompt, client: ModelClient, concurrency: int, report: SummaryReport
+) -> Iterator[tuple[Paper, str | ModelError]]:
+    """Each paper's summary or failure, as they come: ``concurrency`` requests at a time, each
+    in a daemon thread of its own, and none started once ``report`` says the model stopped.
+
+    This generator (in the calling thread) hands out the requests, so that none starts once
+    the model has failed :data:`FAILURES_IN_A_ROW` times in a row.
+    """
+    results: queue.Queue[tuple[Paper, str | ModelError]] = queue.Queue()
+
+    def ask(paper: Paper) -> None:
+        results.put((paper, _summary(paper, prompt, client)))
+
+    pending = iter(wanted)
+    in_flight = 0
+    while True:
+        while in_flight < concurrency and not report.stopped and (paper := next(pending, None)) is not None:
+            threading.Thread(target=ask, args=(paper,), name="summary", daemon=True).start()
+            in_flight += 1
+        if not in_flight:
+            return
+        try:
+            yield results.get(timeout=client.timeout + 5)
+        except queue.Empty:  # cannot happen while complete() keeps its deadline
+            return
+        in_flight -= 1
+
+
+def _summary(paper: Paper, prompt: Prompt, client: ModelClient) -> str | ModelError:
+    """The model's summary of ``paper``, cleaned, or why there is none."""
+    try:
+        answer = clean_answer(client.complete(prompt.messages(paper)))
+    except ModelError as error:
+        return error
+    except Exception as error:  # a prompt template that fails, say: that paper fails
+        return ModelError(f"no request made: {type(error).__name__}: {error}")
+    return answer if answer else ModelError("the model's answer was empty")
