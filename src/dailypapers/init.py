@@ -42,7 +42,7 @@ from dailypapers.jekyll import (
 )
 from dailypapers.lock import LOCK_FILE
 from dailypapers.origin import installed_origin
-from dailypapers.pages import OWN_WORKFLOW, deploy_workflows
+from dailypapers.pages import OWN_WORKFLOW, DeployWorkflow, deploy_workflows
 from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, FileWriter
 
@@ -284,92 +284,156 @@ def init_site(
     posts imply, which win). Without ``schedule``, no workflow is written. With a
     :class:`~dailypapers.write.DryRunWriter`, nothing is written (not even the directory).
     """
-    writer = writer or FileWriter(site)
-    if not writer.dry_run:
+    plan = _Plan(site, writer or FileWriter(site))
+    if not plan.writer.dry_run:
         site.mkdir(parents=True, exist_ok=True)
-    result = InitResult()
-    given = dict(chosen or {})
-    values = dict(given)
-    try:
-        found = read_site_config_checked(site)
-    except ConfigError as error:
-        result.notes.append(f"{error}: settings not fitted to it")
-        found = {}, []
-    site_config = None if found is None else found[0]
-    result.warnings += [] if found is None else found[1]
-    wanted: dict[str, str] = {}
-    workflow = site / WORKFLOW
-    if workflow.exists() and package:
-        old_flow = _read_workflow(workflow)
-        new_flow = set_package(old_flow, package)
-        if new_flow is None:
-            result.notes.append(f"{WORKFLOW} has no `pip install` step of dailypapers: --package not applied")
-        else:
-            result.files.append(writer.write(WORKFLOW, new_flow))
-    else:
-        unread: list[str] = []
-        deploys = deploy_workflows(site, unread)
-        result.warnings += [f"{WORKFLOW.parent}/{entry}: {NOT_STARTED}" for entry in unread]
-        for deploy in deploys:
-            if not deploy.dispatchable:
-                result.warnings.append(
-                    f"{deploy.file} deploys the site but cannot be started by another workflow: "
-                    "add `workflow_dispatch:` to its `on:` so that the scheduled run can start it"
-                )
-        if deploys and schedule and not workflow.exists():
-            names = ", ".join(deploy.file for deploy in deploys)
-            result.notes.append(f"{WORKFLOW.name} starts {names} after each push that changed something")
-        if workflow.exists():  # kept as it is: what it installs is not ours to judge
-            result.kept.append(WORKFLOW)
-        elif schedule:
-            spec = package or _installed_spec(result)
-            wanted[str(WORKFLOW)] = workflow_text(spec, deploys=[deploy.file for deploy in deploys])
-    toml = site / CONFIG_FILE
-    if toml.exists():
-        if given:
-            old = toml.read_text(encoding="utf-8-sig")
-            result.files.append(writer.write(CONFIG_FILE, set_top_level(old, given)))
-        else:
-            result.kept.append(Path(CONFIG_FILE))
-    else:
-        for name, value in (fitted or {}).items():
-            values.setdefault(name, value)
-        for name, value in fitting_settings(site_config or {}).items():
-            if name not in values:
-                values[name] = value
-                result.notes.append(f"{name} = {toml_value(value)}, to fit the site's {JEKYLL_CONFIG}")
-        if "math" not in values:
-            # Chirpy typesets math with MathJax; other themes show LaTeX read as text.
-            chirpy = is_chirpy(site, site_config)
-            values["math"] = "mathjax" if chirpy else "text"
-            if chirpy:
-                result.notes.append('math = "mathjax", for the Chirpy theme')
-        wanted[CONFIG_FILE] = config_text(values)
+    site_config = _read_site_config(site, plan.result)
+    _plan_workflow(plan, package, schedule)
+    had_settings = (site / CONFIG_FILE).exists()
+    values = _plan_settings(plan, dict(chosen or {}), fitted or {}, site_config)
     if site_config is not None and publishes(site_config, CONFIG_FILE):
-        result.warnings.append(
+        plan.result.warnings.append(
             f"Jekyll would publish {CONFIG_FILE} with the site (at /{CONFIG_FILE}): "
             f"add it to `exclude:` in {JEKYLL_CONFIG}"
         )
     if site_config is None:
-        result.made_jekyll_site = True
+        plan.result.made_jekyll_site = True
         settings = build_settings(values)
-        wanted.update(
+        plan.wanted.update(
             new_site_files(language=settings.language, timezone=settings.timezone, author=settings.author)
         )
-    if not toml.exists():  # the new dailypapers.toml turns the feeds on: link them from every page
-        wanted.update(_feed_links(site, site_config, result))
-    for relative, content in wanted.items():
-        if (site / relative).exists():
-            result.kept.append(Path(relative))
+    if not had_settings:  # the new dailypapers.toml turns the feeds on: link them from every page
+        plan.wanted.update(_feed_links(site, site_config, plan.result))
+    _write_new_files(plan)
+    _ignore_in_git(plan, ignore_db)
+    return plan.result
+
+
+@dataclass
+class _Plan:
+    """What ``init`` does to a site: files changed at once go through ``writer`` into
+    ``result``; ``wanted`` holds the new files, written at the end where none exists."""
+
+    site: Path
+    writer: FileWriter
+    result: InitResult = field(default_factory=InitResult)
+    wanted: dict[str, str] = field(default_factory=dict)  # path in the site -> content
+
+
+def _read_site_config(site: Path, result: InitResult) -> dict[str, Any] | None:
+    """The site's ``_config.yml`` (None when the directory is not a Jekyll site yet); one that
+    does not read is noted, and the settings are then not fitted to it."""
+    try:
+        found = read_site_config_checked(site)
+    except ConfigError as error:
+        result.notes.append(f"{error}: settings not fitted to it")
+        return {}
+    if found is None:
+        return None
+    config, warnings = found
+    result.warnings += warnings
+    return config
+
+
+def _plan_workflow(plan: _Plan, package: str | None, schedule: bool) -> None:
+    """The scheduled workflow: an existing one gets ``package`` in its install step (and is
+    otherwise kept); a new one is wanted when ``schedule``, starting the site's deploys."""
+    workflow = plan.site / WORKFLOW
+    if workflow.exists() and package:
+        _set_workflow_package(plan, package)
+        return
+    deploys = _deploys(plan.site, plan.result)
+    if deploys and schedule and not workflow.exists():
+        names = ", ".join(deploy.file for deploy in deploys)
+        plan.result.notes.append(f"{WORKFLOW.name} starts {names} after each push that changed something")
+    if workflow.exists():  # kept as it is: what it installs is not ours to judge
+        plan.result.kept.append(WORKFLOW)
+    elif schedule:
+        spec = package or _installed_spec(plan.result)
+        plan.wanted[str(WORKFLOW)] = workflow_text(spec, deploys=[deploy.file for deploy in deploys])
+
+
+def _set_workflow_package(plan: _Plan, package: str) -> None:
+    """The existing workflow's install step set to install ``package`` (noted when it has none)."""
+    new_flow = set_package(_read_workflow(plan.site / WORKFLOW), package)
+    if new_flow is None:
+        plan.result.notes.append(
+            f"{WORKFLOW} has no `pip install` step of dailypapers: --package not applied"
+        )
+    else:
+        plan.result.files.append(plan.writer.write(WORKFLOW, new_flow))
+
+
+def _deploys(site: Path, result: InitResult) -> list[DeployWorkflow]:
+    """The site's Pages deploy workflows, with a warning for each the scheduled run cannot start."""
+    unread: list[str] = []
+    deploys = deploy_workflows(site, unread)
+    result.warnings += [f"{WORKFLOW.parent}/{entry}: {NOT_STARTED}" for entry in unread]
+    for deploy in deploys:
+        if not deploy.dispatchable:
+            result.warnings.append(
+                f"{deploy.file} deploys the site but cannot be started by another workflow: "
+                "add `workflow_dispatch:` to its `on:` so that the scheduled run can start it"
+            )
+    return deploys
+
+
+def _plan_settings(
+    plan: _Plan, given: dict[str, Any], fitted: Mapping[str, Any], site_config: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``dailypapers.toml``: an existing one gets the ``given`` settings (and is otherwise
+    kept); a new one is wanted, fitted to the site. The settings the site will have."""
+    toml = plan.site / CONFIG_FILE
+    if not toml.exists():
+        values = _fitted_values(plan, given, fitted, site_config)
+        plan.wanted[CONFIG_FILE] = config_text(values)
+        return values
+    if given:
+        old = toml.read_text(encoding="utf-8-sig")
+        plan.result.files.append(plan.writer.write(CONFIG_FILE, set_top_level(old, given)))
+    else:
+        plan.result.kept.append(Path(CONFIG_FILE))
+    return given
+
+
+def _fitted_values(
+    plan: _Plan, given: Mapping[str, Any], fitted: Mapping[str, Any], site_config: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The settings of a new ``dailypapers.toml``: ``given``, then ``fitted`` (a previous
+    digest's), then what fits the site's ``_config.yml`` and theme, each noted."""
+    values = dict(given)
+    for name, value in fitted.items():
+        values.setdefault(name, value)
+    for name, value in fitting_settings(site_config or {}).items():
+        if name not in values:
+            values[name] = value
+            plan.result.notes.append(f"{name} = {toml_value(value)}, to fit the site's {JEKYLL_CONFIG}")
+    if "math" not in values:
+        # Chirpy typesets math with MathJax; other themes show LaTeX read as text.
+        chirpy = is_chirpy(plan.site, site_config)
+        values["math"] = "mathjax" if chirpy else "text"
+        if chirpy:
+            plan.result.notes.append('math = "mathjax", for the Chirpy theme')
+    return values
+
+
+def _write_new_files(plan: _Plan) -> None:
+    """Each wanted file written where none exists; an existing one is kept."""
+    for relative, content in plan.wanted.items():
+        if (plan.site / relative).exists():
+            plan.result.kept.append(Path(relative))
         else:
-            result.files.append(writer.write(relative, content))
-    # The lock file holds the pid of the last run: never worth a commit.
+            plan.result.files.append(plan.writer.write(relative, content))
+
+
+def _ignore_in_git(plan: _Plan, ignore_db: bool) -> None:
+    """``.gitignore`` lists the lock file (it holds the pid of the last run: never worth a
+    commit) or, with ``ignore_db``, the archive's directory."""
     entries = [f"/{DEFAULT_DB.parent}/" if ignore_db else f"/{LOCK_FILE}"]
-    gitignore = site / ".gitignore"
+    gitignore = plan.site / ".gitignore"
     existing = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
     missing = [entry for entry in entries if entry not in existing.splitlines()]
     if missing:
         separator = "" if not existing or existing.endswith("\n") else "\n"
         content = existing + separator + "".join(f"{entry}\n" for entry in missing)
-        result.files.append(writer.write(".gitignore", content))
-    return result
+        plan.result.files.append(plan.writer.write(".gitignore", content))
