@@ -28,9 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import jinja2
 
@@ -257,96 +257,137 @@ def rows_context(title: str, points: Sequence[DayPoint], *, language: str, weekl
     shows it at 11 to 15 px. Each value stands after its bar, in room kept for the widest.
     """
     words = CHART_WORDS[language]
-    size, margin, gap = ROWS_FONT, 8.0, 12.0
     day_names = [
         (f"{WEEKDAYS[language][date.weekday()]} {short_date(language, date)}" if weekly else str(date.day))
         for date in (dt.date.fromisoformat(p.day) for p in points)
     ]
-    day_width = max((_text_width(name, size) for name in day_names), default=0.0)
     title_lines = [
         {"x": _n(ROWS_WIDTH / 2), "y": 20 + 22 * n, "text": line}
-        for n, line in enumerate(_wrapped(title, size + 2, ROWS_WIDTH - 2 * margin))
+        for n, line in enumerate(_wrapped(title, ROWS_FONT + 2, ROWS_WIDTH - 2 * _Rows.margin))
     ]
-    header_y = 20 + 22 * len(title_lines) + 8
-    first_row = header_y + 8
-    column_x = margin + day_width + 8
-    column_width = (ROWS_WIDTH - margin - column_x - gap) / 2
-    columns: list[dict[str, Any]] = []
-    for n, (kind, label, values) in enumerate(
-        (
-            ("papers", words.papers, [p.papers for p in points]),
-            ("upvotes", words.upvotes, [p.upvotes for p in points]),
-        )
-    ):
-        x0 = column_x + n * (column_width + gap)
+    rows = _Rows.below(
+        len(title_lines), max((_text_width(name, ROWS_FONT) for name in day_names), default=0.0)
+    )
+    columns = [
+        rows.column(0, "papers", words.papers, [p.papers for p in points]),
+        rows.column(1, "upvotes", words.upvotes, [p.upvotes for p in points]),
+    ]
+    rows.fit_headers(columns)
+    days, missing = rows.days(points, day_names)
+    legend, bottom = rows.legend(_legend_items(words, bool(missing)), len(points))
+    return {
+        **_common(language, title, points),
+        "layout": "rows",
+        "width": ROWS_WIDTH,
+        "height": _n(bottom),
+        "title_lines": title_lines,
+        "columns": columns,
+        "rows_top": _n(rows.first_row),
+        "rows_bottom": _n(rows.first_row + ROW_HEIGHT * len(points)),
+        "missing": missing,
+        "days": days,
+        "legend": legend,
+    }
+
+
+@dataclass
+class _Rows:
+    """Where things go in the ``rows`` layout: the column headers at ``header_y``, the first
+    row at ``first_row``, the two columns of bars from ``column_x``, each ``column_width``."""
+
+    size: ClassVar[float] = ROWS_FONT
+    margin: ClassVar[float] = 8.0
+    gap: ClassVar[float] = 12.0  # between the two columns
+    header_y: float
+    first_row: float
+    column_x: float
+    column_width: float
+
+    @classmethod
+    def below(cls, title_lines: int, day_width: float) -> _Rows:
+        """The rows under a title of ``title_lines``, after day names ``day_width`` wide."""
+        header_y = 20 + 22 * title_lines + 8
+        column_x = cls.margin + day_width + 8
+        column_width = (ROWS_WIDTH - cls.margin - column_x - cls.gap) / 2
+        return cls(header_y, header_y + 8, column_x, column_width)
+
+    def middle(self, row: int) -> float:
+        return self.first_row + ROW_HEIGHT * (row + 0.5)
+
+    def column(self, n: int, kind: str, label: str, values: Sequence[int | None]) -> dict[str, Any]:
+        """Column ``n``: a bar per day with a value (none for 0), each value after its bar."""
+        x0 = self.column_x + n * (self.column_width + self.gap)
         texts = [_thousands(v) if v is not None else "" for v in values]
-        room = column_width - max((_text_width(t, size) for t in texts), default=0.0) - 4
+        room = self.column_width - max((_text_width(t, self.size) for t in texts), default=0.0) - 4
         highest = max((v for v in values if v is not None), default=0) or 1
         bars, labels = [], []
         for row, (value, text) in enumerate(zip(values, texts, strict=True)):
             if value is None:
                 continue
-            middle = first_row + ROW_HEIGHT * (row + 0.5)
             length = value / highest * room
             if value > 0:
-                bars.append({"x": _n(x0), "y": _n(middle - 6), "w": _n(max(length, 1.0)), "h": 12})
-            labels.append({"x": _n(x0 + length + 4), "y": _n(middle + size * 0.35), "text": text})
-        columns.append(
-            {
-                "kind": kind,
-                "x": _n(x0),
-                "label_lines": _wrapped(label, size, column_width),
-                "bars": bars,
-                "labels": labels,
-            }
-        )
-    header_lines = max(len(c["label_lines"]) for c in columns)
-    shift = 18 * (header_lines - 1)  # a header of two lines pushes the rows down
-    first_row += shift
-    for column in columns:
-        column["label_lines"] = [
-            {"y": header_y + 18 * n, "text": line} for n, line in enumerate(column["label_lines"])
-        ]
-        for item in (*column["bars"], *column["labels"]):
-            item["y"] = _n(float(item["y"]) + shift)
-    days, missing = [], []
-    for row, (point, name) in enumerate(zip(points, day_names, strict=True)):
-        middle = first_row + ROW_HEIGHT * (row + 0.5)
-        days.append(
-            {"x": _n(column_x - 8), "y": _n(middle + size * 0.35), "text": name, "collected": point.collected}
-        )
-        if not point.collected and not point.upcoming:
-            missing.append(
+                bars.append({"x": _n(x0), "y": _n(self.middle(row) - 6), "w": _n(max(length, 1.0)), "h": 12})
+            labels.append(
+                {"x": _n(x0 + length + 4), "y": _n(self.middle(row) + self.size * 0.35), "text": text}
+            )
+        return {
+            "kind": kind,
+            "x": _n(x0),
+            "label_lines": _wrapped(label, self.size, self.column_width),
+            "bars": bars,
+            "labels": labels,
+        }
+
+    def fit_headers(self, columns: list[dict[str, Any]]) -> None:
+        """The column headers placed in lines; a header of two lines pushes the rows down."""
+        shift = 18 * (max(len(c["label_lines"]) for c in columns) - 1)
+        self.first_row += shift
+        for column in columns:
+            column["label_lines"] = [
+                {"y": self.header_y + 18 * n, "text": line} for n, line in enumerate(column["label_lines"])
+            ]
+            for item in (*column["bars"], *column["labels"]):
+                item["y"] = _n(float(item["y"]) + shift)
+
+    def days(
+        self, points: Sequence[DayPoint], names: Sequence[str]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Each row's day name, and a box across each row of a day not collected."""
+        days, missing = [], []
+        for row, (point, name) in enumerate(zip(points, names, strict=True)):
+            y = self.middle(row)
+            days.append(
                 {
-                    "x": _n(column_x - 3),
-                    "y": _n(middle - 8),
-                    "w": _n(ROWS_WIDTH - margin - column_x + 3),
-                    "h": 16,
+                    "x": _n(self.column_x - 8),
+                    "y": _n(y + self.size * 0.35),
+                    "text": name,
+                    "collected": point.collected,
                 }
             )
-    bottom = first_row + ROW_HEIGHT * len(points) + 6
-    legend, x, y = [], margin, bottom + 18
-    for kind, text in _legend_items(words, bool(missing)):
-        width = 16 + _text_width(text, size)
-        if x > margin and x + width > ROWS_WIDTH - margin:
-            x, y = margin, y + 20
-        legend.append(
-            {"kind": kind, "x": _n(x), "y": _n(y), "box_y": _n(y - 10), "text_x": _n(x + 16), "text": text}
-        )
-        x += width + 14
-    return {
-        **_common(language, title, points),
-        "layout": "rows",
-        "width": ROWS_WIDTH,
-        "height": _n(y + 16),
-        "title_lines": title_lines,
-        "columns": columns,
-        "rows_top": _n(first_row),
-        "rows_bottom": _n(first_row + ROW_HEIGHT * len(points)),
-        "missing": missing,
-        "days": days,
-        "legend": legend,
-    }
+            if not point.collected and not point.upcoming:
+                width = ROWS_WIDTH - self.margin - self.column_x + 3
+                missing.append({"x": _n(self.column_x - 3), "y": _n(y - 8), "w": _n(width), "h": 16})
+        return days, missing
+
+    def legend(self, items: Iterable[tuple[str, str]], rows: int) -> tuple[list[dict[str, Any]], float]:
+        """The legend under ``rows`` rows, its items wrapped in lines; and the drawing's height."""
+        legend, x, y = [], self.margin, self.first_row + ROW_HEIGHT * rows + 6 + 18
+        for kind, text in items:
+            width = 16 + _text_width(text, self.size)
+            if x > self.margin and x + width > ROWS_WIDTH - self.margin:
+                x, y = self.margin, y + 20
+            legend.append(
+                {
+                    "kind": kind,
+                    "x": _n(x),
+                    "y": _n(y),
+                    "box_y": _n(y - 10),
+                    "text_x": _n(x + 16),
+                    "text": text,
+                }
+            )
+            x += width + 14
+        return legend, y + 16
 
 
 LAYOUTS = {"columns": chart_context, "rows": rows_context}
