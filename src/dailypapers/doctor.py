@@ -15,12 +15,16 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dailypapers.errors import DailyPapersError, explain_os_error
+
+if TYPE_CHECKING:
+    from dailypapers.permalinks import Post
+    from dailypapers.store import Store
 
 HUB_TIMEOUT = 5.0
 # The user-info part of any URL in a finding ("https://user:token@host"), masked.
@@ -105,13 +109,36 @@ def _check_jekyll(site: Path) -> Finding:
 
 
 def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
-    from dailypapers.archive import complete_from_data_files
     from dailypapers.paths import site_data_files
     from dailypapers.store import Store, resolve_db_path
 
     path = resolve_db_path(site, settings.database)
     data_days, unreadable, warnings = _data_days(site_data_files(site))
-    findings = _check_summary_files(site)
+    findings = _check_summary_files(site) + _data_file_findings(warnings, unreadable)
+    if not path.exists():
+        hint = "any command rebuilds it from the data files" if data_days else "`dailypapers run` creates it"
+        findings.append(Finding(Level.WARN, "archive", f"there is no archive at {path}", hint))
+        return findings + _check_pairs(site, settings, data_days, stored=set(), differing={})
+    try:
+        store = Store.scratch_copy(path)
+    except DailyPapersError as error:
+        return [*findings, _damaged(site, path, getattr(error, "reason", str(error)))]
+    with store:
+        try:
+            errors = store.integrity_errors()
+        except sqlite3.DatabaseError as error:
+            errors = [str(error)]
+        if errors:
+            return [*findings, _damaged(site, path, errors[0])]
+        findings.append(_archive_completeness(site, store, path))
+        stored = set(store.stored_days())
+        differing, cause = _compare_posts(site, store, settings, sorted(stored), findings)
+    return findings + _check_pairs(site, settings, data_days, stored, differing, cause)
+
+
+def _data_file_findings(warnings: Sequence[str], unreadable: dict[str, str]) -> list[Finding]:
+    """Data files with values left out when read, and those that cannot be read at all."""
+    findings = []
     if warnings:
         more = f" (and {len(warnings) - 1} more)" if len(warnings) > 1 else ""
         findings.append(
@@ -134,54 +161,46 @@ def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
                 "written again by `dailypapers render --all`",
             )
         )
-    if not path.exists():
-        hint = "any command rebuilds it from the data files" if data_days else "`dailypapers run` creates it"
-        findings.append(Finding(Level.WARN, "archive", f"there is no archive at {path}", hint))
-        return findings + _check_pairs(site, settings, data_days, stored=set(), differing={})
+    return findings
+
+
+def _archive_completeness(site: Path, store: Store, path: Path) -> Finding:
+    """Whether the archive (a scratch copy of it, in ``store``) holds every data file's days
+    and papers: it is completed on that copy, as a writing command would before writing."""
+    from dailypapers.archive import complete_from_data_files
+
+    stored = set(store.stored_days())
+    behind = complete_from_data_files(site, store)
+    if not behind:
+        return Finding(Level.OK, "archive", f"{path}: {len(stored)} days, integrity ok")
+    what = "is empty" if not stored else f"holds {len(stored)} days"
+    return Finding(
+        Level.FAIL,
+        "archive",
+        f"{path} {what}: it lacks days or papers of {len(behind)} data files: {_days(behind)}",
+        f"`dailypapers import --site {site}` completes it from the data files (every writing "
+        "command also does before it writes anything)",
+    )
+
+
+def _compare_posts(
+    site: Path, store: Store, settings: Any, days: list[str], findings: list[Finding]
+) -> tuple[dict[str, str], str | None]:
+    """The files of ``days`` that differ from what ``render`` writes, and the likely cause.
+    The posts are checked apart: a broken ``_posts`` is not the archive's fault (a finding)."""
     try:
-        store = Store.scratch_copy(path)
-    except DailyPapersError as error:
-        return [*findings, _damaged(site, path, getattr(error, "reason", str(error)))]
-    with store:
-        try:
-            errors = store.integrity_errors()
-        except sqlite3.DatabaseError as error:
-            errors = [str(error)]
-        if errors:
-            return [*findings, _damaged(site, path, errors[0])]
-        stored = set(store.stored_days())
-        # What a writing command would add from the data files before writing (on this copy).
-        behind = complete_from_data_files(site, store)
-        if behind:
-            what = "is empty" if not stored else f"holds {len(stored)} days"
-            findings.append(
-                Finding(
-                    Level.FAIL,
-                    "archive",
-                    f"{path} {what}: it lacks days or papers of {len(behind)} data files: {_days(behind)}",
-                    f"`dailypapers import --site {site}` completes it from the data files (every writing "
-                    "command also does before it writes anything)",
-                )
+        return _render_differences(site, store, settings, days), _drift_cause(site, store, settings)
+    except (DailyPapersError, OSError) as error:
+        message = str(error) if isinstance(error, DailyPapersError) else explain_os_error(error)
+        findings.append(
+            Finding(
+                Level.FAIL,
+                "posts",
+                f"cannot compare the posts with the archive: {message}",
+                "fix what it names; the archive is not at fault",
             )
-        else:
-            findings.append(Finding(Level.OK, "archive", f"{path}: {len(stored)} days, integrity ok"))
-        stored = set(store.stored_days())
-        # The posts are checked apart: a broken _posts is not the archive's fault.
-        try:
-            differing = _render_differences(site, store, settings, sorted(stored))
-            cause = _drift_cause(site, store, settings)
-        except (DailyPapersError, OSError) as error:
-            message = str(error) if isinstance(error, DailyPapersError) else explain_os_error(error)
-            findings.append(
-                Finding(
-                    Level.FAIL,
-                    "posts",
-                    f"cannot compare the posts with the archive: {message}",
-                    "fix what it names; the archive is not at fault",
-                )
-            )
-            differing, cause = {}, None
-    return findings + _check_pairs(site, settings, data_days, stored, differing, cause)
+        )
+        return {}, None
 
 
 def _damaged(site: Path, path: Path, reason: str) -> Finding:
@@ -295,8 +314,23 @@ def _check_pairs(
     differing: dict[str, str],
     cause: str | None = None,
 ) -> list[Finding]:
+    from dailypapers.placement import foreign_days
+
+    post_days = _post_days(site, settings, data_days)
+    # A previous digest's posts and data files are kept as they are until update-history.
+    previous_days = set(foreign_days(site))
+    findings = _unpaired(data_days, post_days, stored, previous_days) + _drifted(
+        differing, cause, previous_days
+    )
+    if not findings:
+        findings.append(Finding(Level.OK, "posts", f"{len(post_days)} daily posts match their data files"))
+    return findings
+
+
+def _post_days(site: Path, settings: Any, data_days: set[str]) -> set[str]:
+    """The days with a daily post in ``_posts``, under this tool's name or a previous digest's."""
     from dailypapers.paths import post_path
-    from dailypapers.placement import existing_legacy, foreign_days
+    from dailypapers.placement import existing_legacy
 
     post_days = set()
     # Another digest's names for a day's post (DATE-daily-papers-<number>.md) are its post too.
@@ -308,10 +342,17 @@ def _check_pairs(
             continue
         if post_path("daily", day, settings).name == post.name or post.name in legacy.get(day, ()):
             post_days.add(day)
+    return post_days
+
+
+def _unpaired(
+    data_days: set[str], post_days: set[str], stored: set[str], previous_days: set[str]
+) -> list[Finding]:
+    """Data files without a post (a previous digest's apart) and posts without a data file."""
     findings = []
     without_post = data_days - post_days
     # A previous digest's data file with no post: so it was before dailypapers, nothing broke.
-    theirs = without_post & set(foreign_days(site))
+    theirs = without_post & previous_days
     without_post -= theirs
     if theirs:
         findings.append(
@@ -345,9 +386,14 @@ def _check_pairs(
                 "`dailypapers backfill --since D --until D` fetches the others",
             )
         )
+    return findings
+
+
+def _drifted(differing: dict[str, str], cause: str | None, previous_days: set[str]) -> list[Finding]:
+    """Files that differ from what ``render`` writes now: a previous digest's (kept as they
+    are), and the others, with the likely ``cause``."""
+    findings = []
     changed = sorted(path for path, how in differing.items() if how == "differs")
-    # A previous digest's posts and data files are kept as they are until update-history.
-    previous_days = set(foreign_days(site))
     previous = [path for path in changed if _daily_file_day(path) in previous_days]
     changed = [path for path in changed if path not in previous]
     if previous:
@@ -370,8 +416,6 @@ def _check_pairs(
                 _DRIFT[cause][1],
             )
         )
-    if not findings:
-        findings.append(Finding(Level.OK, "posts", f"{len(post_days)} daily posts match their data files"))
     return findings
 
 
@@ -413,39 +457,44 @@ def _check_urls(site: Path) -> list[Finding]:
             by_destination.setdefault(destination(post.url), []).append(post.path)
     shared = {place: paths for place, paths in by_destination.items() if len(paths) > 1}
     findings = _previous_digest_collisions(site, shared)
-    if shared:
-        lost = sum(len(paths) - 1 for paths in shared.values())
-        examples = "; ".join(
-            f"{place} ({Path(paths[0]).name} and {len(paths) - 1} more)"
-            for place, paths in sorted(shared.items())[:3]
-        )
-        findings.append(
-            Finding(
-                Level.FAIL,
-                "urls",
-                f"{lost} posts would be lost: posts share a URL and Jekyll keeps one of each: {examples}",
-                "each post needs its own URL: `dailypapers render --all` writes every post's `slug:`; "
-                "the site's `permalink` must use :title, :slug or the date",
-            )
-        )
-    else:
-        findings.append(Finding(Level.OK, "urls", f"{len(by_destination)} posts, each at its own URL"))
+    findings.append(_shared_urls(shared, len(by_destination)))
     skipped = [post for post in posts if post.url is None]
     if skipped:
-        shown = "; ".join(f"{Path(post.path).name}: {post.skipped}" for post in skipped[:SHOWN])
-        more = f"; and {len(skipped) - SHOWN} more" if len(skipped) > SHOWN else ""
-        future = any("future" in post.skipped for post in skipped)
-        findings.append(
-            Finding(
-                Level.WARN,
-                "urls",
-                f"{len(skipped)} files in _posts would not be built: {shown}{more}",
-                "add `future: true` to _config.yml to build posts dated later than the build"
-                if future
-                else "fix them as said: Jekyll builds `_posts/YYYY-MM-DD-name.md` with front matter",
-            )
-        )
+        findings.append(_not_built(skipped))
     return findings
+
+
+def _shared_urls(shared: dict[str, list[str]], posts: int) -> Finding:
+    """The posts lost to a URL another post has (``shared``: URL -> posts), or all is well."""
+    if not shared:
+        return Finding(Level.OK, "urls", f"{posts} posts, each at its own URL")
+    lost = sum(len(paths) - 1 for paths in shared.values())
+    examples = "; ".join(
+        f"{place} ({Path(paths[0]).name} and {len(paths) - 1} more)"
+        for place, paths in sorted(shared.items())[:3]
+    )
+    return Finding(
+        Level.FAIL,
+        "urls",
+        f"{lost} posts would be lost: posts share a URL and Jekyll keeps one of each: {examples}",
+        "each post needs its own URL: `dailypapers render --all` writes every post's `slug:`; "
+        "the site's `permalink` must use :title, :slug or the date",
+    )
+
+
+def _not_built(skipped: Sequence[Post]) -> Finding:
+    """The files in ``_posts`` Jekyll would skip, and why (the first few)."""
+    shown = "; ".join(f"{Path(post.path).name}: {post.skipped}" for post in skipped[:SHOWN])
+    more = f"; and {len(skipped) - SHOWN} more" if len(skipped) > SHOWN else ""
+    future = any("future" in post.skipped for post in skipped)
+    return Finding(
+        Level.WARN,
+        "urls",
+        f"{len(skipped)} files in _posts would not be built: {shown}{more}",
+        "add `future: true` to _config.yml to build posts dated later than the build"
+        if future
+        else "fix them as said: Jekyll builds `_posts/YYYY-MM-DD-name.md` with front matter",
+    )
 
 
 def _previous_digest_collisions(site: Path, shared: dict[str, list[str]]) -> list[Finding]:
