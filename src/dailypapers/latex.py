@@ -77,6 +77,48 @@ def _pieces(text: str, unclosed: int = 0) -> Iterator[tuple[str, Any]]:
     replaced): ``("text", str)`` as written, ``("converted", str)`` read by pylatexenc, or
     ``("math", node)``. A dollar or brace that opens math or a group never closed is text,
     and what follows it is read on its own; braces with no LaTeX inside are text."""
+    verbatim_arguments = False  # the groups right after a macro we could not read: its arguments
+    covered = 0  # pylatexenc skips some characters (a backslash at the very end): kept as text
+    for node in _nodes(text):
+        if node.pos > covered:
+            yield "text", text[covered : node.pos]
+        covered = node.pos + node.len
+        opening = _opening_of_nothing(node, text[covered : covered + 1])
+        if opening is not None:
+            yield from _rest_on_its_own(text, node.pos, opening, unclosed)
+            return
+        piece, verbatim_arguments = _piece(node, verbatim_arguments)
+        yield piece
+    if covered < len(text):
+        yield "text", text[covered:]
+
+
+def _opening_of_nothing(node: Any, following: str) -> str | None:
+    """The delimiter of a math node or group that is not what it seems, or None: one never
+    closed, or a dollar of a price (``$891K spent ... an additional $576K``: the first dollar
+    is a dollar; ``following``: the character after the node)."""
+    from pylatexenc.latexwalker import LatexGroupNode, LatexMathNode
+
+    if isinstance(node, LatexMathNode | LatexGroupNode) and not _closed(node):
+        return str(node.delimiters[0])
+    if isinstance(node, LatexMathNode) and not plausible_math(node.delimiters[0], _verbatim(node), following):
+        return "$"
+    return None
+
+
+def _rest_on_its_own(text: str, start: int, opening: str, unclosed: int) -> Iterator[tuple[str, Any]]:
+    """``opening`` (at ``start``) as text, and what follows it read on its own (the second
+    dollar may open real math); past :data:`MAX_UNCLOSED` such readings, the rest as text."""
+    if unclosed >= MAX_UNCLOSED:
+        yield "text", text[start:]
+        return
+    yield "text", opening
+    yield from _pieces(text[start + len(opening) :], unclosed + 1)
+
+
+def _piece(node: Any, verbatim_arguments: bool) -> tuple[tuple[str, Any], bool]:
+    """The piece of one node, and whether the groups that follow are a macro's arguments
+    we could not read (and so stay as written)."""
     from pylatexenc.latexwalker import (
         LatexCharsNode,
         LatexCommentNode,
@@ -86,57 +128,22 @@ def _pieces(text: str, unclosed: int = 0) -> Iterator[tuple[str, Any]]:
         LatexSpecialsNode,
     )
 
-    known = _converter().latex_context
-    verbatim_arguments = False  # the groups right after a macro we could not read: its arguments
-    covered = 0  # pylatexenc skips some characters (a backslash at the very end): kept as text
-    for node in _nodes(text):
-        if node.pos > covered:
-            yield "text", text[covered : node.pos]
-        covered = node.pos + node.len
-        verbatim = _verbatim(node)
-        if isinstance(node, LatexMathNode | LatexGroupNode) and not _closed(node):
-            opening = node.delimiters[0]
-            if unclosed >= MAX_UNCLOSED:
-                yield "text", text[node.pos :]
-                return
-            yield "text", opening
-            yield from _pieces(text[node.pos + len(opening) :], unclosed + 1)
-            return
-        if isinstance(node, LatexMathNode) and not plausible_math(
-            node.delimiters[0], verbatim, text[covered : covered + 1]
-        ):
-            # "$891K spent ... an additional $576K": the first dollar is a dollar, and the
-            # text after it is read on its own (the second may open real math).
-            if unclosed >= MAX_UNCLOSED:
-                yield "text", text[node.pos :]
-                return
-            yield "text", "$"
-            yield from _pieces(text[node.pos + 1 :], unclosed + 1)
-            return
-        if isinstance(node, LatexMathNode):
-            verbatim_arguments = False
-            yield "math", node
-        elif isinstance(node, LatexCharsNode | LatexSpecialsNode | LatexCommentNode):
-            verbatim_arguments = False
-            yield "text", verbatim
-        elif isinstance(node, LatexGroupNode) and (verbatim_arguments or not _HINT.search(verbatim)):
-            yield "text", verbatim
-        elif isinstance(node, LatexMacroNode) and (
-            not node.macroname.strip() or known.get_macro_spec(node.macroname) is None
-        ):  # unknown, or a lone backslash
-            verbatim_arguments = True
-            yield "text", verbatim
-        else:
-            try:
-                converted = str(_converter().nodelist_to_text([node]))
-            except Exception:  # pylatexenc fails on some malformed input (\href without arguments)
-                verbatim_arguments = True
-                yield "text", verbatim
-                continue
-            verbatim_arguments = False
-            yield "converted", converted
-    if covered < len(text):
-        yield "text", text[covered:]
+    verbatim = _verbatim(node)
+    if isinstance(node, LatexMathNode):
+        return ("math", node), False
+    if isinstance(node, LatexCharsNode | LatexSpecialsNode | LatexCommentNode):
+        return ("text", verbatim), False
+    if isinstance(node, LatexGroupNode) and (verbatim_arguments or not _HINT.search(verbatim)):
+        return ("text", verbatim), verbatim_arguments
+    if isinstance(node, LatexMacroNode) and (
+        not node.macroname.strip() or _converter().latex_context.get_macro_spec(node.macroname) is None
+    ):  # unknown, or a lone backslash
+        return ("text", verbatim), True
+    try:
+        converted = str(_converter().nodelist_to_text([node]))
+    except Exception:  # pylatexenc fails on some malformed input (\href without arguments)
+        return ("text", verbatim), True
+    return ("converted", converted), False
 
 
 def plausible_math(opening: str, verbatim: str, following: str) -> bool:
@@ -276,33 +283,39 @@ def typesettable(tex: str) -> bool:
     while position < len(tex):
         char = tex[position]
         if char == "\\":
-            control = _CONTROL.match(tex, position)
-            if control is None:
-                return False  # a backslash at the very end
-            position = control.end()
-            word, symbol = control.groups()
-            if word in ("begin", "end"):
-                environment = _ENVIRONMENT.match(tex, position)
-                if environment is None or environment.group(1) not in MATHJAX_ENVIRONMENTS:
-                    return False
-                position = environment.end()
-                if word == "begin":
-                    environments.append(environment.group(1))
-                elif not environments or environments.pop() != environment.group(1):
-                    return False
-            elif not _command_allowed(word, symbol, tex, position):
+            after = _after_control(tex, position, environments)
+            if after is None:
                 return False
+            position = after
             continue
         if char in "$%":
             return False  # a delimiter, or a comment that would hide the rest
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
         position += 1
     return depth == 0 and not environments
+
+
+def _after_control(tex: str, position: int, environments: list[str]) -> int | None:
+    """Where the command at ``position`` of ``tex`` ends (a ``\\begin`` or ``\\end`` with its
+    environment, kept in ``environments``), or None when MathJax may not have it: not in the
+    allow-lists, an ``\\end`` of no open environment, a backslash at the very end."""
+    control = _CONTROL.match(tex, position)
+    if control is None:
+        return None  # a backslash at the very end
+    position = control.end()
+    word, symbol = control.groups()
+    if word not in ("begin", "end"):
+        return position if _command_allowed(word, symbol, tex, position) else None
+    environment = _ENVIRONMENT.match(tex, position)
+    if environment is None or environment.group(1) not in MATHJAX_ENVIRONMENTS:
+        return None
+    if word == "begin":
+        environments.append(environment.group(1))
+    elif not environments or environments.pop() != environment.group(1):
+        return None
+    return environment.end()
 
 
 def _command_allowed(word: str | None, symbol: str | None, tex: str, position: int) -> bool:
