@@ -193,59 +193,74 @@ def send(message: EmailMessage, settings: Settings, environ: Mapping[str, str] =
     """Deliver ``message`` over SMTP with STARTTLS; :class:`NotifyError` when it cannot be."""
     password = environ.get(PASSWORD_ENV) or ""
     where = f"the SMTP server {settings.email_host}:{settings.email_port}"
-
-    def hidden(text: str) -> str:
-        # A server's answer may quote what it was sent: never the password.
-        return text.replace(password, "***") if password else text
-
-    stage = "connect"
+    progress = _Progress()
     try:
-        with smtplib.SMTP(
-            settings.email_host or "", settings.email_port, timeout=settings.request_deadline
-        ) as smtp:
-            smtp.ehlo()
-            if not smtp.has_extn("starttls"):
-                raise NotifyError(
-                    f"{where} does not offer STARTTLS: nothing was sent over an unencrypted connection; "
-                    "use its submission port (587)"
-                )
-            smtp.starttls(context=ssl.create_default_context())
-            smtp.ehlo()
-            if password:
-                stage = "login"
-                smtp.login(settings.email_from or "", password)
-            stage = "send"
-            refused = smtp.send_message(message)
+        refused = _deliver(message, settings, password, where, progress)
     except NotifyError:
         raise
-    except smtplib.SMTPAuthenticationError as error:
-        raise NotifyError(
-            f"{where} refused the login of {settings.email_from} ({error.smtp_code}); "
-            f"check ${PASSWORD_ENV}: no email sent"
-        ) from None
-    except smtplib.SMTPResponseException as error:
-        answer = hidden(_answer(error.smtp_error))
-        raise NotifyError(f"{where} refused the email ({error.smtp_code} {answer}); no email sent") from None
-    except smtplib.SMTPRecipientsRefused as error:
-        raise NotifyError(f"{where} refused every recipient ({', '.join(error.recipients)})") from None
-    except ssl.SSLError as error:
-        raise NotifyError(
-            f"{where}: TLS failed ({error.reason or type(error).__name__}); no email sent"
-        ) from None
-    except smtplib.SMTPServerDisconnected:
-        if stage == "login":  # some servers hang up on a wrong password
-            raise NotifyError(
-                f"{where} refused the login of {settings.email_from} (it closed the connection); "
-                f"check ${PASSWORD_ENV}: no email sent"
-            ) from None
-        raise NotifyError(f"{where} closed the connection; no email sent") from None
     except (OSError, smtplib.SMTPException) as error:
-        reason = "timed out" if isinstance(error, socket.timeout | TimeoutError) else type(error).__name__
-        raise NotifyError(f"{where} could not be reached ({hidden(reason)}); no email sent") from None
+        raise _failure(error, progress.stage, where, settings.email_from, password) from None
     if refused:
         raise NotifyError(
             f"{where} refused some recipients ({', '.join(sorted(refused))}); sent to the others"
         )
+
+
+@dataclass
+class _Progress:
+    stage: str = "connect"  # then "login" (when there is a password), then "send"
+
+
+def _deliver(
+    message: EmailMessage, settings: Settings, password: str, where: str, progress: _Progress
+) -> dict[str, tuple[int, bytes]]:
+    """The SMTP exchange: STARTTLS (or no email at all), the login, the message; the
+    recipients refused (the others got it)."""
+    with smtplib.SMTP(
+        settings.email_host or "", settings.email_port, timeout=settings.request_deadline
+    ) as smtp:
+        smtp.ehlo()
+        if not smtp.has_extn("starttls"):
+            raise NotifyError(
+                f"{where} does not offer STARTTLS: nothing was sent over an unencrypted connection; "
+                "use its submission port (587)"
+            )
+        smtp.starttls(context=ssl.create_default_context())
+        smtp.ehlo()
+        if password:
+            progress.stage = "login"
+            smtp.login(settings.email_from or "", password)
+        progress.stage = "send"
+        return smtp.send_message(message)
+
+
+def _failure(error: Exception, stage: str, where: str, sender: str | None, password: str) -> NotifyError:
+    """The one-line error of an SMTP exchange that failed at ``stage``; a server's answer may
+    quote what it was sent, so the password is hidden from it."""
+
+    def hidden(text: str) -> str:
+        return text.replace(password, "***") if password else text
+
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return NotifyError(
+            f"{where} refused the login of {sender} ({error.smtp_code}); check ${PASSWORD_ENV}: no email sent"
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        answer = hidden(_answer(error.smtp_error))
+        return NotifyError(f"{where} refused the email ({error.smtp_code} {answer}); no email sent")
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return NotifyError(f"{where} refused every recipient ({', '.join(error.recipients)})")
+    if isinstance(error, ssl.SSLError):
+        return NotifyError(f"{where}: TLS failed ({error.reason or type(error).__name__}); no email sent")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        if stage == "login":  # some servers hang up on a wrong password
+            return NotifyError(
+                f"{where} refused the login of {sender} (it closed the connection); "
+                f"check ${PASSWORD_ENV}: no email sent"
+            )
+        return NotifyError(f"{where} closed the connection; no email sent")
+    reason = "timed out" if isinstance(error, socket.timeout | TimeoutError) else type(error).__name__
+    return NotifyError(f"{where} could not be reached ({hidden(reason)}); no email sent")
 
 
 def _answer(raw: Any) -> str:

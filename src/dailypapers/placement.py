@@ -107,9 +107,18 @@ def kept_url(root: Path, relative: Path, day: str, rendered: str, settings: Sett
         # Our own post: a changed setting moves it on purpose, but a URL kept before stays kept.
         kept = existing.get("permalink")
         return kept if isinstance(kept, str) and kept == old_url and "permalink" not in new else None
+    return _their_url_under_our_name(root, relative, day, existing, old_url, config)
+
+
+def _their_url_under_our_name(
+    root: Path, relative: Path, day: str, existing: dict[str, Any], old_url: str, config: dict[str, Any]
+) -> str | None:
+    """The URL another digest's post under our name keeps (``old_url``), or None when it
+    has nothing to keep: it is not a post a reader found, or its URL is one every day's post
+    of this name shares and a later post shows there."""
     if not existing.get("title"):
         return None  # not a post a reader found: nothing to keep
-    # Another digest's post under our name: its URL is its own when it depends on the day.
+    # Its URL is its own when it depends on the day.
     other_day = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
     if _url(relative, {**existing, "date": other_day}, config, other_day) != old_url:
         return old_url
