@@ -351,18 +351,7 @@ def author_file(site: Path, author: str | None, writer: FileWriter) -> FileResul
 
 def history_lines(result: CollectResult, *, dry_run: bool, left: int) -> list[str]:
     """What ``update-history`` did (or, in a dry run, would do), in a few lines."""
-    counts: collections.Counter[str] = collections.Counter()
-    for done in result.days:
-        for file in done.files:
-            kind = "data files" if file.path.parts[0] == "_data" else "posts"
-            if file.changed:
-                counts[f"{kind} {file.status.value}"] += 1
-            kept_name = kind == "posts" and DAILY_NAME.match(file.path.name)
-            if kept_name and kept_name.group(2) and file.changed:
-                counts["posts kept under their own name"] += 1
-    for file in result.summaries:
-        if file.changed:
-            counts[f"summary files {file.status.value}"] += 1
+    counts = _changed_files(result)
     verb = "would be" if dry_run else "were"
     lines = [
         f"{len(result.days) + len(result.failed)} days of a previous digest: {result.fetched_days} fetched, "
@@ -380,3 +369,22 @@ def history_lines(result: CollectResult, *, dry_run: bool, left: int) -> list[st
     if dry_run:
         lines.append("Nothing was written (dry run)")
     return lines
+
+
+def _changed_files(result: CollectResult) -> collections.Counter[str]:
+    """The files changed, by kind and how (``posts created``...), and the posts kept under
+    a previous digest's own name."""
+    counts: collections.Counter[str] = collections.Counter()
+    for done in result.days:
+        for file in done.files:
+            if not file.changed:
+                continue
+            kind = "data files" if file.path.parts[0] == "_data" else "posts"
+            counts[f"{kind} {file.status.value}"] += 1
+            kept_name = kind == "posts" and DAILY_NAME.match(file.path.name)
+            if kept_name and kept_name.group(2):
+                counts["posts kept under their own name"] += 1
+    for file in result.summaries:
+        if file.changed:
+            counts[f"summary files {file.status.value}"] += 1
+    return counts

@@ -151,60 +151,69 @@ def render_feed(
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {f"{{{XML_NS}}}lang": language})
     self_url = f"{base}/{feed_path(kind).as_posix()}"
-
-    def add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()})
-        if text is not None:
-            element.text = xml_text(text)
-        return element
-
-    add(feed, "id", self_url)
-    add(feed, "title", FEED_TITLES[kind])
-    add(feed, "subtitle", STARRED_SUBTITLES[language] if kind == "starred" else SITE_DESCRIPTIONS[language])
-    add(feed, "updated", updated)
-    add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    add(feed, "link", rel="alternate", type="text/html", href=f"{base}/")
-    author = add(feed, "author")
-    add(author, "name", settings.author or "dailypapers")
-    add(feed, "generator", "dailypapers")
-    words = LINK_WORDS[language]
+    _add(feed, "id", self_url)
+    _add(feed, "title", FEED_TITLES[kind])
+    _add(feed, "subtitle", STARRED_SUBTITLES[language] if kind == "starred" else SITE_DESCRIPTIONS[language])
+    _add(feed, "updated", updated)
+    _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=f"{base}/")
+    author = _add(feed, "author")
+    _add(author, "name", settings.author or "dailypapers")
+    _add(feed, "generator", "dailypapers")
     for entry in entries:
-        paper = entry.paper
-        item = add(feed, "entry")
-        add(item, "id", paper_id_url(base, paper))
-        add(item, "title", latex_text(paper.title))
-        when = _iso(post_time(entry.day, settings))
-        add(item, "published", when)
-        add(item, "updated", when)
-        add(item, "link", rel="alternate", type="text/html", href=paper.hf_url)
-        post = f"{base}{post_urls[entry.day]}"
-        add(item, "link", rel="related", type="text/html", href=post)
-        for name in paper.authors[:MAX_AUTHORS]:
-            add(add(item, "author"), "name", name)
-        if not paper.authors:
-            add(add(item, "author"), "name", paper.institution or "Hugging Face Daily Papers")
-        organization = paper.organization.display_name if paper.organization else ""
-        if organization:
-            add(item, "category", term=organization, scheme=f"{base}/organizations")
-        if entry.starred:
-            add(item, "category", term="starred", label="⭐")
-        summary_text = entry.summary if entry.by_model else latex_text(entry.summary)
-        summary = add(item, "summary", summary_text, type="text")
-        if not entry.by_model and language != "en":
-            summary.set(f"{{{XML_NS}}}lang", "en")  # the abstract, as arXiv has it
-        content = [f"<p>{html.escape(words[0])}: {html.escape(organization)}</p>" if organization else ""]
-        content.append(f"<p>{html.escape(summary_text)}</p>")
-        links = [(words[1], paper.hf_url), (words[2], paper.arxiv_url), (words[3], post)]
-        content.append(
-            "<p>"
-            + " · ".join(
-                f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in links if url
-            )
-            + "</p>"
-        )
-        add(item, "content", "".join(content), type="html")
+        _add_entry(feed, entry, settings, base=base, post=f"{base}{post_urls[entry.day]}")
     ET.indent(feed, space="  ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    """A new Atom element in ``parent``, its text and attributes cleaned for XML."""
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()})
+    if text is not None:
+        element.text = xml_text(text)
+    return element
+
+
+def _add_entry(feed: ET.Element, entry: FeedEntry, settings: Settings, *, base: str, post: str) -> None:
+    """The entry of one paper: its links, authors, organization, summary and content."""
+    paper = entry.paper
+    item = _add(feed, "entry")
+    _add(item, "id", paper_id_url(base, paper))
+    _add(item, "title", latex_text(paper.title))
+    when = _iso(post_time(entry.day, settings))
+    _add(item, "published", when)
+    _add(item, "updated", when)
+    _add(item, "link", rel="alternate", type="text/html", href=paper.hf_url)
+    _add(item, "link", rel="related", type="text/html", href=post)
+    for name in paper.authors[:MAX_AUTHORS]:
+        _add(_add(item, "author"), "name", name)
+    if not paper.authors:
+        _add(_add(item, "author"), "name", paper.institution or "Hugging Face Daily Papers")
+    organization = paper.organization.display_name if paper.organization else ""
+    if organization:
+        _add(item, "category", term=organization, scheme=f"{base}/organizations")
+    if entry.starred:
+        _add(item, "category", term="starred", label="⭐")
+    summary_text = entry.summary if entry.by_model else latex_text(entry.summary)
+    summary = _add(item, "summary", summary_text, type="text")
+    if not entry.by_model and settings.language != "en":
+        summary.set(f"{{{XML_NS}}}lang", "en")  # the abstract, as arXiv has it
+    _add(item, "content", _content(paper, organization, summary_text, post, settings.language), type="html")
+
+
+def _content(paper: Paper, organization: str, summary: str, post: str, language: str) -> str:
+    """An entry's HTML content: the organization, the summary, and the links to the paper
+    and to the post."""
+    words = LINK_WORDS[language]
+    content = [f"<p>{html.escape(words[0])}: {html.escape(organization)}</p>" if organization else ""]
+    content.append(f"<p>{html.escape(summary)}</p>")
+    links = [(words[1], paper.hf_url), (words[2], paper.arxiv_url), (words[3], post)]
+    content.append(
+        "<p>"
+        + " · ".join(f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in links if url)
+        + "</p>"
+    )
+    return "".join(content)
 
 
 def publish_feeds(site: Site, summaries_for: SummariesFor) -> list[FileResult]:
