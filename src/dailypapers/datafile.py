@@ -352,20 +352,8 @@ def daily_from_json(data: Any, path: Path, *, surrogates: bool = True) -> DailyF
     ``surrogates=False``: its text escapes none, no value needs a look for one."""
     if not isinstance(data, dict):
         raise DataFileError(path, f"it holds {_kind(data)}, not an object")
-    day = data.get("date")
-    if not isinstance(day, str) or as_day(day) != day:
-        shown = repr(day[:40]) if isinstance(day, str) else _kind(day)
-        raise DataFileError(path, f"its date {shown} is not a day in the form YYYY-MM-DD")
-    if day_of(path) != day:
-        raise DataFileError(path, f"it is not named daily-{day}.json, as its date says")
-    records = data.get("papers")
-    if not isinstance(records, list):
-        raise DataFileError(path, f"its papers are {_kind(records)}, not a list")
-    if len(records) > MAX_PAPERS:
-        raise DataFileError(path, f"it lists {len(records):,} papers, more than any day ({MAX_PAPERS:,})")
-    total = data.get("total_papers", len(records))
-    if total != len(records) or isinstance(total, bool):
-        raise DataFileError(path, f"it lists {len(records)} papers and its total_papers says {_shown(total)}")
+    day = _checked_day(data.get("date"), path)
+    records = _checked_records(data, path)
     warnings: list[str] = []
     top = _Fields(data, path.name, warnings, surrogates=surrogates)
     crawled_at = _crawl_time(top.text("crawled_at"), day, top)
@@ -378,6 +366,29 @@ def daily_from_json(data: Any, path: Path, *, surrogates: bool = True) -> DailyF
             raise _BadPaper(f"paper {paper.id} is listed twice")
         seen.add(paper.id)
     return DailyFile(day, papers, crawled_at, _model_summaries(data.get("model_summaries"), top), warnings)
+
+
+def _checked_day(day: Any, path: Path) -> str:
+    """The file's date: a day, the one its name says."""
+    if not isinstance(day, str) or as_day(day) != day:
+        shown = repr(day[:40]) if isinstance(day, str) else _kind(day)
+        raise DataFileError(path, f"its date {shown} is not a day in the form YYYY-MM-DD")
+    if day_of(path) != day:
+        raise DataFileError(path, f"it is not named daily-{day}.json, as its date says")
+    return day
+
+
+def _checked_records(data: Mapping[str, Any], path: Path) -> list[Any]:
+    """The file's list of papers, no longer than any day's, as long as its ``total_papers``."""
+    records = data.get("papers")
+    if not isinstance(records, list):
+        raise DataFileError(path, f"its papers are {_kind(records)}, not a list")
+    if len(records) > MAX_PAPERS:
+        raise DataFileError(path, f"it lists {len(records):,} papers, more than any day ({MAX_PAPERS:,})")
+    total = data.get("total_papers", len(records))
+    if total != len(records) or isinstance(total, bool):
+        raise DataFileError(path, f"it lists {len(records)} papers and its total_papers says {_shown(total)}")
+    return records
 
 
 _TIME = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d{1,9})?(Z|\+00:00)?")
@@ -488,18 +499,9 @@ def _original_papers(records: list[Any], path: Path, warnings: list[str], surrog
 
 def _original_paper(record: Mapping[str, Any], paper_id: str, fields: _Fields) -> Paper:
     """A paper of a data file written by the original crawler."""
-    institution = collapse_whitespace(fields.text("institution") or "")
-    authors: tuple[str, ...] = ()
-    organization = None
-    if match := _ORIGINAL_AUTHORS.match(institution):
-        # Only the count survived the scraper; placeholders keep the "·K authors" line right.
-        count = match.group(1)
-        if len(count) <= len(str(_MAX_AUTHORS)) and int(count) <= _MAX_AUTHORS:
-            authors = tuple(f"Author {n}" for n in range(1, int(count) + 1))
-        else:
-            fields.warn(f"institution counts {count[:30]} authors, beyond any paper's; left out")
-    elif name := _ORIGINAL_JUNK_COUNTERS.sub("", institution).strip():
-        organization = Organization(name, name)
+    authors, organization = _original_institution(
+        collapse_whitespace(fields.text("institution") or ""), fields
+    )
     code_link = fields.text("code_link") or None
     is_github = bool(code_link and "github.com/" in code_link)
     upvotes = fields.count("likes")
@@ -514,6 +516,20 @@ def _original_paper(record: Mapping[str, Any], paper_id: str, fields: _Fields) -
         github_repo=code_link if is_github else None,
         project_page=code_link if code_link and not is_github else None,
     )
+
+
+def _original_institution(institution: str, fields: _Fields) -> tuple[tuple[str, ...], Organization | None]:
+    """What the original crawler's ``institution`` holds: an author count (placeholders for
+    that many authors, so the "·K authors" line stays right) or an organization's name."""
+    if match := _ORIGINAL_AUTHORS.match(institution):
+        count = match.group(1)
+        if len(count) <= len(str(_MAX_AUTHORS)) and int(count) <= _MAX_AUTHORS:
+            return tuple(f"Author {n}" for n in range(1, int(count) + 1)), None
+        fields.warn(f"institution counts {count[:30]} authors, beyond any paper's; left out")
+        return (), None
+    if name := _ORIGINAL_JUNK_COUNTERS.sub("", institution).strip():
+        return (), Organization(name, name)
+    return (), None
 
 
 _SUMMARY_KEYS = ("id", "language", "model", "prompt", "summary")
