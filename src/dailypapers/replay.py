@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from dailypapers.errors import ConfigError
@@ -434,116 +434,127 @@ class ReplayHub:
             return 500, {"error": f"replay source failed: {type(error).__name__}: {error}"}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        hub = self
+        """The request handler class of this hub's server."""
+        return type("Handler", (_Handler,), {"hub": self})
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, like the real Hub
-            disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stalls
 
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                query = parse_qs(parts.query)
-                self.limit_headers: dict[str, str] = {}
-                self.over_limit = False
-                if hub.rate_limit is not None:
-                    allowed, self.limit_headers = hub.rate_limit.take()
-                    self.over_limit = not allowed
-                # A request over the limit is refused before anything else (and not recorded).
-                fault = Fault.RATE_LIMITED_WINDOW if self.over_limit else hub._record(self.path, query)
-                if hub.latency:
-                    time.sleep(hub.latency)
-                try:
-                    self.serve(fault, parts.path, query)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True  # the client gave up (a timeout): nothing to do
+class _Handler(BaseHTTPRequestHandler):
+    """Answers one connection's requests for :attr:`hub`: the Hub's API (GET) and the
+    stand-in model (POST), with the faults its plans inject."""
 
-            def do_POST(self) -> None:
-                self.limit_headers, self.over_limit = {}, False  # the stand-in model is not the Hub's API
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length > 0 else b""
-                index, fault = hub._record_chat(self.headers.get("Authorization"), raw)
-                if hub.latency:
-                    time.sleep(hub.latency)
-                path = urlsplit(self.path).path
-                if fault is Fault.ECHO:
-                    sent = "; ".join(f"{name}: {value}" for name, value in self.headers.items())
-                    quoted = f"You sent {self.command} {self.path} with {sent}."
-                    self.send(200, json_bytes(completion(quoted, "echo", index)))
-                    return
-                try:
-                    self.serve_with(fault, lambda: hub.chat_answer(path, raw, index, fault), hub.chat_plan)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True
+    hub: ClassVar[ReplayHub]
+    protocol_version = "HTTP/1.1"  # keep-alive, like the real Hub
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stalls
 
-            def serve(self, fault: Fault | None, path: str, query: dict[str, list[str]]) -> None:
-                def answer() -> tuple[int, Any]:
-                    status, body = hub._answer_safely(path, query)
-                    if status == 200 and isinstance(body, list):
-                        if fault is Fault.EMPTY:
-                            body = []
-                        elif fault is Fault.BAD_ENTRIES:
-                            body = damage_entries(body)
-                    return status, body
+    def do_GET(self) -> None:
+        hub = self.hub
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query)
+        self.limit_headers: dict[str, str] = {}
+        self.over_limit = False
+        if hub.rate_limit is not None:
+            allowed, self.limit_headers = hub.rate_limit.take()
+            self.over_limit = not allowed
+        # A request over the limit is refused before anything else (and not recorded).
+        fault = Fault.RATE_LIMITED_WINDOW if self.over_limit else hub._record(self.path, query)
+        if hub.latency:
+            time.sleep(hub.latency)
+        try:
+            self.serve(fault, parts.path, query)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up (a timeout): nothing to do
 
-                self.serve_with(fault, answer, hub.plan)
+    def do_POST(self) -> None:
+        hub = self.hub
+        self.limit_headers, self.over_limit = {}, False  # the stand-in model is not the Hub's API
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length > 0 else b""
+        index, fault = hub._record_chat(self.headers.get("Authorization"), raw)
+        if hub.latency:
+            time.sleep(hub.latency)
+        path = urlsplit(self.path).path
+        if fault is Fault.ECHO:
+            sent = "; ".join(f"{name}: {value}" for name, value in self.headers.items())
+            quoted = f"You sent {self.command} {self.path} with {sent}."
+            self.send(200, json_bytes(completion(quoted, "echo", index)))
+            return
+        try:
+            self.serve_with(fault, lambda: hub.chat_answer(path, raw, index, fault), hub.chat_plan)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
-            def serve_with(
-                self, fault: Fault | None, answer: Callable[[], tuple[int, Any]], plan: FaultPlan
-            ) -> None:
-                if fault in _STATUS:
-                    headers = {"Retry-After": plan.retry_after} if fault is Fault.RATE_LIMITED else {}
-                    if fault is Fault.RATE_LIMITED_WINDOW and not self.over_limit:  # injected
-                        headers = {"RateLimit": f'"api";r=0;t={plan.retry_after}'}
-                    self.send(_STATUS[fault], json.dumps({"error": "try again later"}).encode(), headers)
-                    return
-                if fault in (Fault.UNAUTHORIZED, Fault.FORBIDDEN):
-                    # A careless server (or proxy) quoting the credentials it refused.
-                    sent = self.headers.get("Authorization", "no Authorization header")
-                    refusal = {"error": f"Invalid credentials in Authorization header ({sent})"}
-                    self.send(int(fault.value), json.dumps(refusal).encode())
-                    return
-                if fault is Fault.HTML:
-                    self.send(200, HTML_PAGE, {"Content-Type": "text/html; charset=utf-8"})
-                    return
-                if fault is Fault.SLOW:
-                    time.sleep(plan.slow_seconds)
-                status, body = answer()
-                data = json_bytes(body)
-                if fault is Fault.TRUNCATED:
-                    self.send(status, data[: len(data) // 2])
-                elif fault is Fault.RESET:
-                    self.reset_after(status, data)
-                else:
-                    self.send(status, data)
+    def serve(self, fault: Fault | None, path: str, query: dict[str, list[str]]) -> None:
+        def answer() -> tuple[int, Any]:
+            status, body = self.hub._answer_safely(path, query)
+            if status == 200 and isinstance(body, list):
+                if fault is Fault.EMPTY:
+                    body = []
+                elif fault is Fault.BAD_ENTRIES:
+                    body = damage_entries(body)
+            return status, body
 
-            def send(self, status: int, data: bytes, headers: Mapping[str, str] | None = None) -> None:
-                self.send_response(status)
-                headers = {
-                    "Content-Type": "application/json; charset=utf-8",
-                    **self.limit_headers,
-                    **(headers or {}),
-                }
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+        self.serve_with(fault, answer, self.hub.plan)
 
-            def reset_after(self, status: int, data: bytes) -> None:
-                """Promise the whole body, send half of it, then reset the connection."""
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                for name, value in self.limit_headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data[: len(data) // 2])
-                # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.connection.close()
-                self.close_connection = True
+    def serve_with(self, fault: Fault | None, answer: Callable[[], tuple[int, Any]], plan: FaultPlan) -> None:
+        if self.refuse(fault, plan):
+            return
+        if fault is Fault.SLOW:
+            time.sleep(plan.slow_seconds)
+        status, body = answer()
+        data = json_bytes(body)
+        if fault is Fault.TRUNCATED:
+            self.send(status, data[: len(data) // 2])
+        elif fault is Fault.RESET:
+            self.reset_after(status, data)
+        else:
+            self.send(status, data)
 
-            def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
-                pass
+    def refuse(self, fault: Fault | None, plan: FaultPlan) -> bool:
+        """Send the refusal ``fault`` stands for (a status, a login refused, an HTML page);
+        False when it is none and the answer is due."""
+        if fault in _STATUS:
+            headers = {"Retry-After": plan.retry_after} if fault is Fault.RATE_LIMITED else {}
+            if fault is Fault.RATE_LIMITED_WINDOW and not self.over_limit:  # injected
+                headers = {"RateLimit": f'"api";r=0;t={plan.retry_after}'}
+            self.send(_STATUS[fault], json.dumps({"error": "try again later"}).encode(), headers)
+            return True
+        if fault in (Fault.UNAUTHORIZED, Fault.FORBIDDEN):
+            # A careless server (or proxy) quoting the credentials it refused.
+            sent = self.headers.get("Authorization", "no Authorization header")
+            refusal = {"error": f"Invalid credentials in Authorization header ({sent})"}
+            self.send(int(fault.value), json.dumps(refusal).encode())
+            return True
+        if fault is Fault.HTML:
+            self.send(200, HTML_PAGE, {"Content-Type": "text/html; charset=utf-8"})
+            return True
+        return False
 
-        return Handler
+    def send(self, status: int, data: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.send_response(status)
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            **self.limit_headers,
+            **(headers or {}),
+        }
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def reset_after(self, status: int, data: bytes) -> None:
+        """Promise the whole body, send half of it, then reset the connection."""
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        for name, value in self.limit_headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 2])
+        # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
+        pass
