@@ -39,6 +39,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 
 from dailypapers.latex import latex_text, math_pieces, typesettable
 from dailypapers.models import collapse_whitespace
@@ -83,29 +84,47 @@ def _escape(text: str, *, inert: bool = False) -> str:
     # hottest spot of a backfill); each is decided by its neighbours in the unescaped text.
     def replace(match: re.Match[str]) -> str:
         char, i = match.group(), match.start()
-        following = text[i + 1 : i + 2]
-        previous = text[i - 1] if i else ""
         if char in _ALWAYS:
             return "\\" + char
         if inert and char in INERT:
             return INERT[char]
-        if char == "\\":
-            if not following:
-                return "&#92;"
-            return "\\\\" if following in KRAMDOWN_ESCAPABLE else char
-        if char == "$":
-            return "\\$" if "$" in (previous, following) else "$"  # "$$" opens kramdown math
-        if char == "~":
-            return "&#126;" if "~" in (previous, following) else "~"
-        if char == "{":
-            if following in ("{", "%"):
-                return "&#123;"
-            return "\\{" if following == ":" else "{"
-        if char == "&" and _CHAR_REFERENCE.match(text, i):
-            return "&amp;"
-        return char
+        if char == "&":
+            return "&amp;" if _CHAR_REFERENCE.match(text, i) else char
+        by_neighbours = _BY_NEIGHBOURS.get(char)
+        if by_neighbours is None:
+            return char
+        return by_neighbours(text[i - 1] if i else "", text[i + 1 : i + 2])
 
     return _SPECIAL.sub(replace, text)
+
+
+def _backslash(previous: str, following: str) -> str:
+    if not following:
+        return "&#92;"
+    return "\\\\" if following in KRAMDOWN_ESCAPABLE else "\\"
+
+
+def _dollar(previous: str, following: str) -> str:
+    return "\\$" if "$" in (previous, following) else "$"  # "$$" opens kramdown math
+
+
+def _tilde(previous: str, following: str) -> str:
+    return "&#126;" if "~" in (previous, following) else "~"
+
+
+def _brace(previous: str, following: str) -> str:
+    if following in ("{", "%"):
+        return "&#123;"
+    return "\\{" if following == ":" else "{"
+
+
+# The characters escaped or not by the characters on each side of them.
+_BY_NEIGHBOURS: dict[str, Callable[[str, str], str]] = {
+    "\\": _backslash,
+    "$": _dollar,
+    "~": _tilde,
+    "{": _brace,
+}
 
 
 _BARE_PIPE = re.compile(r"(?<!\\)\|")

@@ -182,39 +182,43 @@ def site_posts(site: Path, config: dict[str, Any], now: dt.datetime) -> list[Pos
     """Every file in the site's ``_posts``, with its URL or why Jekyll leaves it out."""
     zone = site_zone(config)
     folder = site / "_posts"
-    posts = []
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        relative = path.relative_to(site).as_posix()
-        inside = path.relative_to(folder).parts
-        if not path.is_file() or any(part[0] in "._#" or part.endswith("~") for part in inside):
-            continue  # Jekyll ignores these names
-        if path.suffix.lower() not in (*MARKUP, ".html"):
-            continue  # a static file kept with the posts
-        matched = POST_NAME.match(path.name)
-        if matched is None:
-            posts.append(Post(relative, None, "its name does not start with a date (YYYY-MM-DD-)"))
-            continue
-        try:
-            data = front_matter(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-            posts.append(Post(relative, None, f"its front matter cannot be read ({type(error).__name__})"))
-            continue
-        if data is None:
-            posts.append(Post(relative, None, "it has no front matter (Jekyll copies it as a plain file)"))
-            continue
-        merged = {**post_defaults(config, relative), **data}
-        date = parse_date(data.get("date") or matched.group(1), zone)
-        if date is None:
-            posts.append(
-                Post(relative, None, f"its date {data.get('date') or matched.group(1)!r} is invalid")
-            )
-            continue
-        if merged.get("published") is False:
-            posts.append(Post(relative, None, "it has `published: false`"))
-            continue
-        if date > now and not config.get("future"):
-            why = f"it is dated in the future ({date.isoformat()}) and the site has no `future: true`"
-            posts.append(Post(relative, None, why))
-            continue
-        posts.append(Post(relative, post_url(relative, merged, config, date)))
-    return posts
+    return [
+        _site_post(path, path.relative_to(site).as_posix(), config, zone, now)
+        for path in (sorted(folder.rglob("*")) if folder.is_dir() else [])
+        if _is_post_file(path, folder)
+    ]
+
+
+def _is_post_file(path: Path, folder: Path) -> bool:
+    """Whether Jekyll reads ``path`` (in ``folder``, the site's ``_posts``) as a post: not a
+    name it ignores, nor a static file kept with the posts."""
+    inside = path.relative_to(folder).parts
+    if not path.is_file() or any(part[0] in "._#" or part.endswith("~") for part in inside):
+        return False  # Jekyll ignores these names
+    return path.suffix.lower() in (*MARKUP, ".html")
+
+
+def _site_post(path: Path, relative: str, config: dict[str, Any], zone: dt.tzinfo, now: dt.datetime) -> Post:
+    """The post at ``path`` with its URL, or why Jekyll does not build it."""
+    matched = POST_NAME.match(path.name)
+    if matched is None:
+        return Post(relative, None, "its name does not start with a date (YYYY-MM-DD-)")
+    try:
+        data = front_matter(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        return Post(relative, None, f"its front matter cannot be read ({type(error).__name__})")
+    if data is None:
+        return Post(relative, None, "it has no front matter (Jekyll copies it as a plain file)")
+    merged = {**post_defaults(config, relative), **data}
+    date = parse_date(data.get("date") or matched.group(1), zone)
+    if date is None:
+        return Post(relative, None, f"its date {data.get('date') or matched.group(1)!r} is invalid")
+    if merged.get("published") is False:
+        return Post(relative, None, "it has `published: false`")
+    if date > now and not config.get("future"):
+        return Post(
+            relative,
+            None,
+            f"it is dated in the future ({date.isoformat()}) and the site has no `future: true`",
+        )
+    return Post(relative, post_url(relative, merged, config, date))
