@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -32,6 +34,9 @@ from dailypapers.cli.common import (
     writing,
 )
 from dailypapers.errors import SiteError
+
+if TYPE_CHECKING:
+    from dailypapers.site import Site
 
 
 @cli.command()
@@ -65,8 +70,6 @@ def run(
     """
     from dailypapers.dates import recent_days, utc_now
     from dailypapers.pipeline import collect
-    from dailypapers.placement import foreign_days
-    from dailypapers.settle import days_to_settle
 
     if day and days is not None:  # one of them would be ignored without a word
         raise click.UsageError("give --date or --days, not both")
@@ -84,18 +87,7 @@ def run(
     wanted = [day] if day else recent_days(settings.run_days, now.date())
     hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
     with writing(site, settings, dry_run) as context:
-        # Once each, the days that have just settled: their ranking becomes final.
-        settling = [d for d in days_to_settle(context.store, now, settings.settle_days) if d not in wanted]
-        # Days another digest wrote are not ours to settle: `update-history` fetches them, on request.
-        previous = set(foreign_days(site))
-        if kept := [d for d in settling if d in previous]:
-            settling = [d for d in settling if d not in previous]
-            note(
-                f"{len(kept)} days written by a previous digest are kept as they are: "
-                "`dailypapers update-history --dry-run` previews bringing them up to date"
-            )
-        if settling:
-            note(f"Fetching settled days once more for their final ranking: {', '.join(settling)}")
+        settling = _settling(context, now, wanted)
         result = collect(
             context,
             wanted + settling,
@@ -115,6 +107,28 @@ def run(
     notify(settings, result, dry_run)
     mailed()
     fail_if_any(result)
+
+
+def _settling(context: Site, now: dt.datetime, wanted: list[str]) -> list[str]:
+    """The days, besides ``wanted``, that have just settled and are fetched once more for
+    their final ranking; a previous digest's days are left as they are (each noted)."""
+    from dailypapers.placement import foreign_days
+    from dailypapers.settle import days_to_settle
+
+    settling = [
+        d for d in days_to_settle(context.store, now, context.settings.settle_days) if d not in wanted
+    ]
+    # Days another digest wrote are not ours to settle: `update-history` fetches them, on request.
+    previous = set(foreign_days(context.root))
+    if kept := [d for d in settling if d in previous]:
+        settling = [d for d in settling if d not in previous]
+        note(
+            f"{len(kept)} days written by a previous digest are kept as they are: "
+            "`dailypapers update-history --dry-run` previews bringing them up to date"
+        )
+    if settling:
+        note(f"Fetching settled days once more for their final ranking: {', '.join(settling)}")
+    return settling
 
 
 @cli.command()
