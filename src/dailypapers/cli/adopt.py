@@ -55,15 +55,12 @@ def update_history(
     """
     from dailypapers.adopt import history_lines
     from dailypapers.pipeline import collect
-    from dailypapers.placement import foreign_days
 
     check_range(since, until)
     settings = load_settings(
         site, top=top, author=author, language=language, db=db, retry_budget=retry_budget
     )
-    days = [d for d in foreign_days(site) if (not since or d >= since) and (not until or d <= until)]
-    left = days[limit:] if limit else []
-    days = days[:limit] if limit else days
+    days, left = _previous_digest_days(site, since, until, limit)
     if not days:
         click.echo("No day of a previous digest is left: every data file is this tool's")
         return
@@ -85,3 +82,16 @@ def update_history(
         click.echo(line)
     report_summaries(result, settings, dry_run)
     fail_if_any(result)
+
+
+def _previous_digest_days(
+    site: Path, since: str | None, until: str | None, limit: int | None
+) -> tuple[list[str], list[str]]:
+    """The days a previous digest wrote, from ``since`` to ``until``: the first ``limit`` of
+    them, to do this time, and those left for a later run."""
+    from dailypapers.placement import foreign_days
+
+    days = [d for d in foreign_days(site) if (not since or d >= since) and (not until or d <= until)]
+    if not limit:
+        return days, []
+    return days[:limit], days[limit:]

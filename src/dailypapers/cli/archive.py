@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,10 @@ from dailypapers.cli.common import (
     terminal_json,
 )
 from dailypapers.models import MAX_COUNT
+
+if TYPE_CHECKING:
+    from dailypapers.config import Settings
+    from dailypapers.store import SearchHit
 
 
 @cli.command()
@@ -75,10 +79,20 @@ def search(
             min_upvotes=min_upvotes,
         )
     if starred:
-        from dailypapers.interests import Interests
+        hits = _starred(hits, settings)[:limit]
+    _show_hits(hits, query, as_json)
 
-        interests = Interests.from_settings(settings)
-        hits = [hit for hit in hits if interests.starred(hit.paper)][:limit]
+
+def _starred(hits: list[SearchHit], settings: Settings) -> list[SearchHit]:
+    """The hits matching the site's [interests] (marked ⭐)."""
+    from dailypapers.interests import Interests
+
+    interests = Interests.from_settings(settings)
+    return [hit for hit in hits if interests.starred(hit.paper)]
+
+
+def _show_hits(hits: list[SearchHit], query: str, as_json: bool) -> None:
+    """The papers found, a line each (the first day listed, upvotes, title, link), or JSON."""
     if as_json:
         click.echo(terminal_json([hit.as_json() for hit in hits]))
         return
