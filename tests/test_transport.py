@@ -14,7 +14,7 @@ import pytest
 
 import dailypapers
 from dailypapers import transport
-from hostile import HostileHub, dripping
+from hostile import HostileHub, dripping, raw_answer
 
 SLOW_BODY = b'{"answer": "' + b"x" * 200 + b'"}'  # 0.05 s a byte: 11 s for the answer whole
 
@@ -135,3 +135,53 @@ def test_a_bypass_is_seen() -> None:
         "http.client.HTTPConnection"
     ]
     assert http_outside_the_one_path("from huggingface_hub import get_token\nimport urllib.parse") == []
+
+
+# --- every caller gets the deadline and the size cap, from the same hostile server -------------
+
+ONE_MB = 1024 * 1024
+
+
+def ask_the_hub(url: str) -> None:
+    from dailypapers.hub import HubClient, RetryPolicy
+
+    HubClient(url, deadline=0.3, max_bytes=ONE_MB, retry=RetryPolicy(attempts=1)).fetch_day("2026-02-05")
+
+
+def ask_the_model(url: str) -> None:
+    from dailypapers.llm import ModelClient
+
+    ModelClient(f"{url}/v1", "m", timeout=0.3, max_bytes=ONE_MB).complete([{"role": "user", "content": "x"}])
+
+
+def call_the_webhook(url: str) -> None:
+    from dailypapers.http import RetryPolicy
+    from dailypapers.notify import send
+
+    send(f"{url}/hook", {"text": "hello"}, deadline=0.3, max_bytes=ONE_MB, retry=RetryPolicy(attempts=1))
+
+
+CALLERS = {"hub": ask_the_hub, "model": ask_the_model, "webhook": call_the_webhook}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_is_cut_off_at_its_deadline(caller: str) -> None:
+    from dailypapers.errors import DailyPapersError
+
+    with (
+        HostileHub(lambda day, request: dripping(SLOW_BODY, 0.05, in_headers=True)) as server,
+        pytest.raises(DailyPapersError, match=r"(no complete answer|did not answer) within 0\.3 s"),
+    ):
+        CALLERS[caller](server.url)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_caller_refuses_an_answer_over_the_size_cap(caller: str) -> None:
+    from dailypapers.errors import DailyPapersError
+
+    huge = b'{"x": "' + b"x" * (2 * ONE_MB) + b'"}'
+    with (
+        HostileHub(lambda day, request: raw_answer(huge)) as server,
+        pytest.raises(DailyPapersError, match=r"the answer is larger than 1 MB"),
+    ):
+        CALLERS[caller](server.url)
