@@ -21,6 +21,7 @@ from conftest import DATA, invoke, published_files, seed_source
 from dailypapers.paperinfo import BadInfo, PaperInfo, compact, info_from_answer
 from dailypapers.replay import Fault, FaultPlan, ReplayHub
 from hostile import HostileHub, Request, Script, dripping, json_answer, raw_answer
+from test_invariant import render_differences
 
 DAY = "2026-02-05"  # a seed day: 10 papers
 LISTED = "2026-02-05T14:45:00Z"  # the day's first fetch
@@ -406,3 +407,38 @@ def test_jekyll_shows_the_counts_and_links_literally(site: Path, replay: Callabl
     weekly = next((site / "_site").rglob("weekly-papers-summary-2026-W06/index.html"))
     text = lxml.html.document_fromstring(weekly.read_text(encoding="utf-8")).text_content()
     assert "🧩 그 뒤로 나온 것" in text and "🤗 모델 7" in text
+
+
+# --- the site stays what the archive says ----------------------------------------------------
+
+
+def test_counts_arriving_rewrite_every_week_listing_the_paper(
+    site: Path, replay: Callable[..., ReplayHub]
+) -> None:
+    """ERNIE listed on a Thursday (week 6) and the next Monday (week 7): when the Monday settles,
+    its newer counts reach week 6's section too, as ``render --all`` would write it."""
+    monday = "2026-02-09"
+    asked: dict[str, int] = {}
+
+    def source(day: str) -> list[Any] | None:
+        entries = seed_source(DAY) or []
+        return entries if day == DAY else entries[:2] if day == monday else None
+
+    def answers(paper_id: str) -> Any:
+        asked[paper_id] = asked.get(paper_id, 0) + 1
+        return answer_for(paper_id, 10 * asked[paper_id])  # more models each time it is asked
+
+    (site / "dailypapers.toml").write_text("paper_info = true\nsettle_days = 10\n", encoding="utf-8")
+    hub = replay(source, papers=answers)
+    run(site, hub, LISTED, "--date", DAY)
+    run(site, hub, "2026-02-09T12:00:00Z", "--date", monday)
+    run(site, hub, "2026-02-17T00:10:00Z")  # the Thursday settles (10 days): ERNIE has 10 models
+    assert "[모델 10](https://huggingface.co/models?other=arxiv:2602.04705)" in post(
+        site, "2026-02-02-weekly-papers-summary.md"
+    )
+    # The same day (so no week is rewritten for the date): the Monday settles (7 days), 20 models.
+    (site / "dailypapers.toml").write_text("paper_info = true\n", encoding="utf-8")
+    run(site, hub, "2026-02-17T01:00:00Z")
+    for name in ("2026-02-02-weekly-papers-summary.md", "2026-02-09-weekly-papers-summary.md"):
+        assert "[모델 20](https://huggingface.co/models?other=arxiv:2602.04705)" in post(site, name)
+    assert render_differences(site, {"DAILYPAPERS_NOW": "2026-02-17T01:00:00Z"}) == []
