@@ -263,6 +263,7 @@ def test_a_slow_drip_is_cut_at_the_deadline(site: Path, seed_hub: ReplayHub) -> 
         done = invoke("run", "--site", str(site), "--date", "2026-02-13", endpoint=hub.url, env=env)
     assert done.exit_code == 0, done.output
     assert "Paper info: 2 papers observed, 1 failed" in done.output
+    assert "2602.04705: the Hub is unavailable: no complete answer within 1 s" in done.output
     text = post(site)
     assert text.count("   - 🤗 [모델 3]") == 2 and "arxiv:2602.04705" not in text
     assert text.count("   - [HF 페이지]") == 3
