@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 
 from conftest import DATA, invoke, published_files, seed_source
+from dailypapers.config import load_settings
 from dailypapers.paperinfo import BadInfo, PaperInfo, compact, info_from_answer
 from dailypapers.replay import Fault, FaultPlan, ReplayHub
 from hostile import HostileHub, Request, Script, dripping, json_answer, raw_answer
@@ -136,6 +137,9 @@ def test_counts_appear_once_when_the_day_settles_and_a_rerun_asks_nothing(
 
 
 def test_off_by_default_nothing_is_asked(site: Path, replay: Callable[..., ReplayHub]) -> None:
+    assert not load_settings(site).paper_info
+    assert invoke("init", str(site / "new")).exit_code == 0
+    assert load_settings(site / "new").paper_info  # on in the site init makes
     hub = replay(seed_source, papers=seed_answers)
     settle(site, hub)
     assert paper_requests(hub) == [] and "🤗" not in post(site)
@@ -221,7 +225,7 @@ def test_hostile_answers_fail_only_their_papers(site: Path, replay: Callable[...
     assert "Paper info: 3 papers observed, 7 failed" in done.output
     assert "numTotalModels is str, not a whole number" in done.output
     assert "not a count from 0 to 1,000,000,000" in done.output
-    assert "an HTML page" in done.output and "HTTP 404" in done.output
+    assert "an HTML page" in done.output and "2602.02958: the Hub has no such paper (HTTP 404)" in done.output
     text = post(site)
     assert text.count("   - [HF 페이지]") == 10  # every paper still there, with its abstract
     assert text.count("   - Abstract: ") == 10 and "최종 순위" in text

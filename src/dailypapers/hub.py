@@ -193,6 +193,10 @@ class HubClient:
             return with_retries(attempt, policy, self._sleep, self._pause, self.http.cancelled)
         except Exhausted as exhausted:
             raise self._failed(paper_id, exhausted) from None
+        except HubHTTPError as error:
+            if error.status != 404:
+                raise
+            raise HubHTTPError("the Hub has no such paper (HTTP 404)", day=paper_id, status=404) from None
 
     def _try_once(
         self,

@@ -79,7 +79,8 @@ def observe_outcomes(
     wanted = papers_to_ask(site, days)
     if not wanted:
         return report
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="paper") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="paper")
+    try:
         answers = pool.map(lambda item: ask_one(hub, item[1], now), wanted)
         for (day, paper_id), answer in zip(wanted, answers, strict=True):
             if isinstance(answer, PaperInfo):
@@ -88,4 +89,6 @@ def observe_outcomes(
             else:
                 site.store.save_paper_info(paper_id, day, None, error=answer[:300])
                 report.failed[paper_id] = answer
+    finally:  # on Ctrl-C, no wait for the requests under way (the caller cancels the client)
+        pool.shutdown(wait=False, cancel_futures=True)
     return report
