@@ -14,8 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import lxml.html
 import pytest
+from hypothesis import strategies as st
 
 from conftest import DATA, invoke, published_files, seed_source
 from dailypapers.config import load_settings
@@ -447,3 +449,28 @@ def test_counts_arriving_rewrite_every_week_listing_the_paper(
     for name in ("2026-02-02-weekly-papers-summary.md", "2026-02-09-weekly-papers-summary.md"):
         assert "[모델 20](https://huggingface.co/models?other=arxiv:2602.04705)" in post(site, name)
     assert render_differences(site, {"DAILYPAPERS_NOW": "2026-02-17T01:00:00Z"}) == []
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+KEYS = ("numTotalModels", "linkedModels", "numTotalDatasets", "linkedDatasets", "linkedSpaces")
+KEYS += ("numTotalSpaces", "githubRepo", "githubStars", "paper")
+
+
+@hypothesis.given(st.dictionaries(st.sampled_from(KEYS), JSON) | JSON)
+@hypothesis.settings(max_examples=300, deadline=None)
+def test_any_answer_gives_bounded_counts_or_bad_info(answer: Any) -> None:
+    """Whatever JSON the Hub sends, the counts are whole numbers within bounds, or the answer
+    is refused as :class:`BadInfo` (which fails that paper only): nothing else escapes."""
+    try:
+        info = info_from_answer(answer, observed_at=SETTLED)
+    except BadInfo:
+        return
+    counts = [info.models, info.datasets, info.spaces, info.github_stars or 0]
+    assert all(type(count) is int and 0 <= count <= 1_000_000_000 for count in counts)
+    assert info.github_repo is None or info.github_repo.lower().startswith(("http://", "https://"))
