@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import DATA, invoke, published_files, seed_source
 from dailypapers.config import load_settings
-from dailypapers.paperinfo import BadInfo, PaperInfo, compact, info_from_answer
+from dailypapers.models import PaperInfo
+from dailypapers.paperinfo import BadInfo, compact, info_from_answer
 from dailypapers.replay import Fault, FaultPlan, ReplayHub
 from hostile import HostileHub, Request, Script, dripping, json_answer, raw_answer
 from test_invariant import render_differences

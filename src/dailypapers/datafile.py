@@ -39,8 +39,16 @@ from typing import Any
 from dailypapers.dates import parse_day
 from dailypapers.errors import ConfigError, SiteError
 from dailypapers.escape import yaml_safe_json
-from dailypapers.models import MAX_COUNT, Organization, Paper, collapse_whitespace, is_safe_id, rank
-from dailypapers.paperinfo import BadInfo, PaperInfo, strict_count
+from dailypapers.models import (
+    MAX_COUNT,
+    Organization,
+    Paper,
+    PaperInfo,
+    collapse_whitespace,
+    is_safe_id,
+    rank,
+)
+from dailypapers.paperinfo import BadInfo, strict_count
 
 # Far above any real day (the biggest recorded day's file is under 1 MB), far below what
 # would make reading one a problem.

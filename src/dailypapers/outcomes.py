@@ -22,7 +22,8 @@ from dailypapers.dates import timestamp
 from dailypapers.errors import HubError
 from dailypapers.hub import HubClient
 from dailypapers.interests import Interests, select_daily
-from dailypapers.paperinfo import BadInfo, PaperInfo, info_from_answer
+from dailypapers.models import PaperInfo
+from dailypapers.paperinfo import BadInfo, info_from_answer
 from dailypapers.settle import is_final
 from dailypapers.site import Site
 

@@ -19,10 +19,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from dailypapers.models import ARXIV_ID, MAX_COUNT
+from dailypapers.models import ARXIV_ID, MAX_COUNT, PaperInfo
 
 HUB = "https://huggingface.co"
 KINDS = ("models", "datasets", "spaces")  # the Hub's repository kinds, as its URLs name them
@@ -32,40 +31,6 @@ _SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one cannot be written as UT
 
 class BadInfo(ValueError):
     """An answer of ``/api/papers/{id}`` whose counts cannot be trusted; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class PaperInfo:
-    """One observation of what came of a paper, at ``observed_at`` (UTC, ``...Z``)."""
-
-    models: int = 0
-    datasets: int = 0
-    spaces: int = 0
-    github_repo: str | None = None
-    github_stars: int | None = None
-    observed_at: str = ""
-
-    @property
-    def repositories(self) -> int:
-        """Models, datasets and Spaces together."""
-        return self.models + self.datasets + self.spaces
-
-    @property
-    def anything(self) -> bool:
-        """Whether there is anything to show: a repository on the Hub, or code with stars."""
-        return self.repositories > 0 or bool(self.github_stars)
-
-    def as_json(self, paper_id: str) -> dict[str, Any]:
-        """The record of a data file (see :mod:`dailypapers.datafile`)."""
-        return {
-            "id": paper_id,
-            "observed_at": self.observed_at,
-            "models": self.models,
-            "datasets": self.datasets,
-            "spaces": self.spaces,
-            "github_repo": self.github_repo,
-            "github_stars": self.github_stars,
-        }
 
 
 def strict_count(value: Any, what: str) -> int:

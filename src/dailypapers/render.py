@@ -31,8 +31,8 @@ from dailypapers.escape import (
     yaml_text,
 )
 from dailypapers.latex import latex_text
-from dailypapers.models import Paper
-from dailypapers.paperinfo import PaperInfo, compact, hub_list_url
+from dailypapers.models import Paper, PaperInfo
+from dailypapers.paperinfo import compact, hub_list_url
 from dailypapers.paths import bib_path, pattern_fields
 from dailypapers.words import first_author
 

@@ -34,8 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from dailypapers.errors import ArchiveDamaged, SiteError
-from dailypapers.models import Paper, paper_from_row
-from dailypapers.paperinfo import PaperInfo
+from dailypapers.models import Paper, PaperInfo, paper_from_row
 
 DB_ENV = "DAILYPAPERS_DB"
 DEFAULT_DB = Path(".dailypapers") / "papers.db"

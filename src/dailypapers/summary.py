@@ -34,8 +34,7 @@ from dailypapers.datafile import to_json
 from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.escape import code_span  # noqa: F401 (the `code` filter, kept importable from here)
 from dailypapers.interests import Interests
-from dailypapers.models import Paper
-from dailypapers.paperinfo import PaperInfo
+from dailypapers.models import Paper, PaperInfo
 from dailypapers.paths import chart_path, data_path, post_path
 from dailypapers.render import environment, front_matter, render_template
 from dailypapers.site import Site
