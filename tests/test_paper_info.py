@@ -174,6 +174,25 @@ def test_goldens(site: Path, replay: Callable[..., ReplayHub], language: str) ->
         assert text == golden.read_text(encoding="utf-8"), name
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ja", ("モデル 3", "データセット 1", "その後に出てきたもの")),
+        ("zh", ("模型 3", "数据集 1", "后续成果")),
+    ],
+)
+def test_every_language_shows_the_counts_and_the_section(
+    site: Path, replay: Callable[..., ReplayHub], language: str, words: tuple[str, str, str]
+) -> None:
+    (site / "dailypapers.toml").write_text(f'language = "{language}"\n' + SETTINGS, encoding="utf-8")
+    settle(site, replay(with_listed_stars, papers=seed_answers))
+    models, datasets, heading = words
+    line = f"   - 🤗 [{models}](https://huggingface.co/models?other=arxiv:2602.04705) · [{datasets}]("
+    assert post(site).count(line) == 1
+    weekly = post(site, "2026-02-02-weekly-papers-summary.md")
+    assert f"\n## 🧩 {heading}\n" in weekly and weekly.count(f"[{models}]") == 1
+
+
 def test_the_weekly_section_lists_what_came_and_the_code_that_grew(
     site: Path, replay: Callable[..., ReplayHub]
 ) -> None:
