@@ -519,6 +519,21 @@ def test_bibtex(site: Path, hub_env: ReplayHub) -> None:
     assert f"{{{{ '/bib/daily-{DAY}.bib' | relative_url }}}}" in daily_post(site)
 
 
+@effect("paper_info")
+def test_paper_info(site: Path, hub_env: ReplayHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-05T14:45:00Z")
+    run_seed_day(site)
+    monkeypatch.setenv("DAILYPAPERS_NOW", "2026-02-13T00:00:00Z")  # the day settles
+    assert invoke_in(site, "run", "--date", "2026-02-13").exit_code == 0
+    assert "🤗" not in daily_post(site)  # off by default: the seed format, nothing asked
+    assert not [path for path in hub_env.requests if path.startswith("/api/papers/")]
+    configure(site, "paper_info = true\n")
+    run_seed_day(site)  # fetched again and settled: its shown papers are asked about, once
+    asked = [path for path in hub_env.requests if path.startswith("/api/papers/")]
+    assert len(asked) == len(set(asked)) == 10
+    assert "   - 🤗 [" in daily_post(site)  # the replay hub's generated answers link models
+
+
 @effect("email.host", "email.port", "email.from", "email.to", "email.schedule")
 def test_email(
     site: Path,

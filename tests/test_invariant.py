@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from conftest import DATA, invoke
-from dailypapers.replay import Fault, FaultPlan, ReplayHub
+from dailypapers.replay import Fault, FaultPlan, ReplayHub, generated_paper
 
 SAMPLE: dict[str, Any] = json.loads((DATA / "sample_entry.json").read_text(encoding="utf-8"))
 FIRST = dt.date(2026, 1, 26)  # a Monday: the days span three ISO weeks and two months
@@ -94,6 +94,16 @@ class Hub:
             inner.pop("githubRepo")
         return made
 
+    def paper(self, paper_id: str) -> Any:
+        """``/api/papers/{id}``: linked models and the list's repository, whose stars grow with
+        the hub's clock (so the summaries' "what came of them" lists change as runs go on)."""
+        answer = generated_paper(paper_id)
+        answer.update(
+            githubRepo=SAMPLE["paper"]["githubRepo"],
+            githubStars=SAMPLE["paper"]["githubStars"] + 10 * (self.today - START.date()).days,
+        )
+        return answer
+
 
 def files(site: Path) -> dict[str, tuple[bytes, int, int]]:
     """The published files: bytes, inode and modification time of each."""
@@ -138,7 +148,7 @@ class SiteMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.hub_days = Hub()
-        self.hub = ReplayHub(self.hub_days.entries)
+        self.hub = ReplayHub(self.hub_days.entries, papers=self.hub_days.paper)
         self.hub.start()
         self.dir = Path(tempfile.mkdtemp(prefix="invariant-"))
         self.site = self.dir / "site"
@@ -158,7 +168,7 @@ class SiteMachine(RuleBasedStateMachine):
 
     def configure(self) -> None:
         (self.site / "dailypapers.toml").write_text(
-            f'author = "lim4349"\nlanguage = "{self.language}"\nai_summary = true\n'
+            f'author = "lim4349"\nlanguage = "{self.language}"\nai_summary = true\npaper_info = true\n'
             f"[daily]\ntop = {self.top}\n"
             f'[llm]\nbase_url = "{self.model_url}"\nmodel = "replay-model"\nconcurrency = 1\nbudget = 6\n',
             encoding="utf-8",

@@ -142,6 +142,7 @@ def complete_from_data_files(
             continue
         warnings += daily.warnings
         store.restore_model_summaries(daily.model_summaries)
+        store.restore_paper_info(daily.day, daily.paper_info)
         stored = store.day_papers(daily.day)
         merged, _ = merge_with_stored(stored, daily.papers) if stored else (daily.papers, [])
         if not merged or len(merged) == len(stored):
@@ -211,6 +212,7 @@ def import_site(site: Path, store: Store) -> ImportResult:
             content_hash=content_hash(daily.day, papers),
         )
         store.restore_model_summaries(daily.model_summaries)
+        store.restore_paper_info(daily.day, daily.paper_info)
         result.days.append(daily.day)
         result.papers += len(papers)
     result.warnings += restore_empty_days(site, store)

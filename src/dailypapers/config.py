@@ -117,6 +117,9 @@ class Settings:
     # Ways to follow the papers (see dailypapers.feeds, .bibtex, .mail); all off: the seed format
     feeds: bool = False  # Atom feeds of papers and of ⭐ papers
     bibtex: bool = False  # a .bib per day and one of ⭐ papers, linked from the daily posts
+    # What came of each paper (models, datasets, Spaces, code stars; see dailypapers.paperinfo),
+    # asked of the Hub once when a day settles; off: the seed format
+    paper_info: bool = False
     email_host: str | None = None  # [email]: a digest of new papers by SMTP (STARTTLS); off unset
     email_port: int = 587
     email_from: str | None = None
@@ -418,6 +421,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("settle_days", _int(1, 60), "age in days at which a day is fetched once more, then final"),
     Setting("feeds", _bool, "Atom feeds of the papers the posts show and of ⭐ papers (feeds/*.xml)"),
     Setting("bibtex", _bool, "BibTeX files: one per day (linked from its post) and one of ⭐ papers (bib/)"),
+    Setting(
+        "paper_info",
+        _bool,
+        "what came of each paper (models, datasets, Spaces, code stars), asked once when a day settles",
+    ),
     Setting("email.host", _host, "SMTP server (STARTTLS) for an email of new papers after `run`; off unset"),
     Setting("email.port", _int(1, 65535), "SMTP port (the submission port, STARTTLS)"),
     Setting("email.from", _address, "the email's sender address (also the SMTP login)"),

@@ -39,7 +39,16 @@ from typing import Any
 from dailypapers.dates import parse_day
 from dailypapers.errors import ConfigError, SiteError
 from dailypapers.escape import yaml_safe_json
-from dailypapers.models import MAX_COUNT, Organization, Paper, collapse_whitespace, is_safe_id, rank
+from dailypapers.models import (
+    MAX_COUNT,
+    Organization,
+    Paper,
+    PaperInfo,
+    collapse_whitespace,
+    is_safe_id,
+    rank,
+)
+from dailypapers.paperinfo import BadInfo, strict_count
 
 # Far above any real day (the biggest recorded day's file is under 1 MB), far below what
 # would make reading one a problem.
@@ -69,6 +78,7 @@ class DailyFile:
     crawled_at: str
     model_summaries: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # each names the file (and the paper)
+    paper_info: dict[str, PaperInfo] = field(default_factory=dict)  # by paper id
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -104,12 +114,14 @@ def daily_data(
     crawled_at: str,
     final: bool = False,
     model_summaries: Sequence[Mapping[str, str]] = (),
+    paper_info: Mapping[str, PaperInfo] | None = None,
 ) -> dict[str, Any]:
     """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list.
 
     ``final``: the day was fetched again once settled (see :mod:`dailypapers.settle`);
     ``model_summaries``: the language-model summaries stored for its papers (the key is left
-    out when there are none), so that an archive rebuilt from the data files keeps them.
+    out when there are none), so that an archive rebuilt from the data files keeps them;
+    ``paper_info``: what came of its papers, observed when it settled (the same way).
     """
     order = {paper.id: position for position, paper in enumerate(papers)}
     ranked = rank(papers)
@@ -122,6 +134,8 @@ def daily_data(
     }
     if model_summaries:
         data["model_summaries"] = [dict(record) for record in model_summaries]
+    if paper_info:
+        data["paper_info"] = [paper_info[paper_id].as_json(paper_id) for paper_id in sorted(paper_info)]
     return data
 
 
@@ -365,7 +379,9 @@ def daily_from_json(data: Any, path: Path, *, surrogates: bool = True) -> DailyF
         if paper.id in seen:
             raise _BadPaper(f"paper {paper.id} is listed twice")
         seen.add(paper.id)
-    return DailyFile(day, papers, crawled_at, _model_summaries(data.get("model_summaries"), top), warnings)
+    summaries = _model_summaries(data.get("model_summaries"), top)
+    infos = _paper_info(data.get("paper_info"), papers, top)
+    return DailyFile(day, papers, crawled_at, summaries, warnings, infos)
 
 
 def _checked_day(day: Any, path: Path) -> str:
@@ -553,6 +569,50 @@ def _model_summaries(value: Any, fields: _Fields) -> list[dict[str, str]]:
         kept["made_at"] = fields.clean(made_at, where) if isinstance(made_at, str) else ""
         records.append(kept)
     return records
+
+
+def _paper_info(value: Any, day_papers: Sequence[Paper], fields: _Fields) -> dict[str, PaperInfo]:
+    """What came of the day's papers (:func:`daily_data`); a bad record is left out with a warning."""
+    papers = {paper.id for paper in day_papers}
+    if value is None:
+        return {}
+    if not isinstance(value, list):
+        fields.warn(f"paper_info is {_kind(value)}, not a list; left out")
+        return {}
+    infos: dict[str, PaperInfo] = {}
+    for position, record in enumerate(value, 1):
+        try:
+            paper_id, info = _info_record(record, papers)
+        except BadInfo as error:
+            fields.warn(f"paper_info {position}: {error}; left out")
+            continue
+        infos[paper_id] = info
+    return infos
+
+
+def _info_record(record: Any, papers: set[str]) -> tuple[str, PaperInfo]:
+    if not isinstance(record, dict):
+        raise BadInfo(f"it is {_kind(record)}, not an object")
+    paper_id, observed_at, repo = record.get("id"), record.get("observed_at"), record.get("github_repo")
+    if not isinstance(paper_id, str) or paper_id not in papers:
+        raise BadInfo(f"its id {_shown_id(paper_id)} is not a paper of the day")
+    if not isinstance(observed_at, str) or not _TIME.fullmatch(observed_at) or not observed_at.endswith("Z"):
+        raise BadInfo(f"its observed_at {_shown_id(observed_at)} is not a UTC time")
+    if repo is not None and (not isinstance(repo, str) or _SURROGATES.search(repo)):
+        raise BadInfo(f"its github_repo is {_kind(repo)}, not text")
+    stars = record.get("github_stars")
+    models, datasets, spaces = (
+        strict_count(record.get(key, 0), key) for key in ("models", "datasets", "spaces")
+    )
+    info = PaperInfo(
+        models,
+        datasets,
+        spaces,
+        github_repo=repo,
+        github_stars=None if stars is None else strict_count(stars, "github_stars"),
+        observed_at=observed_at,
+    )
+    return paper_id, info
 
 
 # --- weekly and monthly data files -------------------------------------------------------

@@ -10,6 +10,7 @@ themselves (deadline, size cap, retries, no redirects) are :mod:`dailypapers.htt
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -43,6 +44,7 @@ __all__ = ["DEFAULT_ENDPOINT", "HubClient", "RetryPolicy", "endpoint_from_enviro
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PAGE_SIZE = 100
 MAX_PAGES = 100  # 10,000 papers a day: far beyond any real day, stops a server that ignores `p`.
+PAPER_ATTEMPTS = 3  # tries of one paper's /api/papers/{id} (each within the retry budget)
 _BEARER = re.compile(r"Bearer\s+[^\s'\")]+", re.IGNORECASE)
 # A JSON escape of a UTF-16 surrogate; only then is the slower check for lone ones made.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -173,8 +175,39 @@ class HubClient:
         except Transient as failure:
             raise self._failed(day, Exhausted(failure, 1)) from None
 
-    def _try_once(self, day: str, url: str, params: dict[str, Any], headers: dict[str, str]) -> list[Any]:
-        """One request: the page, or :class:`Transient` (retry), or a final :class:`HubError`."""
+    def fetch_paper(self, paper_id: str) -> dict[str, Any]:
+        """The raw answer of ``GET /api/papers/{paper_id}`` (what came of the paper: see
+        :mod:`dailypapers.paperinfo`), through the same requests, budget and pacing as the days.
+        Tried at most :data:`PAPER_ATTEMPTS` times: a paper's counts are worth less than a day.
+        :class:`HubError` (its ``day`` is the paper id) when it fails."""
+        url = f"{self.endpoint}/api/papers/{paper_id}"
+        headers = self._headers()
+        policy = dataclasses.replace(self.retry, attempts=min(self.retry.attempts, PAPER_ATTEMPTS))
+
+        def attempt() -> dict[str, Any]:
+            answer = self._try_once(paper_id, url, {}, headers, parse=_parse_paper)
+            assert isinstance(answer, dict)
+            return answer
+
+        try:
+            return with_retries(attempt, policy, self._sleep, self._pause, self.http.cancelled)
+        except Exhausted as exhausted:
+            raise self._failed(paper_id, exhausted) from None
+        except HubHTTPError as error:
+            if error.status != 404:
+                raise
+            raise HubHTTPError("the Hub has no such paper (HTTP 404)", day=paper_id, status=404) from None
+
+    def _try_once(
+        self,
+        day: str,
+        url: str,
+        params: dict[str, Any],
+        headers: dict[str, str],
+        parse: Callable[[str, bytes], Any] | None = None,
+    ) -> Any:
+        """One request: the page (or what ``parse`` makes of the body), or :class:`Transient`
+        (retry), or a final :class:`HubError`."""
         from huggingface_hub.errors import OfflineModeIsEnabled
 
         with self._lock:
@@ -188,7 +221,7 @@ class HubClient:
         status = answer.status
         if status == 200:
             try:
-                return self._parse(day, answer.body)
+                return (parse or self._parse)(day, answer.body)
             except HubDataError as error:
                 # A truncated or garbled body is usually a hiccup: retry it like a 5xx.
                 reason = str(error).removeprefix(f"{day}: ") + " (HTTP 200)"
@@ -250,6 +283,19 @@ class HubClient:
             except RecursionError:
                 raise HubDataError("the Hub answered with JSON nested too deeply", day=day) from None
         return data
+
+
+def _parse_paper(paper_id: str, body: bytes) -> dict[str, Any]:
+    """The JSON object of ``/api/papers/{id}``; :class:`HubDataError` for anything else."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        start = body[:40].decode("utf-8", "replace").strip().lower()
+        kind = "an HTML page" if start.startswith(("<!doctype", "<html")) else "invalid JSON"
+        raise HubDataError(f"the Hub answered with {kind}, not a paper", day=paper_id) from None
+    if not isinstance(data, dict):
+        raise HubDataError(f"the Hub answered with a JSON {type(data).__name__}, not a paper", day=paper_id)
+    return data
 
 
 def _what_to_do(status: int) -> str:

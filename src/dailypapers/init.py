@@ -79,6 +79,7 @@ INIT_VALUES: dict[str, Any] = {
     "organization_fallback": "first_author",
     "feeds": True,
     "bibtex": True,
+    "paper_info": True,
 }
 # Sections written open (uncommented) with their keys commented out: there to be filled in.
 OPEN_SECTIONS = ("llm",)

@@ -95,6 +95,41 @@ class Paper:
         return f"·{len(self.authors)} authors" if self.authors else ""
 
 
+@dataclass(frozen=True, slots=True)
+class PaperInfo:
+    """One observation of what came of a paper, at ``observed_at`` (UTC, ``...Z``): the models,
+    datasets and Spaces the Hub links to it, and its code's stars (see :mod:`dailypapers.paperinfo`)."""
+
+    models: int = 0
+    datasets: int = 0
+    spaces: int = 0
+    github_repo: str | None = None
+    github_stars: int | None = None
+    observed_at: str = ""
+
+    @property
+    def repositories(self) -> int:
+        """Models, datasets and Spaces together."""
+        return self.models + self.datasets + self.spaces
+
+    @property
+    def anything(self) -> bool:
+        """Whether there is anything to show: a repository on the Hub, or code with stars."""
+        return self.repositories > 0 or bool(self.github_stars)
+
+    def as_json(self, paper_id: str) -> dict[str, Any]:
+        """The record of a data file (see :mod:`dailypapers.datafile`)."""
+        return {
+            "id": paper_id,
+            "observed_at": self.observed_at,
+            "models": self.models,
+            "datasets": self.datasets,
+            "spaces": self.spaces,
+            "github_repo": self.github_repo,
+            "github_stars": self.github_stars,
+        }
+
+
 def rank(papers: Iterable[Paper], top: int | None = None) -> list[Paper]:
     """Upvotes descending; ties keep the Hub's order (``sorted`` is stable)."""
     ranked = sorted(papers, key=lambda p: -p.upvotes)

@@ -33,6 +33,7 @@ from dailypapers.models import (
     paper_from_entry,
     papers_from_entries,
 )
+from dailypapers.outcomes import OutcomesReport, observe_outcomes
 from dailypapers.paths import data_path
 from dailypapers.placement import foreign_days, place_daily
 from dailypapers.render import output_fingerprint, render_daily
@@ -120,12 +121,14 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
     selection = select_daily(papers, settings.daily.top, Interests.from_settings(settings))
     result.shown = selection.shown
     result.final = is_final(day, store.fetched_at(day), settings.settle_days)
+    infos = store.paper_info_of_day(day)
     data = daily_data(
         day,
         papers,
         crawled_at=store.crawled_at(day) or "",
         final=result.final,
         model_summaries=store.model_summary_records([paper.id for paper in papers]),
+        paper_info=infos,
     )
     # Data first: if we die between the two writes, the next run re-renders the post from it.
     result.files.append(site.write(data_path("daily", day), to_json(data)))
@@ -138,6 +141,7 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
         more=selection.more,
         final=result.final,
         summaries=summaries_for([*selection.shown, *(paper for _, paper in selection.more)]),
+        paper_info=infos if settings.paper_info and result.final else None,
     )
     # An existing post of the day is updated where it is, and keeps its URL (blogs adopted
     # from another digest name some days' posts otherwise).
@@ -242,6 +246,7 @@ class CollectResult:
     # Other days' files showing a paper whose stored fields or summaries changed in this run.
     related: list[FileResult] = field(default_factory=list)
     model: SummaryReport | None = None  # language-model summaries, when a model is set up
+    outcomes: OutcomesReport | None = None  # what came of the settled days' papers (paper_info)
 
     @property
     def fetched_days(self) -> int:
@@ -303,6 +308,25 @@ def _interrupted(
     return Interrupted(result)
 
 
+def _observe_settled(
+    site: Site,
+    hub: HubClient,
+    warnings: Mapping[str, list[str]],
+    result: CollectResult,
+    now: dt.datetime,
+    concurrency: int,
+) -> OutcomesReport | None:
+    """What came of the papers of the days this run fetched (``warnings``' days) that are now
+    settled, when the setting ``paper_info`` is on (see :mod:`dailypapers.outcomes`)."""
+    if not site.settings.paper_info:
+        return None
+    try:
+        return observe_outcomes(site, sorted(warnings), hub, now=now, concurrency=min(concurrency, 4))
+    except KeyboardInterrupt:  # no new request; the stored days are written, then it goes on
+        hub.cancel()
+        raise _interrupted(site, sorted(warnings), warnings, result) from None
+
+
 def collect(
     site: Site,
     days: Iterable[str],
@@ -355,6 +379,7 @@ def collect(
             raise _interrupted(site, sorted(warnings), warnings, result) from None
         pool.shutdown()
     stored_days = [day for day in days if day not in result.failed]
+    result.outcomes = _observe_settled(site, hub, warnings, result, clock(), concurrency)
     if model is not None:
         try:
             result.model = summarise_shown(

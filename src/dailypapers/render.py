@@ -31,7 +31,8 @@ from dailypapers.escape import (
     yaml_text,
 )
 from dailypapers.latex import latex_text
-from dailypapers.models import Paper
+from dailypapers.models import Paper, PaperInfo
+from dailypapers.paperinfo import compact, hub_list_url
 from dailypapers.paths import bib_path, pattern_fields
 from dailypapers.words import first_author
 
@@ -83,7 +84,23 @@ def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environme
     env.filters["link_url"] = link_url
     env.filters["repo_name"] = repo_name
     env.filters["link_text"] = functools.partial(link_text, math=math)
+    env.filters["outcome_parts"] = outcome_parts
     return env
+
+
+def outcome_parts(info: PaperInfo, paper_id: str) -> list[tuple[str, str, str | None]]:
+    """What the outcome line of a paper shows (see templates/_outcome.md.j2): (kind, count
+    as shown, link or None) for each kind it has: models, datasets and Spaces (linked to the
+    Hub's list of them), then ``stars`` (linked to the code, through :func:`link_url`)."""
+    counts = {"models": info.models, "datasets": info.datasets, "spaces": info.spaces}
+    parts = [
+        (kind, compact(count), link_url(hub_list_url(kind, paper_id)))
+        for kind, count in counts.items()
+        if count > 0
+    ]
+    if info.github_stars:
+        parts.append(("stars", compact(info.github_stars), link_url(info.github_repo)))
+    return parts
 
 
 # Whether the `md` filter wrote math during the render in progress (see render_template).
@@ -213,12 +230,14 @@ def render_daily(
     more: Sequence[tuple[int, Paper]] = (),
     final: bool = False,
     summaries: Mapping[str, str] | None = None,
+    paper_info: Mapping[str, PaperInfo] | None = None,
 ) -> str:
     """The daily post for ``day`` listing ``papers`` in the given (ranked) order.
 
     ``starred``: ids of the papers marked ⭐; ``more``: starred papers ranked below the
     list, with their place, for a section of their own; ``final``: the ranking is settled;
-    ``summaries``: the language model's, by paper id (see :mod:`dailypapers.llm`).
+    ``summaries``: the language model's, by paper id (see :mod:`dailypapers.llm`);
+    ``paper_info``: what came of the papers, by id (setting ``paper_info``, final posts only).
     """
     settings = settings or Settings()
     date = dt.date.fromisoformat(day)
@@ -235,6 +254,7 @@ def render_daily(
         final=final,
         settle_days=settings.settle_days,
         summaries=summaries or {},
+        paper_info=paper_info or {},
         ai_summary=settings.ai_summary,
         first_author=settings.organization_fallback == "first_author",
         # setting bibtex: the day's .bib (see dailypapers.bibtex), linked under the baseurl

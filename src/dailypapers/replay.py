@@ -1,4 +1,6 @@
-"""A replay hub: serves recorded days in the shape of ``GET /api/daily_papers``.
+"""A replay hub: serves recorded days in the shape of ``GET /api/daily_papers``, and papers in
+the shape of ``GET /api/papers/{id}`` (from a function ``id -> answer``, or generated: see
+:func:`generated_paper`).
 
 Tests, demos and benchmarks point ``HF_ENDPOINT`` (or ``HubClient(endpoint=...)``) at it
 and drive the real client over real HTTP on 127.0.0.1; nothing is mocked. Days come from a
@@ -35,6 +37,33 @@ from dailypapers.errors import ConfigError
 
 DEFAULT_LIMIT = 50
 Source = Callable[[str], "list[Any] | None"]
+PaperSource = Callable[[str], Any]  # paper id -> the answer of /api/papers/{id}; None: 404
+_PAPER_PATH = re.compile(r"/api/papers/([^/]+)/?")
+
+
+def generated_paper(paper_id: str) -> dict[str, Any]:
+    """A made-up answer of ``/api/papers/{id}`` in the Hub's shape (the keys huggingface_hub's
+    ``PaperInfo`` reads), the same for the same id: about a third of papers have nothing linked,
+    the others a few models, datasets and Spaces and a repository with stars."""
+    draw = random.Random(f"paper|{paper_id}")
+    linked = draw.random() >= 1 / 3
+    models, datasets, spaces = (
+        (draw.randint(0, 12), draw.randint(0, 3), draw.randint(0, 4)) if linked else (0, 0, 0)
+    )
+    answer: dict[str, Any] = {
+        "id": paper_id,
+        "title": f"Paper {paper_id}",
+        "upvotes": draw.randint(0, 300),
+        "linkedModels": [{"id": f"example/model-{i}", "likes": 0} for i in range(min(models, 5))],
+        "numTotalModels": models,
+        "linkedDatasets": [{"id": f"example/dataset-{i}"} for i in range(datasets)],
+        "numTotalDatasets": datasets,
+        "linkedSpaces": [{"id": f"example/space-{i}"} for i in range(spaces)],
+    }
+    if linked:
+        answer["githubRepo"] = f"https://github.com/example/{paper_id}"
+        answer["githubStars"] = draw.choice((0, 7, 95, 1234, 15678))
+    return answer
 
 
 def json_bytes(body: Any) -> bytes:
@@ -144,6 +173,8 @@ class FaultPlan:
 
     requests: Mapping[int, Fault] = field(default_factory=dict)
     days: Mapping[str, Fault | Sequence[Fault | None]] = field(default_factory=dict)
+    # Like ``days``, for ``/api/papers/{id}`` by paper id (Fault.EMPTY: an empty object).
+    papers: Mapping[str, Fault | Sequence[Fault | None]] = field(default_factory=dict)
     rate: float = 0.0
     seed: int = 0
     kinds: Sequence[Fault] = TRANSIENT_FAULTS
@@ -294,8 +325,10 @@ class ReplayHub:
         chat: ChatAnswer = stand_in_answer,
         chat_faults: FaultPlan | None = None,
         rate_limit: FixedWindow | None = None,
+        papers: PaperSource = generated_paper,
     ) -> None:
         self.source = directory_source(source) if isinstance(source, Path) else source
+        self.papers = papers
         self.latency = latency
         self.rate_limit = rate_limit
         self.plan = faults or FaultPlan()
@@ -348,6 +381,9 @@ class ReplayHub:
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
         """Status and JSON body for a request (the API's behaviour, without faults)."""
+        if paper := _PAPER_PATH.fullmatch(path):
+            answer = self.papers(paper.group(1))
+            return (404, {"error": "Paper not found"}) if answer is None else (200, answer)
         if path.rstrip("/") != "/api/daily_papers":
             return 404, {"error": "Not Found"}
         day = query.get("date", [""])[0]
@@ -366,7 +402,10 @@ class ReplayHub:
     def _record(self, target: str, query: dict[str, list[str]]) -> Fault | None:
         """Log the request and pick its fault, if any (under the lock: threads share counters)."""
         plan = self.plan
-        day = query.get("date", [""])[0]
+        paper = _PAPER_PATH.fullmatch(urlsplit(target).path)
+        # Rules by day for the days, by paper id for the papers (counted apart: "p:" ids).
+        day = f"p:{paper.group(1)}" if paper else query.get("date", [""])[0]
+        rules = {f"p:{key}": rule for key, rule in plan.papers.items()} if paper else plan.days
         with self._lock:
             index = len(self.requests)
             self.requests.append(target)
@@ -376,8 +415,8 @@ class ReplayHub:
             nth_of_day = self._day_count[day]
             self._day_count[day] += 1
             fault = plan.requests.get(index)
-            if fault is None and day in plan.days:
-                rule = plan.days[day]
+            if fault is None and day in rules:
+                rule = rules[day]
                 if isinstance(rule, Fault):
                     fault = rule
                 elif nth_of_day < len(rule):
@@ -486,6 +525,8 @@ class _Handler(BaseHTTPRequestHandler):
     def serve(self, fault: Fault | None, path: str, query: dict[str, list[str]]) -> None:
         def answer() -> tuple[int, Any]:
             status, body = self.hub._answer_safely(path, query)
+            if status == 200 and isinstance(body, dict) and fault is Fault.EMPTY:
+                body = {}  # a paper with no field at all
             if status == 200 and isinstance(body, list):
                 if fault is Fault.EMPTY:
                     body = []

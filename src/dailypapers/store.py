@@ -17,7 +17,9 @@ Tables:
   summary tells a day with no papers from a day never collected);
 - ``papers_fts``: full-text index (FTS5) over title, summary, keywords, organization;
 - ``render_marks``: the date and the settings the site's files were last written with;
-- ``unrendered``: papers changed since the files showing them were written.
+- ``unrendered``: papers changed since the files showing them were written;
+- ``paper_info``: what came of each paper a settled day's post shows (models, datasets,
+  Spaces, code stars: see :mod:`dailypapers.paperinfo`), asked once when the day settles.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dailypapers.errors import ArchiveDamaged, SiteError
-from dailypapers.models import Paper, paper_from_row
+from dailypapers.models import Paper, PaperInfo, paper_from_row
 
 DB_ENV = "DAILYPAPERS_DB"
 DEFAULT_DB = Path(".dailypapers") / "papers.db"
@@ -124,6 +126,25 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE unrendered (paper_id TEXT PRIMARY KEY)
     """,
+    # 8: what came of each paper (see dailypapers.paperinfo): one answer of /api/papers/{id}
+    # per paper a settled day's post shows, with the time it was asked (counts NULL and
+    # `error` set when the answer could not be used: it is not asked again); and the stars
+    # the day's list gave at each fetch, so that code growth is measured from the listing.
+    """
+    CREATE TABLE paper_info (
+        paper_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        observed_at TEXT NOT NULL,
+        models INTEGER,
+        datasets INTEGER,
+        spaces INTEGER,
+        github_repo TEXT,
+        github_stars INTEGER,
+        error TEXT,
+        PRIMARY KEY (paper_id, day)
+    );
+    ALTER TABLE observations ADD COLUMN github_stars INTEGER
+    """,
 )
 
 _PAPER_COLUMNS = (
@@ -174,6 +195,21 @@ def _paper_row(paper: Paper) -> tuple[Any, ...]:
     )
 
 
+def _info_counts(info: PaperInfo) -> tuple[Any, ...]:
+    return (info.models, info.datasets, info.spaces, info.github_repo, info.github_stars)
+
+
+def _info_from_row(row: Mapping[str, Any]) -> PaperInfo:
+    return PaperInfo(
+        models=row["models"],
+        datasets=row["datasets"],
+        spaces=row["spaces"],
+        github_repo=row["github_repo"],
+        github_stars=row["github_stars"],
+        observed_at=row["observed_at"],
+    )
+
+
 def _upsert_sql() -> str:
     columns = [*_PAPER_COLUMNS.split(", "), "last_day"]
     # Upvotes only grow on the Hub, so keep the maximum; other fields come from the
@@ -211,6 +247,39 @@ def _id_chunks(paper_ids: Sequence[str]) -> Iterator[list[str]]:
 def _contains_text(haystack: str | None, needle: str) -> bool:
     """SQLite's LIKE and lower() fold ASCII letters only; this folds any."""
     return haystack is not None and needle.casefold() in haystack.casefold()
+
+
+# search's filters on what came of a paper (paper_info rows that hold counts)
+_INFO_FILTERS = {
+    "models": ["EXISTS (SELECT 1 FROM paper_info i WHERE i.paper_id = p.id AND i.models > 0)"],
+    "code": [
+        "(p.github_repo IS NOT NULL OR EXISTS (SELECT 1 FROM paper_info i "
+        "WHERE i.paper_id = p.id AND i.github_repo IS NOT NULL))"
+    ],
+}
+
+
+def _search_filters(
+    conditions: list[str],
+    parameters: list[Any],
+    since: str | None,
+    until: str | None,
+    organization: str | None,
+    min_upvotes: int | None,
+) -> None:
+    """Add search's filters on days, organization and upvotes to ``conditions`` (on ``p``, the
+    paper) and their ``parameters``."""
+    if since is not None or until is not None:
+        conditions.append(
+            "EXISTS (SELECT 1 FROM listings l WHERE l.paper_id = p.id AND l.day BETWEEN ? AND ?)"
+        )
+        parameters += [since or "0000-00-00", until or "9999-99-99"]
+    if organization is not None:
+        conditions.append("(contains_text(p.org_name, ?) OR contains_text(p.org_fullname, ?))")
+        parameters += [organization, organization]
+    if min_upvotes is not None:
+        conditions.append("p.upvotes >= ?")
+        parameters.append(min_upvotes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,8 +517,8 @@ class Store:
                 changed = {i for i in ids if rows_before.get(i) != rows_after[i]}
                 db.executemany("INSERT OR IGNORE INTO unrendered VALUES (?)", [(i,) for i in changed])
             db.executemany(
-                "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?, ?)",
-                [(p.id, observed_at, day, p.upvotes, p.num_comments) for p in observed],
+                "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?, ?, ?)",
+                [(p.id, observed_at, day, p.upvotes, p.num_comments, p.github_stars) for p in observed],
             )
             if row is not None:
                 db.execute(
@@ -560,13 +629,17 @@ class Store:
         until: str | None = None,
         organization: str | None = None,
         min_upvotes: int | None = None,
+        has_models: bool = False,
+        has_code: bool = False,
     ) -> list[SearchHit]:
         """Papers matching every word of ``query``, best first (FTS5 bm25; titles weigh most).
 
         Filters: listed on a day from ``since`` to ``until``; ``organization`` in the name or
         full name of the paper's organization (any case); at least ``min_upvotes`` (its
-        highest). With an empty query every paper passing the filters matches (every paper,
-        without filters), most upvoted first. ``limit`` None: no limit.
+        highest); ``has_models``: the Hub linked a model to it when it was observed (see
+        :mod:`dailypapers.paperinfo`); ``has_code``: it has a code repository (the list's, or
+        an observation's). With an empty query every paper passing the filters matches (every
+        paper, without filters), most upvoted first. ``limit`` None: no limit.
         """
         terms = [term.replace('"', '""') for term in query.split()]
         conditions: list[str] = ["1"]
@@ -574,17 +647,9 @@ class Store:
         if terms:
             conditions.append("papers_fts MATCH ?")
             parameters.append(" ".join(f'"{term}"' for term in terms))
-        if since is not None or until is not None:
-            conditions.append(
-                "EXISTS (SELECT 1 FROM listings l WHERE l.paper_id = p.id AND l.day BETWEEN ? AND ?)"
-            )
-            parameters += [since or "0000-00-00", until or "9999-99-99"]
-        if organization is not None:
-            conditions.append("(contains_text(p.org_name, ?) OR contains_text(p.org_fullname, ?))")
-            parameters += [organization, organization]
-        if min_upvotes is not None:
-            conditions.append("p.upvotes >= ?")
-            parameters.append(min_upvotes)
+        _search_filters(conditions, parameters, since, until, organization, min_upvotes)
+        conditions += _INFO_FILTERS["models"] if has_models else []
+        conditions += _INFO_FILTERS["code"] if has_code else []
         score = "bm25(papers_fts, 0, 10.0, 1.0, 5.0, 3.0)" if terms else "0.0"
         source = "papers_fts f JOIN papers p ON p.id = f.id" if terms else "papers p"
         rows = self._db.execute(
@@ -753,6 +818,61 @@ class Store:
 
     def model_summary_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM model_summaries").fetchone()[0])
+
+    # --- what came of each paper (dailypapers.paperinfo) ---------------------------------
+
+    def asked_paper_info(self, day: str) -> set[str]:
+        """The papers asked about when ``day`` settled (answered or not): never asked again."""
+        rows = self._db.execute("SELECT paper_id FROM paper_info WHERE day = ?", (day,))
+        return {row[0] for row in rows}
+
+    def save_paper_info(self, paper_id: str, day: str, info: PaperInfo | None, *, error: str = "") -> None:
+        """Record the answer about ``paper_id`` asked when ``day`` settled (``info`` None: it
+        failed, ``error`` says why); the files showing the paper are written again."""
+        if info is None:
+            row: tuple[Any, ...] = (paper_id, day, "", None, None, None, None, None, error or "failed")
+        else:
+            row = (paper_id, day, info.observed_at, *_info_counts(info), None)
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO paper_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            if info is not None:
+                db.execute("INSERT OR IGNORE INTO unrendered VALUES (?)", (paper_id,))
+
+    def paper_info_of_day(self, day: str) -> dict[str, PaperInfo]:
+        """What came of ``day``'s papers, as observed when it settled, by paper id."""
+        rows = self._db.execute(
+            "SELECT * FROM paper_info WHERE day = ? AND error IS NULL ORDER BY paper_id", (day,)
+        )
+        return {row["paper_id"]: _info_from_row(row) for row in rows}
+
+    def restore_paper_info(self, day: str, infos: Mapping[str, PaperInfo]) -> int:
+        """Store the observations of a data file that the archive lacks; returns how many."""
+        rows = [(i, day, info.observed_at, *_info_counts(info), None) for i, info in infos.items()]
+        if not rows:
+            return 0
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany("INSERT OR IGNORE INTO paper_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            return db.total_changes - before
+
+    def period_outcomes(self, since: str, until: str) -> list[tuple[str, PaperInfo, int | None]]:
+        """Each paper listed from ``since`` to ``until`` with an observation: (id, its latest
+        observation, the stars its first listed fetch gave, if any), by id."""
+        rows = self._db.execute(
+            """
+            WITH inside AS (SELECT DISTINCT paper_id FROM listings WHERE day BETWEEN ? AND ?),
+            latest AS (
+                SELECT i.*, ROW_NUMBER() OVER (
+                    PARTITION BY i.paper_id ORDER BY i.observed_at DESC, i.day DESC) AS place
+                FROM paper_info i JOIN inside USING (paper_id) WHERE i.error IS NULL
+            )
+            SELECT l.*, (SELECT o.github_stars FROM observations o WHERE o.paper_id = l.paper_id
+                         AND o.github_stars IS NOT NULL ORDER BY o.observed_at, o.day LIMIT 1) AS first_stars
+            FROM latest l WHERE l.place = 1 ORDER BY l.paper_id
+            """,
+            (since, until),
+        )
+        return [(row["paper_id"], _info_from_row(row), row["first_stars"]) for row in rows]
 
     def integrity_errors(self) -> list[str]:
         rows = self._db.execute("PRAGMA integrity_check").fetchall()

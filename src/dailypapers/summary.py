@@ -34,7 +34,7 @@ from dailypapers.datafile import to_json
 from dailypapers.dates import Period, labels_of, period_of
 from dailypapers.escape import code_span  # noqa: F401 (the `code` filter, kept importable from here)
 from dailypapers.interests import Interests
-from dailypapers.models import Paper
+from dailypapers.models import Paper, PaperInfo
 from dailypapers.paths import chart_path, data_path, post_path
 from dailypapers.render import environment, front_matter, render_template
 from dailypapers.site import Site
@@ -189,6 +189,73 @@ def listed_papers(summary: Summary, settings: Settings) -> list[RankedPaper]:
     return [ranked for ranked in summary.stats.papers if not interests.muted(ranked.paper)][:top]
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What came of one paper of a period, from the archive's latest observation of it."""
+
+    paper: Paper
+    info: PaperInfo
+    first_stars: int | None  # the stars its first listed fetch gave (None: no repository then)
+
+    @property
+    def growth(self) -> int:
+        """Stars gained since the paper was first listed: 0 without both counts, or when the
+        Hub now names another repository than the list does (not the same code's stars)."""
+        info, first = self.info, self.first_stars
+        if info.github_stars is None or first is None or info.github_repo != self.paper.github_repo:
+            return 0
+        return max(0, info.github_stars - first)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """The "what came of them" section: papers of the period with models, datasets or Spaces
+    on the Hub, most first; and the code repositories that gained the most stars."""
+
+    gained: list[Outcome]
+    grown: list[Outcome]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "gained": [
+                {**item.info.as_json(item.paper.id), "title": item.paper.title} for item in self.gained
+            ],
+            "grown": [
+                {
+                    "id": item.paper.id,
+                    "title": item.paper.title,
+                    "github_repo": item.info.github_repo,
+                    "stars_listed": item.first_stars,
+                    "stars": item.info.github_stars,
+                    "growth": item.growth,
+                    "observed_at": item.info.observed_at,
+                }
+                for item in self.grown
+            ],
+        }
+
+
+def period_outcomes(store: Store, summary: Summary, settings: Settings) -> Outcomes | None:
+    """The section of ``summary`` (None when the setting ``paper_info`` is off): the papers listed
+    in the period (muted ones left out), each with its latest observation. A paper is listed
+    in the order of the period's ranking when the counts are equal."""
+    if not settings.paper_info:
+        return None
+    interests = Interests.from_settings(settings)
+    order = {ranked.paper.id: place for place, ranked in enumerate(summary.stats.papers)}
+    papers = {ranked.paper.id: ranked.paper for ranked in summary.stats.papers}
+    items = [
+        Outcome(papers[paper_id], info, first_stars)
+        for paper_id, info, first_stars in store.period_outcomes(summary.period.since, summary.period.until)
+        if paper_id in papers and not interests.muted(papers[paper_id])
+    ]
+    gained = sorted(
+        (i for i in items if i.info.repositories), key=lambda i: (-i.info.repositories, order[i.paper.id])
+    )
+    grown = sorted((i for i in items if i.growth), key=lambda i: (-i.growth, order[i.paper.id]))
+    return Outcomes(gained[:LIST_TOP], grown[:LIST_TOP])
+
+
 def render_summary(
     summary: Summary,
     settings: Settings = DEFAULT_SETTINGS,
@@ -196,8 +263,10 @@ def render_summary(
     site: Path | None = None,
     chart: str | None = None,
     summaries: Mapping[str, str] | None = None,
+    outcomes: Outcomes | None = None,
 ) -> str:
-    """The post; ``chart``: the SVG to show in it (drawn here when not given)."""
+    """The post; ``chart``: the SVG to show in it (drawn here when not given); ``outcomes``:
+    the "what came of them" section (setting ``paper_info``, see :func:`period_outcomes`)."""
     env = environment(site, settings.math)
     # Until a language has its own summary templates, its summaries are in Korean.
     names = [f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"]
@@ -239,6 +308,7 @@ def render_summary(
         summaries=summaries or {},
         ai_summary=settings.ai_summary,
         first_author=settings.organization_fallback == "first_author",
+        outcomes=outcomes,
     )
 
 
@@ -264,7 +334,9 @@ def _paper_record(ranked: RankedPaper, rank: int) -> dict[str, Any]:
     }
 
 
-def summary_data(summary: Summary, settings: Settings = DEFAULT_SETTINGS) -> dict[str, Any]:
+def summary_data(
+    summary: Summary, settings: Settings = DEFAULT_SETTINGS, outcomes: Outcomes | None = None
+) -> dict[str, Any]:
     stats, top = summary.stats, settings.post(summary.kind).top
     first = summary.first_day
     if summary.kind == "weekly":
@@ -272,7 +344,7 @@ def summary_data(summary: Summary, settings: Settings = DEFAULT_SETTINGS) -> dic
         when: dict[str, Any] = {"year": iso_year, "week": week}
     else:
         when = {"year": first.year, "month": first.month}
-    return {
+    data = {
         **when,
         "generated_at": summary.generated_at,
         "total_papers": stats.paper_count,
@@ -304,6 +376,9 @@ def summary_data(summary: Summary, settings: Settings = DEFAULT_SETTINGS) -> dic
         "top_keywords": stats.top_keywords(LIST_TOP),
         "chart": "/" + chart_path(summary.kind, summary.label).as_posix(),
     }
+    if outcomes is not None:  # setting paper_info
+        data["outcomes"] = outcomes.as_json()
+    return data
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -331,14 +406,15 @@ def publish_summary(
     inlined = post_chart(summary, settings, site=site.root, columns=svg)  # the file's chart, then rows
     listed = [ranked.paper for ranked in listed_papers(summary, settings)]
     summaries = summaries_for(listed) if summaries_for else {}
+    outcomes = period_outcomes(site.store, summary, settings)
+    post = render_summary(
+        summary, settings, site=site.root, chart=inlined, summaries=summaries, outcomes=outcomes
+    )
     # The post last: a run cut short rewrites all three next time.
     return [
         site.write(chart_path(kind, label), svg),
-        site.write(data_path(kind, label), to_json(summary_data(summary, settings))),
-        site.write(
-            post_path(kind, label, settings),
-            render_summary(summary, settings, site=site.root, chart=inlined, summaries=summaries),
-        ),
+        site.write(data_path(kind, label), to_json(summary_data(summary, settings, outcomes))),
+        site.write(post_path(kind, label, settings), post),
     ]
 
 

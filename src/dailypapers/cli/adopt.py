@@ -15,6 +15,7 @@ from dailypapers.cli.common import (
     load_settings,
     parse_day_option,
     progress,
+    report_outcomes,
     report_summaries,
     show_file,
     site_option,
@@ -81,6 +82,7 @@ def update_history(
     for line in history_lines(result, dry_run=dry_run, left=len(left)):
         click.echo(line)
     report_summaries(result, settings, dry_run)
+    report_outcomes(result)
     fail_if_any(result)
 
 

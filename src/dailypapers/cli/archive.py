@@ -27,6 +27,15 @@ if TYPE_CHECKING:
     from dailypapers.store import SearchHit
 
 
+def _query_or_filter(query: str, *filters: object) -> None:
+    """A search names words or filters (``filters``: each one's value, set or not)."""
+    if not query.split() and not any(filters):
+        raise click.UsageError(
+            "give a QUERY or a filter "
+            "(--since, --until, --org, --min-upvotes, --starred, --has-models, --has-code)"
+        )
+
+
 @cli.command()
 @click.argument("query", default="")
 @site_option
@@ -36,6 +45,8 @@ if TYPE_CHECKING:
 @click.option("--org", help="Only papers of an organization whose name contains this (any case).")
 @click.option("--min-upvotes", type=click.IntRange(min=0), help="Only papers with this many upvotes or more.")
 @click.option("--starred", is_flag=True, help="Only papers matching the site's [interests] (marked ⭐).")
+@click.option("--has-models", is_flag=True, help="Only papers the Hub links a model to (when observed).")
+@click.option("--has-code", is_flag=True, help="Only papers with a code repository.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Most results.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
 def search(
@@ -47,6 +58,8 @@ def search(
     org: str | None,
     min_upvotes: int | None,
     starred: bool,
+    has_models: bool,
+    has_code: bool,
     limit: int,
     as_json: bool,
 ) -> None:
@@ -57,8 +70,7 @@ def search(
     listed, most upvoted first. Muted papers are found too.
     """
     check_range(since, until)
-    if not query.split() and not (since or until or org or min_upvotes is not None or starred):
-        raise click.UsageError("give a QUERY or a filter (--since, --until, --org, --min-upvotes, --starred)")
+    _query_or_filter(query, since, until, org, min_upvotes is not None, starred, has_models, has_code)
     # SQLite takes 64-bit integers only; no count is above MAX_COUNT, so the meaning stays.
     limit = min(limit, MAX_COUNT)
     min_upvotes = None if min_upvotes is None else min(min_upvotes, MAX_COUNT + 1)
@@ -77,6 +89,8 @@ def search(
             until=until,
             organization=org,
             min_upvotes=min_upvotes,
+            has_models=has_models,
+            has_code=has_code,
         )
     if starred:
         hits = _starred(hits, settings)[:limit]

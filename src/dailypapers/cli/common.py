@@ -309,6 +309,18 @@ def report_summaries(result: Any, settings: Any, dry_run: bool) -> None:
         )
 
 
+def report_outcomes(result: Any) -> None:
+    """What came of the settled days' papers (setting paper_info): how many were asked, and
+    each failure as a warning (that paper's counts only; it is not asked again)."""
+    report = result.outcomes
+    if report is None or not report.asked:
+        return
+    failed = f", {len(report.failed)} failed" if report.failed else ""
+    click.echo(f"Paper info: {report.observed} papers observed{failed}")
+    for error in report.failed.values():
+        click.echo(f"Warning: {printable(error)}", err=True)
+
+
 def open_store(site: Path, settings: Any, *, scratch: bool = False) -> Any:
     """The site's archive, completed from the data files; those that cannot be read are named
     when the command ends, with exit status 1 (:func:`report_unreadable`)."""

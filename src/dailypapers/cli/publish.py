@@ -27,6 +27,7 @@ from dailypapers.cli.common import (
     progress,
     remember_unreadable,
     report_day,
+    report_outcomes,
     report_summaries,
     settings_options,
     show_file,
@@ -104,6 +105,7 @@ def run(
     for file in result.summaries:
         show_file(file)
     report_summaries(result, settings, dry_run)
+    report_outcomes(result)
     notify(settings, result, dry_run)
     mailed()
     fail_if_any(result)
@@ -193,6 +195,7 @@ def backfill(
         f"{len(result.failed)} failed; {result.files_changed} files {verb}"
     )
     report_summaries(result, settings, dry_run)
+    report_outcomes(result)
     fail_if_any(result)
 
 
