@@ -610,6 +610,29 @@ def test_ctrl_c_at_any_moment_of_the_start_is_quiet(
     assert last.startswith("Interrupted; ") and all(line.startswith("[") for line in progress), err
 
 
+def test_ctrl_c_while_the_start_up_imports_says_the_one_line(tmp_path: Path) -> None:
+    """A Ctrl-C before any command runs (here: while a slow disk holds an import) ends the
+    process with status 130 and the one line, like a Ctrl-C anywhere else."""
+    slow = tmp_path / "slow" / "click"
+    slow.mkdir(parents=True)
+    (slow / "__init__.py").write_text(
+        "import sys, time\nprint('importing', file=sys.stderr, flush=True)\ntime.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(slow.parent)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dailypapers", "--help"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert read_until(process, "importing") == ["importing"]
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and out == ""
+    assert err.splitlines() == ["Interrupted; nothing was written."]
+
+
 # --- and the site still builds ------------------------------------------------------------------
 
 
