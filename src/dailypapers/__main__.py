@@ -14,4 +14,12 @@ signal.signal(signal.SIGINT, _interrupted_start)
 
 from dailypapers.cli import main  # noqa: E402
 
-main()
+
+def start() -> None:
+    """The `dailypapers` command (pyproject's entry point: importing this module first puts
+    the start-up handling in place) and `python -m dailypapers`."""
+    main()
+
+
+if __name__ == "__main__":
+    start()
