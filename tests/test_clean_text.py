@@ -20,7 +20,8 @@ from dailypapers.bibtex import bibtex_text
 from dailypapers.config import Settings
 from dailypapers.escape import link_text, link_url, yaml_text
 from dailypapers.feeds import xml_text
-from dailypapers.models import Paper, paper_from_entry
+from dailypapers.mail import MailPaper, compose
+from dailypapers.models import Organization, Paper, paper_from_entry
 from dailypapers.notify import message
 from dailypapers.text import clean, escape_json
 from fidelity import render_post
@@ -54,6 +55,26 @@ def test_feeds_and_bibtex_files_carry_none() -> None:
     title = f"Title {EVERY_UNSAFE} end"
     assert UNSAFE.search(xml_text(title)) is None
     assert UNSAFE.search(bibtex_text(title)) is None
+
+
+def test_the_email_carries_none() -> None:
+    """Both parts of the email of new papers are a way out too: a bidi control in a title
+    reversed it in the reader's mail client, and a control character reached it as it was."""
+    paper = Paper(
+        id="2602.00001",
+        title=f"Right-to-left \u202egnp.exe {EVERY_UNSAFE} title",
+        summary=f"Abstract {EVERY_UNSAFE}.",
+        organization=Organization("org", f"Org {EVERY_UNSAFE}"),
+        upvotes=3,
+    )
+    settings = Settings(email_host="127.0.0.1", email_from="a@example.org", email_to=("b@example.org",))
+    email = compose([MailPaper(paper, DAY, False, f"Model {EVERY_UNSAFE} summary")], settings)
+    for kind in ("plain", "html"):
+        part = email.get_body((kind,))
+        assert part is not None
+        text = part.get_content()
+        assert "exe" in text and "Model" in text and "Org" in text
+        assert UNSAFE.search(text) is None, (kind, [c for c in text if UNSAFE.match(c)])
 
 
 def test_json_for_a_terminal_escapes_them_and_reads_back_the_same() -> None:

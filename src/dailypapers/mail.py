@@ -36,6 +36,7 @@ from dailypapers.interests import Interests, select_daily
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
 from dailypapers.site import Site
+from dailypapers.text import clean
 
 PASSWORD_ENV = "DAILYPAPERS_SMTP_PASSWORD"
 MAILED = Path("_dailypapers") / "mailed.json"
@@ -134,7 +135,7 @@ def new_papers(site: Site, days: Sequence[str], summaries_for: SummariesFor) -> 
 
 
 def _organization(paper: Paper) -> str:
-    return paper.organization.display_name if paper.organization else ""
+    return clean(paper.organization.display_name) if paper.organization else ""
 
 
 def compose(papers: Sequence[MailPaper], settings: Settings) -> EmailMessage:
@@ -153,14 +154,15 @@ def compose(papers: Sequence[MailPaper], settings: Settings) -> EmailMessage:
     rows = [f"<p>{html.escape(words.intro)}</p>"]
     for item in papers:
         paper = item.paper
-        title = latex_text(paper.title)
+        # What a mail client shows goes through the rule of every way out (dailypapers.text).
+        title, summary = clean(latex_text(paper.title)), clean(item.summary)
         star = "⭐ " if item.starred else ""
         organization = _organization(paper)
         links = [(words.hub, paper.hf_url), (words.arxiv, paper.arxiv_url)]
         text.append(f"{star}{title} (👍 {paper.upvotes}, {item.day})")
         if organization:
             text.append(f"  {words.organization}: {organization}")
-        text += [f"  {words.summary}: {item.summary}"] if item.summary else []
+        text += [f"  {words.summary}: {summary}"] if summary else []
         text += [f"  {name}: {url}" for name, url in links if url] + [""]
         anchors = " · ".join(
             f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in links if url
@@ -172,7 +174,7 @@ def compose(papers: Sequence[MailPaper], settings: Settings) -> EmailMessage:
                 if organization
                 else ""
             )
-            + (f"<p>{html.escape(item.summary)}</p>" if item.summary else "")
+            + (f"<p>{html.escape(summary)}</p>" if summary else "")
             + f"<p>{anchors}</p>"
         )
     message.set_content("\n".join(text))
