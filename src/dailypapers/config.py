@@ -120,6 +120,7 @@ class Settings:
     # What came of each paper (models, datasets, Spaces, code stars; see dailypapers.paperinfo),
     # asked of the Hub once when a day settles; off: the seed format
     paper_info: bool = False
+    search: bool = False  # a search page over every paper of the archive (dailypapers.search_index)
     email_host: str | None = None  # [email]: a digest of new papers by SMTP (STARTTLS); off unset
     email_port: int = 587
     email_from: str | None = None
@@ -426,6 +427,7 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
         "what came of each paper (models, datasets, Spaces, code stars), asked once when a day settles",
     ),
+    Setting("search", _bool, "a search page of every paper, searched in the reader's browser (no server)"),
     Setting("email.host", _host, "SMTP server (STARTTLS) for an email of new papers after `run`; off unset"),
     Setting("email.port", _int(1, 65535), "SMTP port (the submission port, STARTTLS)"),
     Setting("email.from", _address, "the email's sender address (also the SMTP login)"),

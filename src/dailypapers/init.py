@@ -28,6 +28,7 @@ from dailypapers.config import (
     LANGUAGES,
     SETTINGS,
     Setting,
+    Settings,
     build_settings,
 )
 from dailypapers.errors import ConfigError
@@ -43,6 +44,7 @@ from dailypapers.jekyll import (
 from dailypapers.lock import LOCK_FILE
 from dailypapers.origin import installed_origin
 from dailypapers.pages import OWN_WORKFLOW, DeployWorkflow, deploy_workflows
+from dailypapers.search_index import INCLUDE_LINE, search_pages
 from dailypapers.store import DEFAULT_DB
 from dailypapers.write import FileResult, FileWriter
 
@@ -80,6 +82,7 @@ INIT_VALUES: dict[str, Any] = {
     "feeds": True,
     "bibtex": True,
     "paper_info": True,
+    "search": True,
 }
 # Sections written open (uncommented) with their keys commented out: there to be filled in.
 OPEN_SECTIONS = ("llm",)
@@ -266,6 +269,17 @@ def _feed_links(site: Path, site_config: Mapping[str, Any] | None, result: InitR
     return files
 
 
+def _search_page(
+    site: Path, site_config: Mapping[str, Any] | None, settings: Settings, result: InitResult
+) -> dict[str, str]:
+    """The search page (see :func:`search_index.search_pages`): on a new site or a Chirpy tab;
+    another theme's owner is told how to add it."""
+    chirpy = site_config is not None and is_chirpy(site, site_config)
+    if site_config is not None and not chirpy:
+        result.notes.append(f"to add the paper search, make a page holding {INCLUDE_LINE.strip()}")
+    return search_pages(settings, new_site=site_config is None, chirpy=chirpy)
+
+
 def init_site(
     site: Path,
     *,
@@ -305,6 +319,7 @@ def init_site(
         )
     if not had_settings:  # the new dailypapers.toml turns the feeds on: link them from every page
         plan.wanted.update(_feed_links(site, site_config, plan.result))
+        plan.wanted.update(_search_page(site, site_config, build_settings(values), plan.result))
     _write_new_files(plan)
     _ignore_in_git(plan, ignore_db)
     return plan.result

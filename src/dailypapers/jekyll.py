@@ -95,7 +95,7 @@ theme: minima
 minima:
   date_format: {date_format}
 # The menu of the header (on a phone, behind its button).
-header_pages: [archive.html, categories.html, about.md]
+header_pages: [archive.html, categories.html, search.html, about.md]
 # The home page lists the posts {per_page} to a page: /, /page2/, /page3/...
 paginate: {per_page}
 paginate_path: "/page:num/"

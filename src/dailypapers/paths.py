@@ -21,6 +21,8 @@ DAILY_DATA_GLOB = "daily-*.json"
 FEED_DIR = Path("feeds")
 FEED_KINDS = ("papers", "starred")  # every paper the posts show; ⭐ papers only
 BIB_DIR = Path("bib")
+# The search page's data (setting `search`): a manifest and one file of papers per year.
+SEARCH_DIR = Path("assets") / "dailypapers" / "search"
 
 
 def pattern_fields(date: dt.date) -> dict[str, str]:
@@ -65,6 +67,11 @@ def feed_path(kind: str) -> Path:
 def bib_path(label: str) -> Path:
     """``bib/daily-2026-02-05.bib`` for a day, ``bib/starred.bib`` for the ⭐ papers."""
     return BIB_DIR / (f"daily-{label}.bib" if label[:1].isdigit() else f"{label}.bib")
+
+
+def search_path(name: str) -> Path:
+    """``assets/dailypapers/search/index.json`` (the manifest) or a year's ``papers-2026.json``."""
+    return SEARCH_DIR / (f"papers-{name}.json" if name.isdigit() else f"{name}.json")
 
 
 def site_data_files(site: Path) -> list[Path]:

@@ -37,6 +37,7 @@ from dailypapers.outcomes import OutcomesReport, observe_outcomes
 from dailypapers.paths import data_path
 from dailypapers.placement import foreign_days, place_daily
 from dailypapers.render import output_fingerprint, render_daily
+from dailypapers.search_index import publish_search
 from dailypapers.settle import is_final
 from dailypapers.site import Site
 from dailypapers.store import Store
@@ -232,9 +233,14 @@ def related_files(
 
 
 def publish_followed(site: Site, days: Sequence[str], summaries_for: SummariesFor) -> list[FileResult]:
-    """What readers follow the papers with, when set up: the ``.bib`` of each of ``days``,
-    the ⭐ one and the feeds (made from the whole archive, so they end every run)."""
-    return [*publish_bibtex(site, days), *publish_feeds(site, summaries_for)]
+    """What readers follow and find the papers with, when set up: the ``.bib`` of each of
+    ``days``, the ⭐ one, the feeds and the search page's data (made from the whole archive,
+    so they end every run)."""
+    return [
+        *publish_bibtex(site, days),
+        *publish_feeds(site, summaries_for),
+        *publish_search(site, summaries_for),
+    ]
 
 
 @dataclass
