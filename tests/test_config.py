@@ -509,6 +509,23 @@ def test_feeds(site: Path, hub_env: ReplayHub) -> None:
     assert feed.count("<entry>") == 10 and (site / "feeds" / "starred.xml").is_file()
 
 
+@effect("search")
+def test_search(site: Path, hub_env: ReplayHub) -> None:
+    run_seed_day(site)
+    assert not (site / "assets" / "dailypapers").exists()  # off by default: the seed format
+    configure(site, "search = true\n")
+    run_seed_day(site)
+    index = json.loads((site / "assets/dailypapers/search/index.json").read_text(encoding="utf-8"))
+    assert [shard["papers"] for shard in index["shards"]] == [
+        len(
+            json.loads(
+                (site / "assets/dailypapers/search" / index["shards"][0]["file"]).read_text(encoding="utf-8")
+            )["papers"]
+        )
+    ] and index["shards"][0]["papers"] >= 10
+    assert (site / "_includes" / "dailypapers-search.html").is_file()
+
+
 @effect("bibtex")
 def test_bibtex(site: Path, hub_env: ReplayHub) -> None:
     run_seed_day(site)

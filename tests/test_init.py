@@ -362,7 +362,9 @@ def test_init_on_a_chirpy_site_changes_nothing_of_the_theme(
         ".github/workflows/dailypapers.yml",
         ".gitignore",
         "_includes/dailypapers-feeds.html",
+        "_includes/dailypapers-search.html",  # the paper search, shown by the tab below
         "_includes/metadata-hook.html",  # Chirpy's hook for the head: links the paper feeds
+        "_tabs/search.md",
         "dailypapers.toml",
     ]
     assert (site / "_includes/metadata-hook.html").read_text() == "{% include dailypapers-feeds.html %}\n"
