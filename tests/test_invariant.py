@@ -37,7 +37,8 @@ SAMPLE: dict[str, Any] = json.loads((DATA / "sample_entry.json").read_text(encod
 FIRST = dt.date(2026, 1, 26)  # a Monday: the days span three ISO weeks and two months
 DAYS = [(FIRST + dt.timedelta(days=n)).isoformat() for n in range(16)]  # 2026-01-26 .. 2026-02-10
 START = dt.datetime(2026, 1, 29, 1, 0, tzinfo=dt.UTC)
-PUBLISHED = ("_posts", "_data/papers", "assets/img/dailypapers")
+# With the search page's data, script and include (setting `search`).
+PUBLISHED = ("_posts", "_data/papers", "assets/img/dailypapers", "assets/dailypapers", "_includes")
 
 hypothesis.settings.register_profile(
     "invariant",
@@ -169,6 +170,7 @@ class SiteMachine(RuleBasedStateMachine):
     def configure(self) -> None:
         (self.site / "dailypapers.toml").write_text(
             f'author = "lim4349"\nlanguage = "{self.language}"\nai_summary = true\npaper_info = true\n'
+            "search = true\n"
             f"[daily]\ntop = {self.top}\n"
             f'[llm]\nbase_url = "{self.model_url}"\nmodel = "replay-model"\nconcurrency = 1\nbudget = 6\n',
             encoding="utf-8",
