@@ -95,8 +95,8 @@ def open_search(corpus_site: Path) -> Iterator[Any]:
     body = library()
     with serve(corpus_site / "_site") as url, browser() as chromium:
 
-        def opened(**options: Any) -> Any:
-            return search_page(chromium, f"{url}/search/", body, **options)
+        def opened(path: str = "/search/", **options: Any) -> Any:
+            return search_page(chromium, f"{url}{path}", body, **options)
 
         yield opened
 
@@ -106,7 +106,8 @@ def search_page(
 ) -> Any:
     """The page at ``url``, MiniSearch's CDN URL answered with ``body``, once its papers are loaded."""
     page = chromium.new_page(viewport={"width": width, "height": 900}, color_scheme=color_scheme)
-    page.dialogs = []
+    page.dialogs, page.asked = [], []
+    page.on("request", lambda request: page.asked.append(request.url))
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
 
     def cdn(route: Any) -> None:  # the library the page names; nothing else from the CDN
@@ -255,6 +256,25 @@ def test_the_date_range_and_the_star_filter(corpus_site: Path, open_search: Any)
     agents = [p for p in starred if re.search(r"\bagent", f"{p['title']} {p['summary']}".lower())]
     shown = query(page, "agent", since="2026-03-01", until="2026-03-31", starred=True)
     assert found_count(shown["status"]) >= len(agents) > 0
+
+
+@pytest.mark.corpus
+def test_a_search_in_the_address_loads_only_the_years_it_needs(corpus_site: Path, open_search: Any) -> None:
+    papers = rows(corpus_site)
+    page = open_search("/search/?q=agent&since=2026-03-01&until=2026-03-31&starred=1")
+    wait_ready(page)
+    assert page.input_value("#dps-query") == "agent" and page.is_checked("#dps-starred")
+    assert (page.input_value("#dps-since"), page.input_value("#dps-until")) == ("2026-03-01", "2026-03-31")
+    loaded = sorted(url.rsplit("/", 1)[1] for url in page.asked if "/assets/dailypapers/search/" in url)
+    assert loaded == ["index.json", "papers-2026.json"]  # not 2025's
+    march = [p for p in papers if "2026-03-01" <= p["day"] <= "2026-03-31" and p["starred"]]
+    agents = [p for p in march if re.search(r"\bagent", f"{p['title']} {p['summary']}".lower())]
+    assert found_count(page.text_content("#dps-status")) >= len(agents) > 0
+    query(page, "diffusion", since="2026-03-01", until="2026-03-31", starred=True)
+    assert "q=diffusion&since=2026-03-01&until=2026-03-31&starred=1" in page.url  # a link to this search
+    query(page, "diffusion", since="2025-12-01")
+    loaded = sorted(url.rsplit("/", 1)[1] for url in page.asked if "/assets/dailypapers/search/" in url)
+    assert loaded == ["index.json", "papers-2025.json", "papers-2026.json"]  # 2025 once it is asked for
 
 
 @pytest.mark.corpus
