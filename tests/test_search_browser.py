@@ -340,9 +340,16 @@ def test_a_hostile_title_is_shown_as_text_and_runs_nothing(tmp_path: Path, repla
     done = invoke("backfill", "--site", str(root), "--since", "2026-03-05", "--until", "2026-03-05",
                   endpoint=hub.url, env={"DAILYPAPERS_NOW": "2026-03-06T00:00:00Z"})  # fmt: skip
     assert done.exit_code == 0, done.output
+    # Chirpy's tabs are Markdown pages: the include must come through kramdown whole.
+    tab = (root / "search.html").read_text(encoding="utf-8").replace("/search/", "/markdown-search/")
+    (root / "markdown-search.md").write_text(tab, encoding="utf-8")
     build = jekyll_build(root)
     assert build.returncode == 0, build.stderr
     with serve(root / "_site") as url, browser() as chromium:
+        page = search_page(chromium, f"{url}/markdown-search/", body)
+        wait_ready(page)
+        shown = query(page, "onerror")
+        assert "<img src=x onerror=alert(1)>" in shown["titles"]
         page = search_page(chromium, f"{url}/search/", body)
         wait_ready(page)
         for text in ("onerror", "script", "Title"):
