@@ -25,6 +25,7 @@ from conftest import DATA, seed_source
 from dailypapers.cli import cli
 from dailypapers.jekyll import SITE_WORDS
 from dailypapers.replay import ReplayHub
+from dailypapers.search_index import PAGE_TITLES
 from sites import jekyll
 
 pytestmark = [pytest.mark.browser, pytest.mark.jekyll, pytest.mark.slow]
@@ -183,7 +184,7 @@ def test_the_phone_menu_opens_and_lists_its_pages(built_site: Path) -> None:
     with serve(built_site / "_site") as url, browser() as chromium:
         page = open_page(chromium, url + "/", width=390, height=844)
         links = page.locator(".site-nav .trigger a.page-link")
-        assert links.count() == 3 and not links.first.is_visible()  # closed
+        assert links.count() == 4 and not links.first.is_visible()  # closed
         page.locator("label[for=nav-trigger]").click()
         shown = [link.inner_text() for link in links.all() if link.is_visible()]
         screenshot(page, "menu-phone.png", "site")
@@ -197,8 +198,9 @@ def test_the_phone_menu_opens_and_lists_its_pages(built_site: Path) -> None:
             )
             screenshot(opened, f"menu{target.rstrip('/').replace('/', '-')}-phone.png", "site")
             opened.close()
-    assert shown == [words["archive"], words["categories"], words["about"]]
-    assert targets == ["/archive/", "/categories/", "/about/"]
+    assert shown == [words["archive"], words["categories"], PAGE_TITLES["ko"], words["about"]]
+    assert targets == ["/archive/", "/categories/", "/search/", "/about/"]
+    assert pages["/search/"]["title"] == PAGE_TITLES["ko"]  # the paper search (setting search)
     assert pages["/archive/"]["title"] == words["archive"] and pages["/archive/"]["links"] > 10
     assert pages["/categories/"]["links"] > 10
 
