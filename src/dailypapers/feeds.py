@@ -20,11 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import xml.etree.ElementTree as ET
-import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError
@@ -32,8 +30,7 @@ from dailypapers.interests import Interests, select_daily
 from dailypapers.jekyll import SITE_DESCRIPTIONS, read_site_config
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
-from dailypapers.paths import FEED_KINDS, feed_path, pattern_fields, post_path
-from dailypapers.permalinks import post_defaults, post_url
+from dailypapers.paths import FEED_KINDS, daily_post_url, feed_path, post_time
 from dailypapers.site import Site
 from dailypapers.text import clean
 from dailypapers.write import FileResult
@@ -108,24 +105,6 @@ def shown_papers(site: Site, days: Sequence[str], summaries_for: SummariesFor) -
                 FeedEntry(paper, day, paper.id in selection.starred, model or paper.summary, bool(model))
             )
     return entries
-
-
-def post_time(day: str, settings: Settings) -> dt.datetime:
-    """When the daily post of ``day`` is dated (its ``date:`` line)."""
-    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(settings.daily.time))
-    return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.timezone))
-
-
-def daily_post_url(day: str, settings: Settings, config: Mapping[str, Any]) -> str:
-    """The path Jekyll gives the daily post of ``day`` (under the site's ``permalink``)."""
-    relative = post_path("daily", day, settings).as_posix()
-    fields = pattern_fields(dt.date.fromisoformat(day))
-    front: dict[str, Any] = {"slug": settings.daily.slug.format(**fields)}
-    if settings.daily.permalink:
-        front["permalink"] = settings.daily.permalink.format(**fields, slug=front["slug"])
-    front["categories"] = list(settings.daily.categories)
-    merged = {**post_defaults(dict(config), relative), **front}
-    return post_url(relative, merged, dict(config), post_time(day, settings))
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -8,10 +8,14 @@ File names of posts follow the settings (``[daily] filename = ...``); the rest i
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.dates import period_of
+from dailypapers.permalinks import post_defaults, post_url
 
 DATA_DIR = Path("_data") / "papers"
 CHART_DIR = Path("assets") / "img" / "dailypapers"
@@ -49,6 +53,24 @@ def post_date(kind: str, label: str) -> dt.date:
 
 def post_path(kind: str, label: str, settings: Settings = DEFAULT_SETTINGS) -> Path:
     return post_filename(kind, post_date(kind, label), settings)
+
+
+def post_time(day: str, settings: Settings) -> dt.datetime:
+    """When the daily post of ``day`` is dated (its ``date:`` line)."""
+    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(settings.daily.time))
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.timezone))
+
+
+def daily_post_url(day: str, settings: Settings, config: Mapping[str, Any]) -> str:
+    """The path Jekyll gives the daily post of ``day`` (under the site's ``permalink``)."""
+    relative = post_path("daily", day, settings).as_posix()
+    fields = pattern_fields(dt.date.fromisoformat(day))
+    front: dict[str, Any] = {"slug": settings.daily.slug.format(**fields)}
+    if settings.daily.permalink:
+        front["permalink"] = settings.daily.permalink.format(**fields, slug=front["slug"])
+    front["categories"] = list(settings.daily.categories)
+    merged = {**post_defaults(dict(config), relative), **front}
+    return post_url(relative, merged, dict(config), post_time(day, settings))
 
 
 def data_path(kind: str, label: str) -> Path:

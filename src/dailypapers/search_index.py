@@ -32,12 +32,11 @@ from typing import Any
 
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError
-from dailypapers.feeds import daily_post_url
 from dailypapers.interests import Interests
 from dailypapers.jekyll import read_site_config
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
-from dailypapers.paths import search_path
+from dailypapers.paths import daily_post_url, search_path
 from dailypapers.render import environment, render_template
 from dailypapers.site import Site
 from dailypapers.text import clean
