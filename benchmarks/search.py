@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))  # the Korean stand-in model of the tests
 
 from dailypapers.replay import ReplayHub  # noqa: E402
-from dailypapers.search_index import FIELDS, to_json  # noqa: E402
+from dailypapers.search_index import FIELDS, rows_json  # noqa: E402
 from korean_model import korean_answer  # noqa: E402
 
 QUERIES = {
@@ -105,7 +105,7 @@ def shard_sizes(rows: list[list[Any]]) -> list[tuple[str, int, int, int]]:
         years.setdefault(row[day][:4], []).append(row)
     sizes = []
     for year, kept in sorted(years.items(), reverse=True):
-        data = to_json({"papers": kept}).encode("utf-8")
+        data = rows_json(kept).encode("utf-8")
         sizes.append((year, len(kept), len(data), len(gzip.compress(data, 6))))
     return sizes
 

@@ -195,3 +195,23 @@ def test_init_makes_the_page_on_a_new_site_and_a_tab_on_chirpy(tmp_path: Path) -
     tab = (chirpy / "_tabs" / "search.md").read_text(encoding="utf-8")
     assert "\nlayout: page\n" in tab and "\nicon: fas fa-search\norder: 5\n" in tab
     assert (chirpy / "_includes" / "dailypapers-search.html").is_file()
+
+
+def test_a_dry_run_shows_the_papers_that_changed_one_a_line(
+    tmp_path: Path, replay: Callable[..., ReplayHub]
+) -> None:
+    root = make_site(tmp_path / "site", SETTINGS)
+    backfill(root, replay(day_entries))
+    settings = root / "dailypapers.toml"
+    settings.write_text(settings.read_text().replace('keywords = ["diffusion"]', 'keywords = ["reasoning"]'))
+    result = invoke("render", "--site", str(root), "--all", "--dry-run", env=NOW)
+    assert result.exit_code == 0, result.output
+    assert "would update assets/dailypapers/search/papers-2026.json" in " ".join(result.output.split())
+    changed = [line for line in result.output.splitlines() if line.startswith(('+["', '-["'))]
+    _, before = read_rows(root)
+    assert invoke("render", "--site", str(root), "--all", env=NOW).exit_code == 0
+    _, after = read_rows(root)
+    moved = [paper_id for paper_id, row in before.items() if after[paper_id] != row]  # their ⭐
+    # Each changed row once removed and once added: not the whole year.
+    assert 0 < len(moved) < len(before) and len(changed) == 2 * len(moved), result.output[-3000:]
+    assert '"Diffusion-Free Image Editing"' in " ".join(changed)

@@ -155,6 +155,12 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def rows_json(rows: Sequence[Sequence[Any]]) -> str:
+    """A year's file: ``{"papers": [...]}``, one paper a line, so that a dry run's diff and the
+    site's history show the papers that changed, not one line of the whole year."""
+    return '{"papers":[\n' + ",\n".join(to_json(row).rstrip("\n") for row in rows) + "\n]}\n"
+
+
 def manifest(years: Mapping[str, Sequence[Sequence[Any]]], settings: Settings) -> dict[str, Any]:
     """What ``index.json`` says: the fields of a row and each year's file, newest first."""
     day = FIELDS.index("day")
@@ -201,9 +207,7 @@ def publish_search(site: Site, summaries_for: SummariesFor) -> list[FileResult]:
     years = year_rows(site, summaries_for)
     if not years:
         return []
-    results = [
-        site.write(search_path(year), to_json({"papers": rows})) for year, rows in sorted(years.items())
-    ]
+    results = [site.write(search_path(year), rows_json(rows)) for year, rows in sorted(years.items())]
     results.append(site.write(search_path("index"), to_json(manifest(years, site.settings))))
     results.append(site.write(INCLUDE, search_include(site.settings, site.root)))
     results.append(site.write(SCRIPT, search_script(site.root)))
