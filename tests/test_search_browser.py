@@ -343,14 +343,23 @@ def test_a_hostile_title_is_shown_as_text_and_runs_nothing(tmp_path: Path, repla
     # Chirpy's tabs are Markdown pages: the include must come through kramdown whole.
     tab = (root / "search.html").read_text(encoding="utf-8").replace("/search/", "/markdown-search/")
     (root / "markdown-search.md").write_text(tab, encoding="utf-8")
+    # A site under a path of its host (user.github.io/blog): the papers and the posts' links too.
+    config = root / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('baseurl: ""', 'baseurl: "/blog"'))
     build = jekyll_build(root)
     assert build.returncode == 0, build.stderr
-    with serve(root / "_site") as url, browser() as chromium:
-        page = search_page(chromium, f"{url}/markdown-search/", body)
+    (tmp_path / "host").mkdir()
+    (tmp_path / "host" / "blog").symlink_to(root / "_site")
+    with serve(tmp_path / "host") as url, browser() as chromium:
+        page = search_page(chromium, f"{url}/blog/markdown-search/", body)
         wait_ready(page)
         shown = query(page, "onerror")
         assert "<img src=x onerror=alert(1)>" in shown["titles"]
-        page = search_page(chromium, f"{url}/search/", body)
+        posts = page.eval_on_selector_all(
+            "#dps-results .dps-links a:first-child", "links => links.map(a => a.href)"
+        )
+        assert posts and all(post.startswith(f"{url}/blog/posts/daily-papers-2026-03-05/") for post in posts)
+        page = search_page(chromium, f"{url}/blog/search/", body)
         wait_ready(page)
         for text in ("onerror", "script", "Title"):
             page.fill("#dps-query", text)
