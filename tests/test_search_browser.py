@@ -8,7 +8,8 @@ jsDelivr URL the page names, answered here with the npm package's file (``.ci/ru
 into ``.cache/npm``; elsewhere set ``DAILYPAPERS_MINISEARCH`` to its ``dist/umd/index.js``): the
 page's integrity hash must match it, and a changed file is refused. The time of each query,
 measured in the page, goes to ``.artifacts/search/timings.json`` (never asserted: the machine
-is shared). A hostile title is shown literally and runs nothing.
+is shared). A hostile title is shown literally and runs nothing; Chinese words are found
+inside text written without spaces.
 """
 
 from __future__ import annotations
@@ -375,3 +376,35 @@ def test_a_hostile_title_is_shown_as_text_and_runs_nothing(tmp_path: Path, repla
             assert page.locator("#dps-results img, #dps-results script").count() == 0
         page.wait_for_timeout(300)  # an onerror handler would have run by now
         assert page.dialogs == []
+
+
+def chinese_answer(messages: list[dict[str, Any]], model: str) -> str:
+    """A stand-in model answering in Chinese, without spaces between words, as Chinese is written."""
+    user = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
+    topic = "扩散模型" if "diffusion" in user.lower() else "推理方法"
+    return f"本文提出了一种基于{topic}的新框架，并在多个基准上取得了更好的结果。"
+
+
+def test_chinese_words_are_found_inside_text_written_without_spaces(tmp_path: Path, replay: Any) -> None:
+    from reader_days import day_entries
+
+    body = library()
+    hub = replay(day_entries, chat=chinese_answer)
+    root = tmp_path / "site"
+    new_site(root, hub, "--language", "zh")
+    done = invoke("backfill", "--site", str(root), "--since", "2026-03-05", "--until", "2026-03-06",
+                  endpoint=hub.url, env={"DAILYPAPERS_NOW": "2026-03-07T00:00:00Z"})  # fmt: skip
+    assert done.exit_code == 0, done.output
+    papers = rows(root)
+    diffusion = [p for p in papers if "扩散模型" in p["summary"]]
+    assert 0 < len(diffusion) < len(papers)
+    build = jekyll_build(root)
+    assert build.returncode == 0, build.stderr
+    with serve(root / "_site") as url, browser() as chromium:
+        page = search_page(chromium, f"{url}/search/", body)
+        wait_ready(page)
+        assert page.text_content("label[for=dps-query]") == "搜索论文"
+        for text in ("扩散模型", "扩散", "模型"):  # a word in the middle of a run of characters
+            shown = query(page, text)
+            assert re.match(rf"找到 {len(diffusion)} 篇", shown["status"]), (text, shown["status"])
+            assert all("扩散模型" in summary for summary in shown["summaries"])
