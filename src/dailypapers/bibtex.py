@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from dailypapers.interests import Interests, select_daily
+from dailypapers.interests import select_daily
 from dailypapers.latex import latex_text
 from dailypapers.models import ARXIV_ID, Paper
 from dailypapers.paths import bib_path
@@ -111,9 +111,7 @@ def bib_file(papers: Sequence[tuple[Paper, str]], title: str) -> str:
 
 def day_papers(site: Site, day: str) -> list[Paper]:
     """What the daily post of ``day`` lists: its ranked papers, then its ⭐ section."""
-    selection = select_daily(
-        site.store.day_papers(day), site.settings.daily.top, Interests.from_settings(site.settings)
-    )
+    selection = select_daily(site.store.day_papers(day), site.settings.daily.top, site.interests)
     return [*selection.shown, *(paper for _, paper in selection.more)]
 
 
@@ -122,7 +120,7 @@ def starred_papers(site: Site) -> list[tuple[Paper, str]]:
     days = site.store.stored_days()
     if not days:
         return []
-    interests = Interests.from_settings(site.settings)
+    interests = site.interests
     listed = site.store.listed_papers(days[0], days[-1])
     starred = [
         (paper, first_day, place)

@@ -70,4 +70,4 @@ def run_demo(site: Path, *, author: str | None = None, dry_run: bool = False) ->
             llm_concurrency=4,
         )
         model = ModelClient.from_settings(settings)
-        return collect(Site(site, settings, store, writer), sample_days(), client, model=model)
+        return collect(Site(site, settings, store, writer, model), sample_days(), client)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError
-from dailypapers.interests import Interests, select_daily
+from dailypapers.interests import select_daily
 from dailypapers.jekyll import SITE_DESCRIPTIONS, read_site_config
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
@@ -89,7 +89,7 @@ class FeedEntry:
 def shown_papers(site: Site, days: Sequence[str], summaries_for: SummariesFor) -> list[FeedEntry]:
     """The papers the daily posts of ``days`` show (their list and their ⭐ section), newest
     day first and in each day's order; a paper shown on several days once, at its latest."""
-    interests = Interests.from_settings(site.settings)
+    interests = site.interests
     entries: list[FeedEntry] = []
     seen: set[str] = set()
     for day in sorted(days, reverse=True):

@@ -28,9 +28,9 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+import jinja2
 
 from dailypapers import __version__, redact
 from dailypapers.config import LLM_API_KEY_ENV, Settings
@@ -70,7 +70,7 @@ class SummaryKey:
 
 @dataclass(frozen=True)
 class Prompt:
-    template: Any  # jinja2.Template
+    template: jinja2.Template
     key: SummaryKey
 
     def messages(self, paper: Paper) -> list[dict[str, str]]:
@@ -86,20 +86,18 @@ def enabled(settings: Settings) -> bool:
     return bool(settings.llm_base_url and settings.llm_model)
 
 
-def prompt_for(settings: Settings, site: Path | None) -> Prompt | None:
-    """The prompt of the site's language and its key; None when no model is set up."""
+def prompt_for(settings: Settings, templates: jinja2.Environment) -> Prompt | None:
+    """The prompt of the site's language (from its ``templates``) and its key; None when no
+    model is set up."""
     if not enabled(settings):
         return None
-    from dailypapers.render import environment
-
-    env = environment(site)
     name = f"{settings.language}/{PROMPT_TEMPLATE}"
-    assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, name)
+    assert templates.loader is not None
+    source, _, _ = templates.loader.get_source(templates, name)
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     assert settings.llm_model is not None
     # Compiled from the very source hashed (the environment may hold an older compiled copy).
-    return Prompt(env.from_string(source), SummaryKey(settings.language, settings.llm_model, digest))
+    return Prompt(templates.from_string(source), SummaryKey(settings.language, settings.llm_model, digest))
 
 
 def _drop_thinking(text: str) -> str:

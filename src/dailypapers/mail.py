@@ -32,7 +32,7 @@ from typing import Any
 
 from dailypapers.config import Settings
 from dailypapers.errors import NotifyError
-from dailypapers.interests import Interests, select_daily
+from dailypapers.interests import select_daily
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
 from dailypapers.site import Site
@@ -121,7 +121,7 @@ def new_papers(site: Site, days: Sequence[str], summaries_for: SummariesFor) -> 
     """The papers the posts of ``days`` show that no email had yet: newest day first, each
     day in its post's order."""
     sent = mailed_ids(site.root)
-    interests = Interests.from_settings(site.settings)
+    interests = site.interests
     found: list[MailPaper] = []
     for day in sorted(set(days), reverse=True):
         selection = select_daily(site.store.day_papers(day), site.settings.daily.top, interests)

@@ -33,18 +33,20 @@ def _discord_text(text: str) -> str:
     return re.sub(r"([\\*_~`|\[\]()<>#@:-])", r"\\\1", text)
 
 
-def message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, Any]:
+def message(
+    day: str, papers: Sequence[Paper], settings: Settings, interests: Interests | None = None
+) -> dict[str, Any]:
     """The webhook payload announcing ``day``'s top papers (muted ones left out, starred marked),
-    its text cleaned like every text that leaves (:mod:`dailypapers.text`) and with no secret."""
-    payload = _message(day, papers, settings)
+    its text cleaned like every text that leaves (:mod:`dailypapers.text`) and with no secret.
+    ``interests``: the run's, else the settings'."""
+    payload = _message(day, papers, settings, interests or Interests.from_settings(settings))
     for key in ("content", "text"):
         if key in payload:
             payload[key] = hide(clean(payload[key], lines=True))
     return payload
 
 
-def _message(day: str, papers: Sequence[Paper], settings: Settings) -> dict[str, Any]:
-    interests = Interests.from_settings(settings)
+def _message(day: str, papers: Sequence[Paper], settings: Settings, interests: Interests) -> dict[str, Any]:
     top = rank(interests.visible(papers), settings.notify_top)
     star = {paper.id: "⭐ " if interests.starred(paper) else "" for paper in top}
     if settings.notify_format == "discord":
@@ -77,7 +79,7 @@ def day_to_announce(result: Any) -> Any | None:
     return changed[-1] if changed else None
 
 
-def notify_run(settings: Settings, result: Any) -> str | None:
+def notify_run(settings: Settings, result: Any, interests: Interests | None = None) -> str | None:
     """Send the message for ``result`` if a post changed; returns what was announced, or None.
 
     Raises :class:`~dailypapers.errors.NotifyError` when the webhook fails after retries.
@@ -89,7 +91,7 @@ def notify_run(settings: Settings, result: Any) -> str | None:
         return None
     send(
         settings.notify_webhook,
-        message(done.day, done.papers, settings),
+        message(done.day, done.papers, settings, interests),
         deadline=settings.request_deadline,
         max_bytes=settings.max_response_mb * MB,
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from dailypapers.dates import timestamp
 from dailypapers.errors import HubError
 from dailypapers.hub import HubClient
-from dailypapers.interests import Interests, select_daily
+from dailypapers.interests import select_daily
 from dailypapers.models import PaperInfo
 from dailypapers.paperinfo import BadInfo, info_from_answer
 from dailypapers.settle import is_final
@@ -48,7 +48,7 @@ def papers_to_ask(site: Site, days: Sequence[str]) -> list[tuple[str, str]]:
     """(day, paper id) for each paper shown by the post of each final day of ``days`` that was
     not asked about when that day settled; in day order, then the post's order."""
     store, settings = site.store, site.settings
-    interests = Interests.from_settings(settings)
+    interests = site.interests
     wanted: list[tuple[str, str]] = []
     for day in sorted(days):
         if day in store.held_days or not is_final(day, store.fetched_at(day), settings.settle_days):

@@ -10,21 +10,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dailypapers.bibtex import publish_bibtex
-from dailypapers.config import Settings
 from dailypapers.datafile import content_hash, daily_data, to_json
 from dailypapers.dates import parse_day, timestamp, utc_now
 from dailypapers.errors import DailyPapersError, HubDataError
 from dailypapers.feeds import publish_feeds
 from dailypapers.hub import HubClient
-from dailypapers.interests import Interests, select_daily
-from dailypapers.llm import ModelClient, SummaryReport, prompt_for, summarise
+from dailypapers.interests import select_daily
+from dailypapers.llm import ModelClient, SummaryKey, SummaryReport, summarise
 from dailypapers.merge import merge_fields, merge_with_stored
 from dailypapers.models import (
     BadEntry,
@@ -42,11 +40,14 @@ from dailypapers.settle import is_final
 from dailypapers.site import Site
 from dailypapers.store import Store
 from dailypapers.summary import publish_summaries, summary_papers
-from dailypapers.write import FileResult
+from dailypapers.write import FileResult, Status
 
+# Days after its own whose answers a day waits for before it is written (see _Run): in the
+# recorded corpus a paper is listed again at most two days after its first listing.
+LISTED_AGAIN = 2
+INTERRUPT_WRITING = 1.0  # seconds spent writing finished days after Ctrl-C (the user is waiting)
 # What a hostile answer can still raise once parsed (a value no check foresaw): it fails
 # that day alone, like a bad answer, instead of the whole run.
-INTERRUPT_WRITING = 1.0  # seconds spent writing finished days after Ctrl-C (the user is waiting)
 ANSWER_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
 
 
@@ -100,26 +101,25 @@ def store_day(
 SummariesFor = Callable[[Sequence[Paper]], Mapping[str, str]]
 
 
-def stored_summaries(store: Store, site: Path, settings: Settings) -> SummariesFor:
+def stored_summaries(site: Site) -> SummariesFor:
     """Reads the language-model summaries in the archive for the model and prompt the
     settings give (none when no model is set up): what posts show, with no request."""
-    prompt = prompt_for(settings, site)
-    if prompt is None:
+    if site.prompt is None:
         return lambda papers: {}
-    key = prompt.key
+    key, store = site.prompt.key, site.store
     return lambda papers: store.model_summaries([p.id for p in papers], key.language, key.model, key.prompt)
 
 
 def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = None) -> DayResult:
     """Write ``day``'s data file and post from the archive; nothing for a day with no papers."""
     store, settings = site.store, site.settings
-    summaries_for = summaries_for or stored_summaries(store, site.root, settings)
+    summaries_for = summaries_for or stored_summaries(site)
     papers = store.day_papers(day)
     result = DayResult(day, papers, fetched=False)
     if not papers or day in store.held_days:  # held: its data file cannot be read (archive.hold)
         return result
     # Muted papers stay in the archive and the data file; the post leaves them out.
-    selection = select_daily(papers, settings.daily.top, Interests.from_settings(settings))
+    selection = select_daily(papers, settings.daily.top, site.interests)
     result.shown = selection.shown
     result.final = is_final(day, store.fetched_at(day), settings.settle_days)
     infos = store.paper_info_of_day(day)
@@ -143,6 +143,7 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
         final=result.final,
         summaries=summaries_for([*selection.shown, *(paper for _, paper in selection.more)]),
         paper_info=infos if settings.paper_info and result.final else None,
+        templates=site.templates,
     )
     # An existing post of the day is updated where it is, and keeps its URL (blogs adopted
     # from another digest name some days' posts otherwise).
@@ -170,12 +171,14 @@ def publish_stored(
     ``today`` has moved on). Language-model summaries come from the archive only: no model
     is asked. ``every_day``: all stored days (``render --all``), so the archive records the
     settings and templates the whole site is now written with (see ``doctor``)."""
-    summaries_for = stored_summaries(site.store, site.root, site.settings)
-    for day in days:
-        yield from publish_day(site, day, summaries_for=summaries_for).files
+    summaries_for = stored_summaries(site)
     periods = sorted({*days, *days_dated_by_today(site.store, today)})
-    yield from publish_summaries(site, periods, today=today, summaries_for=summaries_for)
-    yield from publish_followed(site, days, summaries_for)
+    with site.writer.in_background():
+        for day in days:
+            yield from publish_day(site, day, summaries_for=summaries_for).files
+        yield from publish_summaries(site, periods, today=today, summaries_for=summaries_for)
+        yield from publish_followed(site, days, summaries_for)
+    # Marked once the files are in place.
     site.store.set_render_mark("today", today.isoformat())
     if every_day:
         site.store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
@@ -209,17 +212,21 @@ def related_files(
     *,
     today: dt.date,
     summaries_for: SummariesFor | None = None,
+    previous: Collection[str] | None = None,
 ) -> tuple[list[FileResult], list[FileResult]]:
     """Keep the whole site true to the archive after ``days`` were written: the files of the
     other stored days that list one of ``papers`` (whose stored fields or model summaries
     changed), then the weeks and months of all those days and of the periods ``today`` has
     moved on: the days' files and the periods' files. The days come from the archive (which
-    days list which papers), not from re-rendering everything."""
+    days list which papers), not from re-rendering everything. The caller records ``today``
+    as the date the site is written as of (``set_render_mark``) once the files are in place.
+    ``previous``: the days a previous digest wrote, when the caller has read them
+    (:func:`~dailypapers.placement.foreign_days`)."""
     store = site.store
-    summaries_for = summaries_for or stored_summaries(store, site.root, site.settings)
+    summaries_for = summaries_for or stored_summaries(site)
     # Days a previous digest wrote stay as they are until `update-history` (issue 28): only
     # the days asked for are written, and the weeks and months they are in.
-    previous = set(foreign_days(site.root))
+    previous = set(foreign_days(site.root) if previous is None else previous)
     written = set(days)
     others = [day for day in store.days_listing(sorted(set(papers))) if day not in written | previous]
     files: list[FileResult] = []
@@ -228,7 +235,6 @@ def related_files(
     dated = [day for day in days_dated_by_today(store, today) if day not in previous]
     periods = sorted({*days, *others, *dated})
     summaries = publish_summaries(site, periods, today=today, summaries_for=summaries_for)
-    store.set_render_mark("today", today.isoformat())
     return files, summaries
 
 
@@ -299,38 +305,119 @@ def _store_answer(
         ) from None
 
 
-def _interrupted(
-    site: Site, days: Sequence[str], warnings: Mapping[str, list[str]], result: CollectResult
-) -> Interrupted:
-    """After Ctrl-C: write the stored ``days`` for at most :data:`INTERRUPT_WRITING` seconds
-    (the user is waiting), then the :class:`Interrupted` to raise."""
-    stop_by = time.monotonic() + INTERRUPT_WRITING
-    for day in days:
-        if time.monotonic() > stop_by:
-            break  # stored: the next run of these days writes them
-        done = publish_day(site, day)
-        done.warnings = warnings.get(day, [])
-        result.days.append(done)
-    return Interrupted(result)
+def merge_files(first: Sequence[FileResult], then: Sequence[FileResult]) -> list[FileResult]:
+    """What writing a day's files twice did, as one result per file: a file the first
+    write created was created by the run, whatever the second did; otherwise the second
+    write's result, unless it found the file unchanged. A dry run writes nothing, so its
+    second result already says what the run would do."""
+    before = {file.path: file for file in first}
+    merged = []
+    for file in then:
+        earlier = before.get(file.path)
+        if file.dry_run or earlier is None:
+            merged.append(file)
+        elif earlier.status is Status.CREATED:
+            merged.append(replace(file, status=Status.CREATED))
+        else:
+            merged.append(file if file.changed else earlier)
+    return merged
 
 
-def _observe_settled(
-    site: Site,
-    hub: HubClient,
-    warnings: Mapping[str, list[str]],
-    result: CollectResult,
-    now: dt.datetime,
-    concurrency: int,
-) -> OutcomesReport | None:
-    """What came of the papers of the days this run fetched (``warnings``' days) that are now
-    settled, when the setting ``paper_info`` is on (see :mod:`dailypapers.outcomes`)."""
-    if not site.settings.paper_info:
-        return None
-    try:
-        return observe_outcomes(site, sorted(warnings), hub, now=now, concurrency=min(concurrency, 4))
-    except KeyboardInterrupt:  # no new request; the stored days are written, then it goes on
-        hub.cancel()
-        raise _interrupted(site, sorted(warnings), warnings, result) from None
+@dataclass
+class _Run:
+    """What the phases of one :func:`collect` share.
+
+    Days are written as soon as they are stored, while other fetches go on. A paper listed
+    on several days may then be changed by a day stored after another listing it was
+    written: each stored change and each written day gets the number of the store it
+    follows, so the days written before a change to one of their papers are known (and are
+    written again at the end). The files are then those of the whole archive, whatever the
+    order the answers came in.
+
+    Fewer days are written twice when a day waits for the answers of the days just after it
+    (:data:`LISTED_AGAIN`), which list most of the papers it shares with others and set their
+    text (the archive keeps a paper's latest listing): the answers come roughly in date order,
+    so it waits for one or two answers."""
+
+    site: Site
+    days: list[str]  # every day asked for, sorted
+    result: CollectResult = field(default_factory=CollectResult)
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # fetched and stored days
+    written: dict[str, DayResult] = field(default_factory=dict)
+    stores: int = 0  # days stored so far
+    written_after: dict[str, int] = field(default_factory=dict)  # day -> stores before its files
+    changed_by: dict[str, int] = field(default_factory=dict)  # paper id -> store that last changed it
+    summaries_for: SummariesFor | None = None  # the model's summaries in the archive
+    asked: set[str] = field(default_factory=set)  # days whose answers have not come yet
+    waiting: list[str] = field(default_factory=list)  # stored days not written yet
+
+    def stored(self, day: str, changed: Iterable[str]) -> None:
+        self.stores += 1
+        for paper_id in changed:
+            self.changed_by[paper_id] = self.stores
+
+    def answered(self, day: str) -> None:
+        self.asked.discard(day)
+
+    def awaits_outcomes(self, day: str) -> bool:
+        """Whether ``day``'s post will show what came of its papers, asked once every day is
+        in (setting ``paper_info``, a day that is now final): it is written after that."""
+        settings, store = self.site.settings, self.site.store
+        return settings.paper_info and is_final(day, store.fetched_at(day), settings.settle_days)
+
+    def ready(self) -> list[str]:
+        """The stored days waiting to be written whose next days have all answered."""
+        ready = []
+        for day in self.waiting:
+            after = dt.date.fromisoformat(day)
+            following = {(after + dt.timedelta(days=n)).isoformat() for n in range(1, LISTED_AGAIN + 1)}
+            if not following & self.asked:
+                ready.append(day)
+        self.waiting = [day for day in self.waiting if day not in ready]
+        return ready
+
+    def write(self, day: str) -> DayResult:
+        """Write ``day``'s files from the archive (again, if they were written before)."""
+        done = publish_day(self.site, day, summaries_for=self.summaries_for)
+        done.fetched, done.warnings = day in self.warnings, self.warnings.get(day, [])
+        if (earlier := self.written.get(day)) is not None:
+            done.files = merge_files(earlier.files, done.files)
+        self.written[day] = done
+        self.written_after[day] = self.stores
+        return done
+
+    def stale(self) -> list[str]:
+        """Written days listing a paper that a later store changed."""
+        return [
+            day
+            for day, done in sorted(self.written.items())
+            if any(self.changed_by.get(paper.id, 0) > self.written_after[day] for paper in done.papers)
+        ]
+
+    def unwritten(self) -> list[str]:
+        """Days asked for, stored and not held, whose files are not written yet."""
+        store = self.site.store
+        return [
+            day
+            for day in self.days
+            if day not in self.written and day not in self.result.failed and day not in store.held_days
+        ]
+
+    def finish_days(self) -> list[DayResult]:
+        self.result.days = sorted(self.written.values(), key=lambda done: done.day)
+        return self.result.days
+
+    def interrupted(self, days: Sequence[str]) -> Interrupted:
+        """After Ctrl-C: write those of the stored ``days`` not yet written, then the days
+        written before a change, for at most :data:`INTERRUPT_WRITING` seconds (the user is
+        waiting); the :class:`Interrupted` to raise."""
+        stop_by = time.monotonic() + INTERRUPT_WRITING
+        for day in [*(day for day in days if day not in self.written), *self.stale()]:
+            if time.monotonic() > stop_by:
+                break  # stored: the next run of these days writes them
+            self.write(day)
+        self.finish_days()
+        return Interrupted(self.result)
 
 
 def collect(
@@ -342,114 +429,185 @@ def collect(
     concurrency: int = 8,
     clock: Callable[[], dt.datetime] = utc_now,
     progress: Callable[[str, DayResult | DailyPapersError], None] | None = None,
-    model: ModelClient | None = None,
 ) -> CollectResult:
     """Fetch many days (at most ``concurrency`` requests at once), store and publish each.
 
     Days already in the archive are not fetched unless ``refresh``. Fetches run in threads;
-    storing stays in this thread, in completion order (the archive's content does not
-    depend on that order). A failing day is recorded and the others go on. With a
-    ``model``, the papers the posts will show get their missing summaries before the posts
-    are written (see :func:`summarise_shown`).
+    storing and writing stay in this thread, in completion order: each day is stored as its
+    answer comes and written once the next two days have answered, while the other fetches
+    go on, and the days a later answer changed are written again at the end (see
+    :class:`_Run`), so the files do not depend on that order. Files are flushed to disk in
+    the background (:meth:`~dailypapers.write.FileWriter.in_background`). A failing day is
+    recorded and the others go on. With a model (``site.model``),
+    the papers the posts will show get their missing summaries before any post is written
+    (see :func:`summarise_shown`): the days are written once all are stored.
     """
-    store = site.store
-    days = sorted(set(days))
-    result = CollectResult()
+    summaries_for = stored_summaries(site)
+    run = _Run(site, sorted(set(days)), summaries_for=summaries_for)
+    to_fetch = _days_to_fetch(run, refresh)
+    _fetch(run, to_fetch, hub, concurrency, clock, progress, write=site.model is None)
+    run.result.outcomes = _observe_settled(run, hub, clock(), concurrency)
+    if site.model is not None:
+        run.result.model = _summarise(run, site.model, clock().date())
+    # Days already stored are written too, which completes a run that was interrupted
+    # between storing and writing; then the days a later answer changed, again.
+    with site.writer.in_background():
+        for day in run.unwritten():
+            done = run.write(day)
+            if progress and day not in to_fetch:
+                progress(day, done)
+        for day in run.stale():
+            run.write(day)
+    _publish_related(run, clock().date(), summaries_for)
+    return run.result
+
+
+def _days_to_fetch(run: _Run, refresh: bool) -> list[str]:
+    """The days to ask the Hub for; on a new site, note what its files are written with."""
+    site, store = run.site, run.site.store
     if store.render_mark(FINGERPRINT) is None and not store.stored_days():
         # A new site: every file it gets is written with these settings and templates.
         store.set_render_mark(FINGERPRINT, output_fingerprint(site.root, site.settings))
     # A held day (its data file cannot be read) is not fetched: the Hub's answer alone could be
     # smaller than the file, and would be published once the archive held it.
-    to_fetch = [day for day in days if (refresh or not store.has_day(day)) and day not in store.held_days]
-    warnings: dict[str, list[str]] = {}
-    if to_fetch:
-        pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch")
-        futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
-        try:
-            for future in as_completed(futures):
-                day = futures[future]
-                try:
-                    papers, warnings[day], _ = _store_answer(store, day, future, clock())
-                except DailyPapersError as error:
-                    result.failed[day] = error
-                    if progress:
-                        progress(day, error)
-                    continue
-                if progress:
-                    progress(day, DayResult(day, papers))
-        except KeyboardInterrupt:
-            # Ctrl-C: no new request, no wait for those in flight; the days already stored
-            # are written, then the interrupt goes on.
-            hub.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise _interrupted(site, sorted(warnings), warnings, result) from None
-        pool.shutdown()
-    stored_days = [day for day in days if day not in result.failed]
-    result.outcomes = _observe_settled(site, hub, warnings, result, clock(), concurrency)
-    if model is not None:
-        try:
-            result.model = summarise_shown(
-                site.root, store, stored_days, site.settings, model, today=clock().date()
-            )
-        except KeyboardInterrupt:
-            # Ctrl-C while the model writes: no new request (those under way are left to their
-            # daemon threads); the stored days are written with the summaries made so far.
-            raise _interrupted(site, stored_days, warnings, result) from None
-    summaries_for = stored_summaries(store, site.root, site.settings)
-    # Files are written once every day is stored: a paper listed on several days may have
-    # been updated by a later one. Days already stored are re-rendered too, which completes
-    # a run that was interrupted between storing and writing.
-    for day in days:
-        if day in result.failed or day in store.held_days:  # a held day is named when the command ends
-            continue
-        done = publish_day(site, day, summaries_for=summaries_for)
-        done.fetched, done.warnings = day in warnings, warnings.get(day, [])
-        result.days.append(done)
-        if progress and day not in to_fetch:
-            progress(day, done)
-    result.days.sort(key=lambda done: done.day)
-    # Last, once the days are written: the other days showing what changed (in this run, or
-    # in one killed before it wrote them; a day that failed now among them), then the weeks
-    # and months of all of them.
-    changed = store.unrendered()
-    result.related, result.summaries = related_files(
-        site, stored_days, changed, today=clock().date(), summaries_for=summaries_for
-    )
-    # The .bib files of the same days (not a held day's, nor a previous digest's: as above).
-    related = set(store.days_listing(sorted(changed))) - set(foreign_days(site.root))
-    bib_days = ({done.day for done in result.days} | related) - store.held_days
-    result.summaries += publish_followed(site, sorted(bib_days), summaries_for)
-    store.mark_rendered(changed)
-    return result
+    return [day for day in run.days if (refresh or not store.has_day(day)) and day not in store.held_days]
 
 
-def summarise_shown(
-    site: Path,
-    store: Store,
-    days: Sequence[str],
-    settings: Settings,
-    model: ModelClient,
+def _fetch(
+    run: _Run,
+    to_fetch: Sequence[str],
+    hub: HubClient,
+    concurrency: int,
+    clock: Callable[[], dt.datetime],
+    progress: Callable[[str, DayResult | DailyPapersError], None] | None,
     *,
-    today: dt.date,
-) -> SummaryReport:
+    write: bool,
+) -> None:
+    """Fetch ``to_fetch`` in threads; store each answer as it comes and, with ``write``,
+    write the day's files at once."""
+    if not to_fetch:
+        return
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="fetch")
+    futures = {pool.submit(hub.fetch_day, day): day for day in to_fetch}
+    try:
+        with run.site.writer.in_background():
+            _store_and_write(run, futures, clock, progress, write=write)
+    except KeyboardInterrupt:
+        # Ctrl-C: no new request, no wait for those in flight; the days already stored
+        # are written, then the interrupt goes on.
+        hub.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        with run.site.writer.in_background():
+            interrupted = run.interrupted(sorted(run.warnings))
+        raise interrupted from None
+    except BaseException:
+        # A day that cannot be written (a full disk, a broken template) stops the run: no
+        # new request either.
+        hub.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _store_and_write(
+    run: _Run,
+    futures: Mapping[Future[list[Any]], str],
+    clock: Callable[[], dt.datetime],
+    progress: Callable[[str, DayResult | DailyPapersError], None] | None,
+    *,
+    write: bool,
+) -> None:
+    """Store each answer as it comes and, with ``write``, write the day's files at once."""
+    run.asked = set(futures.values())
+    for future in as_completed(futures):
+        day = futures[future]
+        run.answered(day)
+        try:
+            papers, run.warnings[day], changed = _store_answer(run.site.store, day, future, clock())
+        except DailyPapersError as error:
+            run.result.failed[day] = error
+            if progress:
+                progress(day, error)
+        else:
+            run.stored(day, changed)
+            if not run.awaits_outcomes(day):
+                run.waiting.append(day)
+            if progress:
+                progress(day, DayResult(day, papers))
+        for ready in run.ready() if write else []:
+            run.write(ready)
+
+
+def _observe_settled(run: _Run, hub: HubClient, now: dt.datetime, concurrency: int) -> OutcomesReport | None:
+    """What came of the papers of the days this run fetched that are now settled, when the
+    setting ``paper_info`` is on (see :mod:`dailypapers.outcomes`); those days are written
+    after it (see :meth:`_Run.awaits_outcomes`)."""
+    site = run.site
+    if not site.settings.paper_info:
+        return None
+    try:
+        return observe_outcomes(site, sorted(run.warnings), hub, now=now, concurrency=min(concurrency, 4))
+    except KeyboardInterrupt:  # no new request; the stored days are written, then it goes on
+        hub.cancel()
+        with site.writer.in_background():
+            interrupted = run.interrupted(sorted(run.warnings))
+        raise interrupted from None
+
+
+def _summarise(run: _Run, model: ModelClient, today: dt.date) -> SummaryReport:
+    """The model's summaries of what the posts of the stored days will show."""
+    stored_days = [day for day in run.days if day not in run.result.failed]
+    site = run.site
+    try:
+        return summarise_shown(site, stored_days, model, today=today)
+    except KeyboardInterrupt:
+        # Ctrl-C while the model writes: no new request (those under way are left to their
+        # daemon threads); the stored days are written with the summaries made so far.
+        with site.writer.in_background():
+            interrupted = run.interrupted(stored_days)
+        raise interrupted from None
+
+
+def _publish_related(run: _Run, today: dt.date, summaries_for: SummariesFor) -> None:
+    """Last, once the days are written: the other days showing what changed (in this run, or
+    in one killed before it wrote them; a day that failed now among them), then the weeks
+    and months of all of them, the .bib files and the feeds."""
+    site, store, result = run.site, run.site.store, run.result
+    stored_days = [day for day in run.days if day not in result.failed]
+    run.finish_days()
+    changed = store.unrendered()
+    # The .bib files of the same days (not a held day's, nor a previous digest's: as above).
+    previous = set(foreign_days(site.root))
+    related = set(store.days_listing(sorted(changed))) - previous
+    bib_days = ({done.day for done in result.days} | related) - store.held_days
+    with site.writer.in_background():
+        result.related, result.summaries = related_files(
+            site, stored_days, changed, today=today, summaries_for=summaries_for, previous=previous
+        )
+        result.summaries += publish_followed(site, sorted(bib_days), summaries_for)
+    # Marked once the files are in place: the date they were written as of, the papers shown.
+    store.set_render_mark("today", today.isoformat())
+    store.mark_rendered(changed)
+
+
+def summarise_shown(site: Site, days: Sequence[str], model: ModelClient, *, today: dt.date) -> SummaryReport:
     """Ask ``model`` for the missing summaries of the papers the posts of ``days`` show: each
     day's list, newest day first, then the lists of their weeks and months (the budget goes
     to the newest first). Each summary is stored as it comes; a failure is only counted."""
-    prompt = prompt_for(settings, site)
+    store, settings, prompt = site.store, site.settings, site.prompt
     assert prompt is not None
-    interests = Interests.from_settings(settings)
     papers: list[Paper] = []
     for day in sorted(days, reverse=True):
-        selection = select_daily(store.day_papers(day), settings.daily.top, interests)
+        selection = select_daily(store.day_papers(day), settings.daily.top, site.interests)
         papers += [*selection.shown, *(paper for _, paper in selection.more)]
-    papers += summary_papers(store, days, settings, today=today)
+    papers += summary_papers(store, days, settings, today=today, interests=site.interests)
 
-    def save(paper_id: str, key: Any, text: str) -> None:
+    def save(paper_id: str, key: SummaryKey, text: str) -> None:
         store.save_model_summary(
             paper_id, key.language, key.model, key.prompt, text, made_at=timestamp(utc_now())
         )
 
-    def stored(ids: Sequence[str], key: Any) -> Mapping[str, str]:
+    def stored(ids: Sequence[str], key: SummaryKey) -> Mapping[str, str]:
         return store.model_summaries(ids, key.language, key.model, key.prompt)
 
     return summarise(

@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +59,10 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
-@lru_cache(maxsize=16)
 def environment(site: Path | None = None, math: str = "raw") -> jinja2.Environment:
-    """The templates of ``site`` (then the package's), with ``md`` escaping for the ``math`` setting."""
+    """The templates of ``site`` (then the package's), with ``md`` escaping for the ``math``
+    setting. A run builds it once (:attr:`dailypapers.site.Site.templates`); templates
+    compiled by one environment are reused by the next (:class:`_CompiledTemplates`)."""
     loaders: list[jinja2.BaseLoader] = []
     if site is not None:
         loaders.append(jinja2.FileSystemLoader(str(site / SITE_TEMPLATES)))
@@ -231,6 +231,7 @@ def render_daily(
     final: bool = False,
     summaries: Mapping[str, str] | None = None,
     paper_info: Mapping[str, PaperInfo] | None = None,
+    templates: jinja2.Environment | None = None,
 ) -> str:
     """The daily post for ``day`` listing ``papers`` in the given (ranked) order.
 
@@ -238,11 +239,12 @@ def render_daily(
     list, with their place, for a section of their own; ``final``: the ranking is settled;
     ``summaries``: the language model's, by paper id (see :mod:`dailypapers.llm`);
     ``paper_info``: what came of the papers, by id (setting ``paper_info``, final posts only).
+    ``templates``: the run's (:attr:`dailypapers.site.Site.templates`), else ``site``'s.
     """
     settings = settings or Settings()
     date = dt.date.fromisoformat(day)
     return render_template(
-        environment(site, settings.math),
+        templates or environment(site, settings.math),
         [f"{settings.language}/daily.md.j2"],
         date=day,
         day=date,

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from dailypapers.config import Settings
 from dailypapers.errors import ConfigError
-from dailypapers.interests import Interests
 from dailypapers.jekyll import read_site_config
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
@@ -126,7 +127,7 @@ def year_rows(site: Site, summaries_for: SummariesFor) -> dict[str, list[list[An
     days = store.stored_days()
     if not days:
         return {}
-    interests = Interests.from_settings(settings)
+    interests = site.interests
     listed = [item for item in store.listed_papers(days[0], days[-1]) if not interests.muted(item[0])]
     summaries = summaries_for([paper for paper, *_ in listed])
     try:
@@ -176,11 +177,13 @@ def manifest(years: Mapping[str, Sequence[Sequence[Any]]], settings: Settings) -
     return {"version": 1, "language": settings.language, "fields": list(FIELDS), "shards": shards}
 
 
-def search_include(settings: Settings, root: Path | None = None) -> str:
+def search_include(
+    settings: Settings, root: Path | None = None, templates: jinja2.Environment | None = None
+) -> str:
     """``_includes/dailypapers-search.html`` in the settings' language (the site's template
-    first, then the package's)."""
+    first, then the package's; ``templates``: the run's)."""
     return render_template(
-        environment(root),
+        templates or environment(root),
         [f"{settings.language}/search.html.j2"],
         language=settings.language,
         library=MINISEARCH,
@@ -189,9 +192,9 @@ def search_include(settings: Settings, root: Path | None = None) -> str:
     )
 
 
-def search_script(root: Path | None = None) -> str:
-    """``assets/dailypapers/search.js``: the page's own script."""
-    return render_template(environment(root), ["search.js.j2"])
+def search_script(root: Path | None = None, templates: jinja2.Environment | None = None) -> str:
+    """``assets/dailypapers/search.js``: the page's own script (``templates``: the run's)."""
+    return render_template(templates or environment(root), ["search.js.j2"])
 
 
 def _liquid_url(path: Path) -> str:
@@ -209,8 +212,8 @@ def publish_search(site: Site, summaries_for: SummariesFor) -> list[FileResult]:
         return []
     results = [site.write(search_path(year), rows_json(rows)) for year, rows in sorted(years.items())]
     results.append(site.write(search_path("index"), to_json(manifest(years, site.settings))))
-    results.append(site.write(INCLUDE, search_include(site.settings, site.root)))
-    results.append(site.write(SCRIPT, search_script(site.root)))
+    results.append(site.write(INCLUDE, search_include(site.settings, templates=site.templates)))
+    results.append(site.write(SCRIPT, search_script(templates=site.templates)))
     return results
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from dailypapers.charts import TEMPLATE as CHART_TEMPLATE
 from dailypapers.charts import DayPoint, daily_chart_svg
 from dailypapers.config import DEFAULT_SETTINGS, Settings
@@ -161,30 +163,40 @@ def chart_svg(
     *,
     site: Path | None = None,
     layout: str = "columns",
+    templates: jinja2.Environment | None = None,
 ) -> str:
     """The chart in one ``layout``: ``columns`` is the chart file; a post inlines both
-    (:func:`post_chart`)."""
+    (:func:`post_chart`). ``templates``: the run's, else ``site``'s."""
     return daily_chart_svg(
         chart_title(summary, settings.language),
         chart_points(summary),
         language=settings.language,
         weekly=summary.kind == "weekly",
-        template=environment(site, settings.math).get_template(CHART_TEMPLATE),
+        template=(templates or environment(site, settings.math)).get_template(CHART_TEMPLATE),
         layout=layout,
     ).decode("utf-8")
 
 
 def post_chart(
-    summary: Summary, settings: Settings, *, site: Path | None = None, columns: str | None = None
+    summary: Summary,
+    settings: Settings,
+    *,
+    site: Path | None = None,
+    columns: str | None = None,
+    templates: jinja2.Environment | None = None,
 ) -> str:
     """What the post inlines: the ``columns`` chart (drawn here when not given), then ``rows``."""
-    columns = columns if columns is not None else chart_svg(summary, settings, site=site)
-    return columns + chart_svg(summary, settings, site=site, layout="rows")
+    templates = templates or environment(site, settings.math)
+    columns = columns if columns is not None else chart_svg(summary, settings, templates=templates)
+    return columns + chart_svg(summary, settings, layout="rows", templates=templates)
 
 
-def listed_papers(summary: Summary, settings: Settings) -> list[RankedPaper]:
-    """The papers the post lists: muted ones are left out of the list, not out of the figures."""
-    interests = Interests.from_settings(settings)
+def listed_papers(
+    summary: Summary, settings: Settings, interests: Interests | None = None
+) -> list[RankedPaper]:
+    """The papers the post lists: muted ones are left out of the list, not out of the figures.
+    ``interests``: the run's, else the settings'."""
+    interests = interests or Interests.from_settings(settings)
     top = settings.post(summary.kind).top
     return [ranked for ranked in summary.stats.papers if not interests.muted(ranked.paper)][:top]
 
@@ -235,13 +247,15 @@ class Outcomes:
         }
 
 
-def period_outcomes(store: Store, summary: Summary, settings: Settings) -> Outcomes | None:
+def period_outcomes(
+    store: Store, summary: Summary, settings: Settings, interests: Interests | None = None
+) -> Outcomes | None:
     """The section of ``summary`` (None when the setting ``paper_info`` is off): the papers listed
     in the period (muted ones left out), each with its latest observation. A paper is listed
     in the order of the period's ranking when the counts are equal."""
     if not settings.paper_info:
         return None
-    interests = Interests.from_settings(settings)
+    interests = interests or Interests.from_settings(settings)
     order = {ranked.paper.id: place for place, ranked in enumerate(summary.stats.papers)}
     papers = {ranked.paper.id: ranked.paper for ranked in summary.stats.papers}
     items = [
@@ -264,16 +278,19 @@ def render_summary(
     chart: str | None = None,
     summaries: Mapping[str, str] | None = None,
     outcomes: Outcomes | None = None,
+    templates: jinja2.Environment | None = None,
+    interests: Interests | None = None,
 ) -> str:
     """The post; ``chart``: the SVG to show in it (drawn here when not given); ``outcomes``:
-    the "what came of them" section (setting ``paper_info``, see :func:`period_outcomes`)."""
-    env = environment(site, settings.math)
+    the "what came of them" section (setting ``paper_info``, see :func:`period_outcomes`);
+    ``templates`` and ``interests``: the run's, else those of ``site`` and ``settings``."""
+    env = templates or environment(site, settings.math)
     # Until a language has its own summary templates, its summaries are in Korean.
     names = [f"{settings.language}/{summary.kind}.md.j2", f"ko/{summary.kind}.md.j2"]
     stats, top = summary.stats, settings.post(summary.kind).top
     first = summary.first_day
-    interests = Interests.from_settings(settings)
-    listed = listed_papers(summary, settings)
+    interests = interests or Interests.from_settings(settings)
+    listed = listed_papers(summary, settings, interests)
     language = settings.language
     return render_template(
         env,
@@ -295,7 +312,7 @@ def render_summary(
         organizations=stats.organizations[:LIST_TOP],
         # Liquid's relative_url puts the site's baseurl before the path when it has one.
         chart_url="{{ '/" + chart_path(summary.kind, summary.label).as_posix() + "' | relative_url }}",
-        chart_svg=chart if chart is not None else post_chart(summary, settings, site=site),
+        chart_svg=chart if chart is not None else post_chart(summary, settings, templates=env),
         label=summary.label,
         kind=summary.kind,
         over=summary.over,
@@ -402,13 +419,19 @@ def publish_summary(
     summary = build_summary(site.store, kind, label, today=today)
     if summary is None:
         return []
-    svg = chart_svg(summary, settings, site=site.root)
-    inlined = post_chart(summary, settings, site=site.root, columns=svg)  # the file's chart, then rows
-    listed = [ranked.paper for ranked in listed_papers(summary, settings)]
+    svg = chart_svg(summary, settings, templates=site.templates)
+    inlined = post_chart(summary, settings, columns=svg, templates=site.templates)  # the file's, then rows
+    listed = [ranked.paper for ranked in listed_papers(summary, settings, site.interests)]
     summaries = summaries_for(listed) if summaries_for else {}
-    outcomes = period_outcomes(site.store, summary, settings)
+    outcomes = period_outcomes(site.store, summary, settings, site.interests)
     post = render_summary(
-        summary, settings, site=site.root, chart=inlined, summaries=summaries, outcomes=outcomes
+        summary,
+        settings,
+        chart=inlined,
+        summaries=summaries,
+        outcomes=outcomes,
+        templates=site.templates,
+        interests=site.interests,
     )
     # The post last: a run cut short rewrites all three next time.
     return [
@@ -437,7 +460,14 @@ def publish_summaries(
     return files
 
 
-def summary_papers(store: Store, days: Iterable[str], settings: Settings, *, today: dt.date) -> list[Paper]:
+def summary_papers(
+    store: Store,
+    days: Iterable[str],
+    settings: Settings,
+    *,
+    today: dt.date,
+    interests: Interests | None = None,
+) -> list[Paper]:
     """The papers the weekly and monthly posts of ``days`` list, latest period first."""
     days = list(days)
     papers: list[Paper] = []
@@ -446,5 +476,5 @@ def summary_papers(store: Store, days: Iterable[str], settings: Settings, *, tod
             for label in reversed(labels_of(kind, days)):
                 summary = build_summary(store, kind, label, today=today)
                 if summary is not None:
-                    papers += [ranked.paper for ranked in listed_papers(summary, settings)]
+                    papers += [ranked.paper for ranked in listed_papers(summary, settings, interests)]
     return papers

@@ -353,19 +353,21 @@ def show_file(file: Any) -> None:
 
 
 @contextlib.contextmanager
-def writing(root: Path, settings: Any, dry_run: bool) -> Any:
+def writing(root: Path, settings: Any, dry_run: bool, *, model: bool = False) -> Any:
     """The :class:`~dailypapers.site.Site` of a writing command, its archive open and the site
-    locked; in a dry run, a scratch copy of the archive and a writer that writes nothing."""
+    locked; in a dry run, a scratch copy of the archive and a writer that writes nothing.
+    ``model``: with the language model the settings set up (:func:`model_client`)."""
     from dailypapers.site import Site
     from dailypapers.write import writer_for
 
     writer = writer_for(root, dry_run=dry_run)
+    client = model_client(settings, dry_run) if model else None
     if not dry_run:
         with locked(root), open_store(root, settings) as store:
-            yield Site(root, settings, store, writer)
+            yield Site(root, settings, store, writer, client)
         return
     with open_store(root, settings, scratch=True) as store:
-        yield Site(root, settings, store, writer)
+        yield Site(root, settings, store, writer, client)
 
 
 def locked(site: Path, dry_run: bool = False) -> Any:
@@ -379,7 +381,7 @@ def note(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
-def notify(settings: Any, result: Any, dry_run: bool) -> None:
+def notify(settings: Any, result: Any, dry_run: bool, interests: Any = None) -> None:
     if not settings.notify_webhook or dry_run:
         return
     from dailypapers.errors import NotifyError
@@ -387,7 +389,7 @@ def notify(settings: Any, result: Any, dry_run: bool) -> None:
 
     # A failed message is a warning: the posts are written and the schedule must still commit.
     try:
-        sent = notify_run(settings, result)
+        sent = notify_run(settings, result, interests)
     except NotifyError as error:
         click.echo(f"Warning: {printable(str(error))}", err=True)
         return
@@ -406,7 +408,7 @@ def email(context: Any, result: Any) -> Callable[[], None]:
         return lambda: None
     days = [done.day for done in result.days if done.papers]
     try:
-        sent = mail_run(context, days, stored_summaries(context.store, context.root, context.settings))
+        sent = mail_run(context, days, stored_summaries(context))
     except NotifyError as error:
         line = f"Warning: {printable(str(error))}"
     else:

@@ -19,7 +19,6 @@ from dailypapers.cli.common import (
     hub_client,
     load_settings,
     locked,
-    model_client,
     note,
     notify,
     parse_day_option,
@@ -87,14 +86,13 @@ def run(
     now = utc_now()
     wanted = [day] if day else recent_days(settings.run_days, now.date())
     hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
-    with writing(site, settings, dry_run) as context:
+    with writing(site, settings, dry_run, model=True) as context:
         settling = _settling(context, now, wanted)
         result = collect(
             context,
             wanted + settling,
             hub,
             concurrency=settings.concurrency,
-            model=model_client(settings, dry_run),
         )
         mailed = email(context, result)  # under the lock: what it sends is recorded in the site
     for done in result.days:
@@ -106,7 +104,7 @@ def run(
         show_file(file)
     report_summaries(result, settings, dry_run)
     report_outcomes(result)
-    notify(settings, result, dry_run)
+    notify(settings, result, dry_run, context.interests)
     mailed()
     fail_if_any(result)
 
@@ -173,7 +171,7 @@ def backfill(
     check_range(since, until)
     wanted = day_range(since, until)
     hub = hub_client(settings)  # a bad HF_ENDPOINT stops here, before the site is locked
-    with writing(site, settings, dry_run) as context, progress(len(wanted)) as advance:
+    with writing(site, settings, dry_run, model=True) as context, progress(len(wanted)) as advance:
         result = collect(
             context,
             wanted,
@@ -181,7 +179,6 @@ def backfill(
             refresh=refresh,
             concurrency=settings.concurrency,
             progress=advance,
-            model=model_client(settings, dry_run),
         )
     if dry_run:
         for done in result.days:
