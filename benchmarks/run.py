@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick              # the first 10 days, one run each
     python benchmarks/run.py --only "50 ms, concurrency 8" --repeat 9
     python benchmarks/run.py --profile            # pyinstrument: the 50 ms, concurrency 8 backfill
+    python benchmarks/run.py --only "corpus backfill" --repeat 9 --compare ../before   # A B A B ...
 
 The replay hub runs in this process (threads); each measurement runs the real command in a
 fresh process of its own, so the two never share a GIL. The table shows the median, min and
@@ -11,6 +12,12 @@ max wall time, the command's CPU time (user + system, median), the hub's CPU tim
 same run, the command's peak RSS, the requests it made and the files it wrote. The code
 measured is this checkout's ``src/``. Figures are machine dependent: compare runs made on
 the same machine.
+
+A scenario with a latency also gives its bound: the larger of the latency floor (days x
+latency / concurrency) and the command's own CPU time, which no overlap of network and work
+can beat on one interpreter. ``--compare DIR`` measures another checkout's ``src/`` (say an
+export of the previous commit) in turn with this one, run for run, and prints both tables
+and the ratio of the medians.
 """
 
 from __future__ import annotations
@@ -85,9 +92,9 @@ def files_state(site: Path) -> dict[str, int]:
     }
 
 
-def child_env(hub: ReplayHub, extra: dict[str, str] | None = None) -> dict[str, str]:
+def child_env(hub: ReplayHub, extra: dict[str, str] | None = None, src: Path = SRC) -> dict[str, str]:
     env = {**os.environ, "HF_ENDPOINT": hub.url, "DAILYPAPERS_NOW": FIXED_NOW, **(extra or {})}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
     env.pop("HF_TOKEN", None)
     return env
 
@@ -99,6 +106,7 @@ def measure(
     *,
     in_process: bool = False,
     env: dict[str, str] | None = None,
+    src: Path = SRC,
 ) -> Measurement:
     before = files_state(site) if site and site.exists() else {}
     requests = len(hub.requests)
@@ -108,7 +116,7 @@ def measure(
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, sys.executable, *runner, *args],
-        env=child_env(hub, env),
+        env=child_env(hub, env, src),
         capture_output=True,
         text=True,
     )
@@ -148,7 +156,7 @@ class Scenario:
         return float((math.ceil(requests / limit) - 1) * seconds)
 
 
-def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measurement]:
+def run_scenario(scenario: Scenario, days_dir: Path, repeat: int, src: Path = SRC) -> list[Measurement]:
     results = []
     for _ in range(repeat):
         # A hub of its own for each measurement: a rate limit's windows start afresh.
@@ -158,7 +166,9 @@ def run_scenario(scenario: Scenario, days_dir: Path, repeat: int) -> list[Measur
             if scenario.prepare:
                 scenario.prepare(site)
             site.mkdir(exist_ok=True)  # an empty site: only `init` and `demo` create one
-            result = measure(scenario.args(site), hub, site, in_process=scenario.in_process, env=scenario.env)
+            result = measure(
+                scenario.args(site), hub, site, in_process=scenario.in_process, env=scenario.env, src=src
+            )
             result.refused = window.refused if window else 0
             results.append(result)
             shutil.rmtree(site.parent, ignore_errors=True)
@@ -225,9 +235,11 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
     ]
     for latency in (0.0, 0.05):
         for concurrency in (1, 4, 8):
+            # The corpus backfill of issue 25: wall time against max(latency floor, CPU time).
+            corpus = "corpus " if (latency, concurrency) == (0.05, 8) else ""
             scenarios.append(
                 Scenario(
-                    f"backfill {span} days, {latency * 1000:.0f} ms, concurrency {concurrency}",
+                    f"{corpus}backfill {span} days, {latency * 1000:.0f} ms, concurrency {concurrency}",
                     lambda s, c=concurrency: [*backfill, "--concurrency", str(c), *site_arg(s)],
                     latency=latency,
                     ideal=span * latency / concurrency if latency else None,
@@ -314,13 +326,16 @@ def build_scenarios(days_dir: Path, quick: bool, work: Path) -> tuple[list[Scena
 
 def summarise(scenario: Scenario, results: list[Measurement]) -> dict[str, Any]:
     times = [r.seconds for r in results]
+    cpu = statistics.median(r.cpu_seconds for r in results)
     return {
         "scenario": scenario.name,
         "runs": len(results),
+        "wall_runs": times,  # in the order run: with --compare, pair by pair with the other checkout's
+        "cpu_runs": [r.cpu_seconds for r in results],
         "median_s": statistics.median(times),
         "min_s": min(times),
         "max_s": max(times),
-        "cpu_s": statistics.median(r.cpu_seconds for r in results),
+        "cpu_s": cpu,
         "hub_cpu_s": statistics.median(r.hub_cpu_seconds for r in results),
         "peak_rss_mib": max(r.rss_mib for r in results),
         "requests": results[-1].requests,
@@ -329,6 +344,8 @@ def summarise(scenario: Scenario, results: list[Measurement]) -> dict[str, Any]:
         "written": results[-1].written,
         "ideal_s": scenario.floor(results[-1].requests + results[-1].refused),
         "refused_429": max(r.refused for r in results),
+        # What no overlap can beat: the network's floor or the command's own CPU time.
+        "bound_s": max(scenario.ideal, cpu) if scenario.ideal else None,
     }
 
 
@@ -336,12 +353,54 @@ def print_row(row: dict[str, Any]) -> None:
     ideal = f"{row['ideal_s']:.2f} s ({row['median_s'] / row['ideal_s']:.2f}x)" if row["ideal_s"] else ""
     if row["refused_429"] or "rate limit" in row["scenario"]:
         ideal += f", {row['refused_429']} x 429"
+    if row.get("bound_s"):
+        ideal += f"; bound max(ideal, CPU) {row['bound_s']:.2f} s ({row['median_s'] / row['bound_s']:.2f}x)"
     print(
         f"{row['scenario']:<52} {row['median_s']:>8.3f} {row['min_s']:>8.3f} {row['max_s']:>8.3f} "
         f"{row['cpu_s']:>7.2f} {row['hub_cpu_s']:>7.2f} {row['peak_rss_mib']:>7.1f} "
         f"{row['requests']:>8} {row['files_written']:>7} {ideal}",
         flush=True,
     )
+
+
+def measure_all(
+    scenarios: list[Scenario], days_dir: Path, repeat: int, sources: list[Path], *, interleave: bool
+) -> list[list[dict[str, Any]]]:
+    """Each scenario's rows, one table per checkout in ``sources``. With several checkouts or
+    ``interleave``, one run of each scenario (and checkout) in turn, ``repeat`` times: a
+    machine whose load changes over minutes weighs on every scenario alike, so their ratios
+    hold. Otherwise each scenario's runs in a row."""
+    if not interleave and len(sources) == 1:
+        rows = []
+        for scenario in scenarios:
+            rows.append(summarise(scenario, run_scenario(scenario, days_dir, repeat)))
+            print_row(rows[-1])
+        return [rows]
+    runs: dict[tuple[str, Path], list[Measurement]] = {}
+    for _ in range(repeat):
+        for scenario in scenarios:
+            for src in sources:
+                runs.setdefault((scenario.name, src), []).extend(run_scenario(scenario, days_dir, 1, src))
+    tables = []
+    for src in sources:
+        if len(sources) > 1:
+            print(f"\n{src}")
+        tables.append([summarise(scenario, runs[scenario.name, src]) for scenario in scenarios])
+        for row in tables[-1]:
+            print_row(row)
+    return tables
+
+
+def print_comparison(tables: list[list[dict[str, Any]]]) -> None:
+    """A / B for each scenario: the median of the ratios of runs made one after the other
+    (they met the same load), wall and CPU, with their least and greatest."""
+    print("\nA / B, run by run: median (min-max)")
+    for mine, theirs in zip(*tables, strict=True):
+        figures = []
+        for key in ("wall_runs", "cpu_runs"):
+            ratios = [a / b for a, b in zip(mine[key], theirs[key], strict=True)]
+            figures.append(f"{statistics.median(ratios):.3f} ({min(ratios):.2f}-{max(ratios):.2f})")
+        print(f"{mine['scenario']:<52} wall {figures[0]}  CPU {figures[1]}")
 
 
 def profile(scenario: Scenario, days_dir: Path) -> None:
@@ -378,6 +437,12 @@ def main() -> None:
         "--interleave", action="store_true", help="run the scenarios in turn, --repeat times (for ratios)"
     )
     parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="also measure the checkout at DIR (its src/), in turn with this one, run for run",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="instead, profile one run of the first --only scenario (default: 50 ms, concurrency 8 backfill)",
@@ -405,23 +470,19 @@ def main() -> None:
             f"{'scenario':<52} {'median':>8} {'min':>8} {'max':>8} {'CPU s':>7} {'hub CPU':>7} "
             f"{'RSS MiB':>7} {'requests':>8} {'written':>7} ideal"
         )
-        rows = []
-        if options.interleave:
-            # One run of each scenario in turn, repeated: a machine whose load changes over
-            # minutes weighs on every scenario alike, so their ratios hold.
-            runs: dict[str, list[Measurement]] = {scenario.name: [] for scenario in scenarios}
-            for _ in range(repeat):
-                for scenario in scenarios:
-                    runs[scenario.name] += run_scenario(scenario, days_dir, 1)
-            for scenario in scenarios:
-                rows.append(summarise(scenario, runs[scenario.name]))
-                print_row(rows[-1])
-        for scenario in [] if options.interleave else scenarios:
-            rows.append(summarise(scenario, run_scenario(scenario, days_dir, repeat)))
-            print_row(rows[-1])
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+        sources = [SRC, *([options.compare.resolve() / "src"] if options.compare else [])]
+        if options.compare:
+            print(f"A: {SRC}\nB: {sources[1]} (in turn with A, run for run)")
+        tables = measure_all(scenarios, days_dir, repeat, sources, interleave=options.interleave)
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        rows = tables[0]
+        if options.compare:
+            print_comparison(tables)
     if options.json:
         meta.update(repeat=repeat, cpus=os.cpu_count(), python=platform.python_version())
-        options.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2) + "\n")
+        report = {"meta": meta, "rows": rows, **({"compared": tables[1]} if options.compare else {})}
+        options.json.write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

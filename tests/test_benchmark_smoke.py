@@ -72,3 +72,28 @@ def test_chart_benchmark_measures_the_package_chart(tmp_path: Path) -> None:
         assert row["per_chart_ms"] > 0 and row["per_chart_2_ms"] >= row["per_chart_48_ms"]
         month, week = row["bytes"]
         assert month > week > 1000  # an SVG of 31 days is bigger than one of 7
+
+
+def test_the_corpus_backfill_compared_with_another_checkout_reports_its_bound(tmp_path: Path) -> None:
+    """``--compare`` on this very checkout: both tables, run for run, and the corpus
+    backfill's bound, max(latency floor, CPU time)."""
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    for day in DAYS:
+        shutil.copy(BUNDLED / f"{day}.json", hub)
+    results = tmp_path / "results.json"
+    command = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--hub", str(hub)]
+    done = subprocess.run(
+        [*command, "--only", "corpus backfill", "--compare", str(ROOT), "--json", str(results)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(results.read_text())
+    [row], [other] = report["rows"], report["compared"]
+    name = f"corpus backfill {SPAN} days, 50 ms, concurrency 8"
+    assert row["scenario"] == other["scenario"] == name
+    assert row["requests"] == other["requests"] == SPAN
+    assert row["bound_s"] == max(row["ideal_s"], row["cpu_s"]) and row["ideal_s"] == SPAN * 0.05 / 8
+    assert "A / B, run by run" in done.stdout and "load average" in done.stdout
