@@ -327,7 +327,7 @@ def merge_files(first: Sequence[FileResult], then: Sequence[FileResult]) -> list
 class _Run:
     """What the phases of one :func:`collect` share.
 
-    Days are written as soon as they are stored, while other fetches go on. A paper listed
+    Days are written soon after they are stored, while other fetches go on. A paper listed
     on several days may then be changed by a day stored after another listing it was
     written: each stored change and each written day gets the number of the store it
     follows, so the days written before a change to one of their papers are known (and are
