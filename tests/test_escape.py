@@ -78,6 +78,7 @@ MUTATIONS = {
 }
 
 
+@pytest.mark.slow  # runs the property to its end once per mutation
 @pytest.mark.parametrize("name", MUTATIONS)
 def test_the_property_catches_a_missing_escape(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     attribute, char = MUTATIONS[name]

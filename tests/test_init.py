@@ -181,6 +181,7 @@ def gh_calls(env: dict[str, str]) -> list[str]:
     return Path(env["GH_CALLS"]).read_text().splitlines()
 
 
+@pytest.mark.slow  # runs the workflow's steps with git, against a remote
 def test_workflow_steps_collect_commit_and_push(
     cloned_site: tuple[Path, Path], runner_env: dict[str, str]
 ) -> None:
@@ -222,6 +223,7 @@ def test_workflow_steps_collect_commit_and_push(
     assert len(gh_calls(env)) == (1 if deploys else 0)
 
 
+@pytest.mark.slow  # runs the workflow's steps with git, against a remote
 def test_a_failed_push_starts_no_deploy(
     cloned_site: tuple[Path, Path], runner_env: dict[str, str], tmp_path: Path
 ) -> None:

@@ -366,6 +366,7 @@ def test_descriptions_read_latex_as_text_whatever_the_setting(mode: str) -> None
 
 
 @pytest.mark.corpus
+@pytest.mark.slow  # renders every recorded day twice
 def test_only_recorded_days_with_math_ask_for_mathjax(shared_hub: Path) -> None:
     """Over the recorded corpus: ``math: true`` exactly on the posts that show a formula, and
     the price pair of 2603.13023 (``$891K spent ... an additional $576K``) is not one."""

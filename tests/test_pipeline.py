@@ -163,6 +163,7 @@ def test_a_bad_date_is_a_usage_error(site: Path, seed_hub: ReplayHub) -> None:
 
 
 @pytest.mark.corpus
+@pytest.mark.slow  # every recorded day
 def test_every_recorded_day_renders(site: Path, store: Store, shared_hub: Path, replay: Any) -> None:
     hub = replay(shared_hub / "daily_papers")
     client = fast_client(hub.url)

@@ -293,6 +293,7 @@ def data_file(site: Path, day: str) -> dict[str, Any]:
 FINAL_KO = "\n\n이 순위는 7일 뒤 다시 집계한 최종 순위입니다.\n\n## 📊"
 
 
+@pytest.mark.slow  # six runs of the command (subprocesses) over four weeks of clock
 def test_a_day_is_fetched_once_more_when_it_settles_then_final(
     site: Path, replay: Callable[..., ReplayHub]
 ) -> None:
