@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from archive_rows import dump, observations, paper_ids, schema_version
 from conftest import (
     DATA,
     backfill_command,
@@ -34,12 +35,13 @@ from dailypapers.dates import labels_of, recent_days
 from dailypapers.errors import SiteError
 from dailypapers.paths import data_path, post_path
 from dailypapers.pipeline import collect, publish_day, run_day
-from dailypapers.store import MIGRATIONS, Store
+from dailypapers.store import Store
+from dailypapers.store_migrations import MIGRATIONS
 
 
 def archive_content(site: Path) -> dict[str, Any]:
     with Store(site / ".dailypapers" / "papers.db") as store:
-        return store.dump()
+        return dump(store)
 
 
 @pytest.mark.corpus
@@ -219,7 +221,7 @@ def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub: Pat
                 client,
                 clock=lambda moment=moment: moment,
             )
-        points = [len(store.observations(pid)) for pid in store.paper_ids()]
+        points = [len(observations(store, pid)) for pid in paper_ids(store)]
         latest = {p.parent.name: p for p in snapshots}  # the last snapshot of each day
         for day, path in latest.items():
             assert [p.upvotes for p in store.day_papers(day)][: len(load_json(path))] == [
@@ -232,13 +234,13 @@ def test_snapshot_replay_gives_an_upvote_history(tmp_path: Path, shared_hub: Pat
 def test_a_missing_archive_is_rebuilt_from_the_data_files(site: Path, store: Store, seed_hub: Any) -> None:
     for day in ("2026-01-27", "2026-01-28"):
         run_day(site_context(site, store), day, fast_client(seed_hub.url))
-    expected = store.dump()
+    expected = dump(store)
     store.close()
     for leftover in (site / ".dailypapers").iterdir():
         leftover.unlink()
     messages: list[str] = []
     with open_store(site, on_import=messages.append) as rebuilt:
-        assert rebuilt.dump() == expected
+        assert dump(rebuilt) == expected
     assert messages and "was missing or empty: rebuilt it from" in messages[0]
 
 
@@ -266,7 +268,7 @@ def test_the_original_crawlers_data_file_imports(site: Path) -> None:
 def test_schema_is_versioned_and_a_newer_one_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "papers.db"
     with Store(path) as store:
-        assert store.schema_version == len(MIGRATIONS)
+        assert schema_version(store) == len(MIGRATIONS)
     with contextlib.closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")

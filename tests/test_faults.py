@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from archive_rows import dump
 from conftest import invoke as invoke_command
 from conftest import seed_source, site_context
 from dailypapers.cli import cli
@@ -104,7 +105,7 @@ def contents(site: Path) -> dict[str, bytes]:
 def archive(site: Path) -> dict[str, Any]:
     with Store(site / ".dailypapers" / "papers.db") as store:
         assert store.integrity_errors() == []
-        return store.dump()
+        return dump(store)
 
 
 @pytest.fixture

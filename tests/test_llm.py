@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from archive_rows import model_summary_count
 from conftest import DATA, invoke, seed_source
 from dailypapers.llm import NO_KEY, ModelClient, SummaryKey, clean_answer
 from dailypapers.replay import Fault, FaultPlan, ReplayHub, stand_in_answer
@@ -80,7 +81,7 @@ def test_the_summary_is_in_the_archive_under_paper_language_model_and_prompt(
     configure(site, hub, "budget = 2\n")
     run(site, hub)
     with Store(site / ".dailypapers" / "papers.db") as store:
-        assert store.model_summary_count() == 2
+        assert model_summary_count(store) == 2
     # Another model, language or prompt is another summary; the first stay stored.
     configure(site, hub, "budget = 2\n", model="other-model")
     assert "Summaries: 2 made, 0 reused" in run(site, hub).output
@@ -102,7 +103,7 @@ def test_the_summary_is_in_the_archive_under_paper_language_model_and_prompt(
         }
     ]
     with Store(site / ".dailypapers" / "papers.db") as store:
-        assert store.model_summary_count() == 8
+        assert model_summary_count(store) == 8
 
 
 def test_a_failing_model_leaves_a_complete_post_and_the_next_run_fills_it_in(

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from archive_rows import dump
 from conftest import invoke as invoke_command
 from conftest import published_files, seed_source
 from dailypapers.paths import data_path, post_path
@@ -44,9 +45,9 @@ def served(change: Callable[[dict[str, Any]], None]) -> Callable[[str], list[Any
 
 def archived(site: Path) -> dict[str, Any]:
     with Store(site / ".dailypapers" / "papers.db") as store:
-        dump = store.dump()
-        del dump["observations"]  # a new fetch adds observations, by design
-        return dump
+        content = dump(store)
+        del content["observations"]  # a new fetch adds observations, by design
+        return content
 
 
 @pytest.fixture

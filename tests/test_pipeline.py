@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from archive_rows import observations
 from conftest import SEED_SNAPSHOTS, fast_client, seed_source, site_context
 from dailypapers.config import Settings
 from dailypapers.dates import recent_days
@@ -105,7 +106,7 @@ def test_changed_upvotes_update_the_post_and_record_history(site: Path, store: S
     second = run_day(site_context(site, store), "2026-02-05", client, clock=clock)
     assert [f.status.value for f in first.files] == ["created", "created"]
     assert [f.status.value for f in second.files] == ["updated", "updated"]
-    history = store.observations("2602.04705")
+    history = observations(store, "2602.04705")
     assert [(t, up) for t, up, _ in history] == [("2026-02-05T03:00:00Z", 189), ("2026-02-05T14:45:00Z", 190)]
     data = json.loads((site / data_path("daily", "2026-02-05")).read_text(encoding="utf-8"))
     assert data["crawled_at"] == "2026-02-05T14:45:00Z"

@@ -31,121 +31,14 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from dailypapers.errors import ArchiveDamaged, SiteError
-from dailypapers.models import Paper, PaperInfo, paper_from_row
+from dailypapers.models import Organization, Paper, PaperInfo
+from dailypapers.store_migrations import MIGRATIONS
 
 DB_ENV = "DAILYPAPERS_DB"
 DEFAULT_DB = Path(".dailypapers") / "papers.db"
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE papers (
-        id TEXT PRIMARY KEY,
-        title TEXT NOT NULL,
-        summary TEXT NOT NULL DEFAULT '',
-        authors TEXT NOT NULL DEFAULT '[]',
-        org_name TEXT,
-        org_fullname TEXT,
-        upvotes INTEGER NOT NULL DEFAULT 0,
-        num_comments INTEGER NOT NULL DEFAULT 0,
-        github_repo TEXT,
-        github_stars INTEGER,
-        project_page TEXT,
-        ai_summary TEXT,
-        ai_keywords TEXT NOT NULL DEFAULT '[]',
-        published_at TEXT,
-        submitted_at TEXT,
-        last_day TEXT NOT NULL
-    );
-    CREATE TABLE days (
-        day TEXT PRIMARY KEY,
-        crawled_at TEXT NOT NULL,
-        content_hash TEXT NOT NULL
-    );
-    CREATE TABLE listings (
-        day TEXT NOT NULL REFERENCES days(day) ON DELETE CASCADE,
-        paper_id TEXT NOT NULL REFERENCES papers(id),
-        position INTEGER NOT NULL,
-        upvotes INTEGER NOT NULL,
-        num_comments INTEGER NOT NULL,
-        PRIMARY KEY (day, paper_id)
-    );
-    CREATE INDEX listings_paper ON listings(paper_id);
-    CREATE TABLE observations (
-        paper_id TEXT NOT NULL REFERENCES papers(id),
-        observed_at TEXT NOT NULL,
-        day TEXT NOT NULL,
-        upvotes INTEGER NOT NULL,
-        num_comments INTEGER NOT NULL,
-        PRIMARY KEY (paper_id, observed_at, day)
-    );
-    CREATE VIRTUAL TABLE papers_fts USING fts5(
-        id UNINDEXED, title, summary, keywords, organization, tokenize = 'unicode61'
-    );
-    """,
-    # 2: papers.fts_rowid, the paper's row in papers_fts. The index's `id` column is not
-    # indexed, so replacing an entry by `id` scanned the whole index: one scan per stored
-    # paper made a backfill quadratic (1.9 s of 3.4 s for the recorded days).
-    """
-    ALTER TABLE papers ADD COLUMN fts_rowid INTEGER;
-    UPDATE papers SET fts_rowid = f.rowid FROM papers_fts f WHERE f.id = papers.id
-    """,
-    # 3: days.fetched_at, the time of a day's latest fetch (crawled_at moves only when the
-    # content changes): a day fetched again once it is settle_days old has a final ranking.
-    """
-    ALTER TABLE days ADD COLUMN fetched_at TEXT;
-    UPDATE days SET fetched_at = crawled_at
-    """,
-    # 4: days asked for after they ended that listed no paper, with the time of the first check.
-    """
-    CREATE TABLE empty_days (day TEXT PRIMARY KEY, checked_at TEXT NOT NULL)
-    """,
-    # 5: summaries written by a language model, once per paper, language, model and prompt.
-    """
-    CREATE TABLE model_summaries (
-        paper_id TEXT NOT NULL,
-        language TEXT NOT NULL,
-        model TEXT NOT NULL,
-        prompt TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        made_at TEXT NOT NULL,
-        PRIMARY KEY (paper_id, language, model, prompt)
-    )
-    """,
-    # 6: what the site's files were last written under (see Store.render_mark): the date
-    # that decided which weeks and months were over, and the settings and templates.
-    """
-    CREATE TABLE render_marks (name TEXT PRIMARY KEY, value TEXT NOT NULL)
-    """,
-    # 7: papers whose stored fields or model summaries changed since the files showing them
-    # were last written (see Store.unrendered): a run killed before writing them leaves them
-    # for the next one.
-    """
-    CREATE TABLE unrendered (paper_id TEXT PRIMARY KEY)
-    """,
-    # 8: what came of each paper (see dailypapers.paperinfo): one answer of /api/papers/{id}
-    # per paper a settled day's post shows, with the time it was asked (counts NULL and
-    # `error` set when the answer could not be used: it is not asked again); and the stars
-    # the day's list gave at each fetch, so that code growth is measured from the listing.
-    """
-    CREATE TABLE paper_info (
-        paper_id TEXT NOT NULL,
-        day TEXT NOT NULL,
-        observed_at TEXT NOT NULL,
-        models INTEGER,
-        datasets INTEGER,
-        spaces INTEGER,
-        github_repo TEXT,
-        github_stars INTEGER,
-        error TEXT,
-        PRIMARY KEY (paper_id, day)
-    );
-    ALTER TABLE observations ADD COLUMN github_stars INTEGER
-    """,
-)
 
 _PAPER_COLUMNS = (
     "id, title, summary, authors, org_name, org_fullname, upvotes, num_comments, github_repo, "
@@ -174,7 +67,7 @@ def resolve_db_path(site: Path, db: Path | None = None) -> Path:
     return site / DEFAULT_DB
 
 
-def _paper_row(paper: Paper) -> tuple[Any, ...]:
+def _paper_row(paper: Paper) -> tuple[object, ...]:
     org = paper.organization
     return (
         paper.id,
@@ -195,11 +88,11 @@ def _paper_row(paper: Paper) -> tuple[Any, ...]:
     )
 
 
-def _info_counts(info: PaperInfo) -> tuple[Any, ...]:
+def _info_counts(info: PaperInfo) -> tuple[int | None, int | None, int | None, str | None, int | None]:
     return (info.models, info.datasets, info.spaces, info.github_repo, info.github_stars)
 
 
-def _info_from_row(row: Mapping[str, Any]) -> PaperInfo:
+def _info_from_row(row: sqlite3.Row) -> PaperInfo:
     return PaperInfo(
         models=row["models"],
         datasets=row["datasets"],
@@ -207,6 +100,29 @@ def _info_from_row(row: Mapping[str, Any]) -> PaperInfo:
         github_repo=row["github_repo"],
         github_stars=row["github_stars"],
         observed_at=row["observed_at"],
+    )
+
+
+def _paper(row: sqlite3.Row) -> Paper:
+    """A paper from a row holding the ``papers`` columns by name (lists stored as JSON)."""
+    org = None
+    if row["org_name"] is not None or row["org_fullname"] is not None:
+        org = Organization(row["org_name"] or "", row["org_fullname"] or "")
+    return Paper(
+        id=row["id"],
+        title=row["title"],
+        summary=row["summary"],
+        authors=tuple(json.loads(row["authors"])),
+        organization=org,
+        upvotes=row["upvotes"],
+        num_comments=row["num_comments"],
+        github_repo=row["github_repo"],
+        github_stars=row["github_stars"],
+        project_page=row["project_page"],
+        ai_summary=row["ai_summary"],
+        ai_keywords=tuple(json.loads(row["ai_keywords"])),
+        published_at=row["published_at"],
+        submitted_at=row["submitted_at"],
     )
 
 
@@ -260,15 +176,22 @@ _INFO_FILTERS = {
 
 
 def _search_filters(
-    conditions: list[str],
-    parameters: list[Any],
+    terms: Sequence[str],
     since: str | None,
     until: str | None,
     organization: str | None,
     min_upvotes: int | None,
-) -> None:
-    """Add search's filters on days, organization and upvotes to ``conditions`` (on ``p``, the
-    paper) and their ``parameters``."""
+    *,
+    has_models: bool = False,
+    has_code: bool = False,
+) -> tuple[list[str], list[object]]:
+    """The WHERE conditions of :meth:`Store.search` (papers ``p``, the index ``papers_fts``) and
+    their parameters."""
+    conditions: list[str] = ["1"]
+    parameters: list[object] = []
+    if terms:
+        conditions.append("papers_fts MATCH ?")
+        parameters.append(" ".join(f'"{term}"' for term in terms))
     if since is not None or until is not None:
         conditions.append(
             "EXISTS (SELECT 1 FROM listings l WHERE l.paper_id = p.id AND l.day BETWEEN ? AND ?)"
@@ -280,6 +203,9 @@ def _search_filters(
     if min_upvotes is not None:
         conditions.append("p.upvotes >= ?")
         parameters.append(min_upvotes)
+    conditions += _INFO_FILTERS["models"] if has_models else []
+    conditions += _INFO_FILTERS["code"] if has_code else []
+    return conditions, parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +214,7 @@ class SearchHit:
     days: tuple[str, ...]
     score: float
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         """The hit as ``search --json`` prints it."""
         return {
             "id": self.paper.id,
@@ -299,6 +225,38 @@ class SearchHit:
             "url": self.paper.hf_url,
             "score": round(self.score, 4),
         }
+
+
+class ListedPaper(NamedTuple):
+    """A paper listed in a period (see :meth:`Store.listed_papers`)."""
+
+    paper: Paper
+    best_upvotes: int  # its most upvotes on a listing of the period
+    first_day: str  # its first day listed in the period
+    first_position: int  # its place in the Hub's list that day
+
+
+class UpvoteChange(NamedTuple):
+    """How a paper's upvotes moved over a period (see :meth:`Store.upvote_changes`)."""
+
+    paper_id: str
+    first: int
+    last: int
+
+
+class PaperOutcome(NamedTuple):
+    """What came of a paper listed in a period (see :meth:`Store.period_outcomes`)."""
+
+    paper_id: str
+    info: PaperInfo  # its latest observation
+    first_stars: int | None  # the code stars its first listed fetch gave, if any
+
+
+class DayTotal(NamedTuple):
+    """A day's listing in figures (see :meth:`Store.day_totals`)."""
+
+    papers: int
+    upvotes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,11 +326,11 @@ class Store:
         self._db.close()
 
     @property
-    def schema_version(self) -> int:
+    def _schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        current = self.schema_version
+        current = self._schema_version
         if current > len(MIGRATIONS):
             raise SiteError(
                 f"the archive {self.path} has schema version {current}, newer than this "
@@ -416,7 +374,7 @@ class Store:
             "JOIN papers p ON p.id = l.paper_id WHERE l.day = ? ORDER BY l.position",
             (day,),
         )
-        return [paper_from_row(row) for row in rows]
+        return [_paper(row) for row in rows]
 
     def mark_empty(self, day: str, checked_at: str) -> None:
         """Record that ``day``, over by ``checked_at``, listed no paper on the Hub.
@@ -501,21 +459,12 @@ class Store:
         changed: set[str] = set()
         with self._transaction() as db:
             row = db.execute("SELECT content_hash FROM days WHERE day = ?", (day,)).fetchone()
+            same = row is not None and row[0] == content_hash
             # Same content as stored: rewriting it would change nothing but the file's pages
             # (and a committed archive would then change on every run).
-            before = self.day_papers(day) if row is not None and row[0] != content_hash else []
-            if row is None or row[0] != content_hash:
-                ids = [paper.id for paper in papers]
-                rows_before = self._paper_rows(ids)
-                to_index: dict[str, tuple[Paper, int | None]] = {}
-                for paper in papers:
-                    reindex, fts_rowid = self._upsert_paper(paper, day)
-                    if reindex:
-                        to_index[paper.id] = (paper, fts_rowid)
-                self._index(list(to_index.values()))
-                rows_after = self._paper_rows(ids)
-                changed = {i for i in ids if rows_before.get(i) != rows_after[i]}
-                db.executemany("INSERT OR IGNORE INTO unrendered VALUES (?)", [(i,) for i in changed])
+            before = self.day_papers(day) if row is not None and not same else []
+            if not same:
+                changed = self._save_papers(day, papers)
             db.executemany(
                 "INSERT OR IGNORE INTO observations VALUES (?, ?, ?, ?, ?, ?)",
                 [(p.id, observed_at, day, p.upvotes, p.num_comments, p.github_stars) for p in observed],
@@ -525,27 +474,51 @@ class Store:
                     "UPDATE days SET fetched_at = MAX(COALESCE(fetched_at, ''), ?) WHERE day = ?",
                     (observed_at, day),
                 )
-            if row is not None and row[0] == content_hash:
+            if same:
                 return changed
-            if row is None:
-                db.execute(
-                    "INSERT INTO days (day, crawled_at, content_hash, fetched_at) VALUES (?, ?, ?, ?)",
-                    (day, observed_at, content_hash, observed_at),
-                )
-            else:
-                db.execute("UPDATE days SET content_hash = ? WHERE day = ?", (content_hash, day))
-            db.execute("DELETE FROM listings WHERE day = ?", (day,))
-            db.executemany(
-                "INSERT INTO listings VALUES (?, ?, ?, ?, ?)",
-                [(day, p.id, position, p.upvotes, p.num_comments) for position, p in enumerate(papers)],
+            self._save_listing(
+                day, papers, new=row is None, observed_at=observed_at, content_hash=content_hash
             )
             if row is not None and self.day_papers(day) != before:
                 db.execute("UPDATE days SET crawled_at = ? WHERE day = ?", (observed_at, day))
         return changed
 
-    def _paper_rows(self, paper_ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    def _save_papers(self, day: str, papers: Sequence[Paper]) -> set[str]:
+        """Upsert ``day``'s papers and their index entries; the ids of those whose stored row
+        changed, marked unrendered. Inside :meth:`save_day`'s transaction."""
+        ids = [paper.id for paper in papers]
+        rows_before = self._paper_rows(ids)
+        to_index: dict[str, tuple[Paper, int | None]] = {}
+        for paper in papers:
+            reindex, fts_rowid = self._upsert_paper(paper, day)
+            if reindex:
+                to_index[paper.id] = (paper, fts_rowid)
+        self._index(list(to_index.values()))
+        rows_after = self._paper_rows(ids)
+        changed = {i for i in ids if rows_before.get(i) != rows_after[i]}
+        self._db.executemany("INSERT OR IGNORE INTO unrendered VALUES (?)", [(i,) for i in changed])
+        return changed
+
+    def _save_listing(
+        self, day: str, papers: Sequence[Paper], *, new: bool, observed_at: str, content_hash: str
+    ) -> None:
+        """``day``'s row and its listing (``papers``, Hub order). Inside :meth:`save_day`'s transaction."""
+        if new:
+            self._db.execute(
+                "INSERT INTO days (day, crawled_at, content_hash, fetched_at) VALUES (?, ?, ?, ?)",
+                (day, observed_at, content_hash, observed_at),
+            )
+        else:
+            self._db.execute("UPDATE days SET content_hash = ? WHERE day = ?", (content_hash, day))
+        self._db.execute("DELETE FROM listings WHERE day = ?", (day,))
+        self._db.executemany(
+            "INSERT INTO listings VALUES (?, ?, ?, ?, ?)",
+            [(day, p.id, position, p.upvotes, p.num_comments) for position, p in enumerate(papers)],
+        )
+
+    def _paper_rows(self, paper_ids: Sequence[str]) -> dict[str, tuple[object, ...]]:
         """The stored rows of these papers (every column a file can show), by id."""
-        rows: dict[str, tuple[Any, ...]] = {}
+        rows: dict[str, tuple[object, ...]] = {}
         for chunk in _id_chunks(paper_ids):
             found = self._db.execute(
                 f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({', '.join('?' * len(chunk))})", chunk
@@ -642,14 +615,9 @@ class Store:
         paper, without filters), most upvoted first. ``limit`` None: no limit.
         """
         terms = [term.replace('"', '""') for term in query.split()]
-        conditions: list[str] = ["1"]
-        parameters: list[Any] = []
-        if terms:
-            conditions.append("papers_fts MATCH ?")
-            parameters.append(" ".join(f'"{term}"' for term in terms))
-        _search_filters(conditions, parameters, since, until, organization, min_upvotes)
-        conditions += _INFO_FILTERS["models"] if has_models else []
-        conditions += _INFO_FILTERS["code"] if has_code else []
+        conditions, parameters = _search_filters(
+            terms, since, until, organization, min_upvotes, has_models=has_models, has_code=has_code
+        )
         score = "bm25(papers_fts, 0, 10.0, 1.0, 5.0, 3.0)" if terms else "0.0"
         source = "papers_fts f JOIN papers p ON p.id = f.id" if terms else "papers p"
         rows = self._db.execute(
@@ -659,18 +627,7 @@ class Store:
             "ORDER BY score, p.upvotes DESC, p.id LIMIT ?",
             (*parameters, -1 if limit is None else limit),
         )
-        return [
-            SearchHit(paper_from_row(row), tuple((row["days"] or "").split()), -row["score"]) for row in rows
-        ]
-
-    def observations(self, paper_id: str) -> list[tuple[str, int, int]]:
-        """A paper's upvote history: (time, upvotes, comments), oldest first, one point per time."""
-        rows = self._db.execute(
-            "SELECT observed_at, MAX(upvotes), MAX(num_comments) FROM observations "
-            "WHERE paper_id = ? GROUP BY observed_at ORDER BY observed_at",
-            (paper_id,),
-        )
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [SearchHit(_paper(row), tuple((row["days"] or "").split()), -row["score"]) for row in rows]
 
     def listed_day_count(self, since: str, until: str) -> int:
         """How many days from ``since`` to ``until`` (inclusive) list at least one paper."""
@@ -679,7 +636,7 @@ class Store:
         ).fetchone()
         return int(row[0])
 
-    def listed_papers(self, since: str, until: str) -> list[tuple[Paper, int, str, int]]:
+    def listed_papers(self, since: str, until: str) -> list[ListedPaper]:
         """Each paper listed from ``since`` to ``until``: (paper, its best listed upvotes, its
         first day there, its place in the Hub's list that day), in the one order of every
         ranking: upvotes descending, then the Hub's order on the first listing (day, place)."""
@@ -697,9 +654,11 @@ class Store:
             """,
             (since, until),
         ).fetchall()
-        return [(paper_from_row(row), row["best"], row["first_day"], row["first_position"]) for row in rows]
+        return [
+            ListedPaper(_paper(row), row["best"], row["first_day"], row["first_position"]) for row in rows
+        ]
 
-    def upvote_changes(self, paper_ids: Sequence[str], since: str, until: str) -> list[tuple[str, int, int]]:
+    def upvote_changes(self, paper_ids: Sequence[str], since: str, until: str) -> list[UpvoteChange]:
         """(id, first upvotes, last upvotes) of the papers among ``paper_ids`` observed more than
         once on their listings from ``since`` to ``until`` (observations of other days' listings
         do not count)."""
@@ -720,40 +679,22 @@ class Store:
             """,
             [*bounds, *bounds, *paper_ids, *bounds],
         ).fetchall()
-        return [(row[0], row[1], row[2]) for row in rows]
+        return [UpvoteChange(row[0], row[1], row[2]) for row in rows]
 
-    def day_totals(self, since: str, until: str) -> dict[str, tuple[int, int]]:
+    def day_totals(self, since: str, until: str) -> dict[str, DayTotal]:
         """Each day from ``since`` to ``until`` that lists papers: (papers listed, their upvotes
         on that day)."""
         rows = self._db.execute(
             "SELECT day, COUNT(*), SUM(upvotes) FROM listings WHERE day BETWEEN ? AND ? GROUP BY day",
             (since, until),
         )
-        return {row[0]: (row[1], row[2]) for row in rows}
+        return {row[0]: DayTotal(row[1], row[2]) for row in rows}
 
     def last_crawled_at(self, since: str, until: str) -> str | None:
         """The latest crawl time of the stored days from ``since`` to ``until``."""
         row = self._db.execute("SELECT MAX(crawled_at) FROM days WHERE day BETWEEN ? AND ?", (since, until))
         value = row.fetchone()[0]
         return str(value) if value is not None else None
-
-    def paper_ids(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT id FROM papers ORDER BY id")]
-
-    def dump(self) -> dict[str, Any]:
-        """The archive's content without wall-clock times, for comparing two archives."""
-        papers = self._db.execute(f"SELECT {_PAPER_COLUMNS} FROM papers ORDER BY id")
-        return {
-            "papers": [tuple(r) for r in papers],
-            "days": [r[0] for r in self._db.execute("SELECT day FROM days ORDER BY day")],
-            "listings": [tuple(r) for r in self._db.execute("SELECT * FROM listings ORDER BY day, position")],
-            "observations": [
-                tuple(r)
-                for r in self._db.execute(
-                    "SELECT paper_id, upvotes, num_comments FROM observations ORDER BY paper_id, observed_at"
-                )
-            ],
-        }
 
     # --- language-model summaries ------------------------------------------------------
 
@@ -803,7 +744,7 @@ class Store:
             ]
         return sorted(records, key=lambda r: (r["id"], r["language"], r["model"], r["prompt"]))
 
-    def restore_model_summaries(self, records: Sequence[Any]) -> int:
+    def restore_model_summaries(self, records: Sequence[object]) -> int:
         """Store the summaries of a data file that the archive lacks; returns how many."""
         rows = [
             (r["id"], r["language"], r["model"], r["prompt"], r["summary"], r.get("made_at") or "")
@@ -816,9 +757,6 @@ class Store:
             db.executemany("INSERT OR IGNORE INTO model_summaries VALUES (?, ?, ?, ?, ?, ?)", rows)
             return db.total_changes - before
 
-    def model_summary_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM model_summaries").fetchone()[0])
-
     # --- what came of each paper (dailypapers.paperinfo) ---------------------------------
 
     def asked_paper_info(self, day: str) -> set[str]:
@@ -830,7 +768,7 @@ class Store:
         """Record the answer about ``paper_id`` asked when ``day`` settled (``info`` None: it
         failed, ``error`` says why); the files showing the paper are written again."""
         if info is None:
-            row: tuple[Any, ...] = (paper_id, day, "", None, None, None, None, None, error or "failed")
+            row: tuple[object, ...] = (paper_id, day, "", None, None, None, None, None, error or "failed")
         else:
             row = (paper_id, day, info.observed_at, *_info_counts(info), None)
         with self._transaction() as db:
@@ -855,7 +793,7 @@ class Store:
             db.executemany("INSERT OR IGNORE INTO paper_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             return db.total_changes - before
 
-    def period_outcomes(self, since: str, until: str) -> list[tuple[str, PaperInfo, int | None]]:
+    def period_outcomes(self, since: str, until: str) -> list[PaperOutcome]:
         """Each paper listed from ``since`` to ``until`` with an observation: (id, its latest
         observation, the stars its first listed fetch gave, if any), by id."""
         rows = self._db.execute(
@@ -872,7 +810,7 @@ class Store:
             """,
             (since, until),
         )
-        return [(row["paper_id"], _info_from_row(row), row["first_stars"]) for row in rows]
+        return [PaperOutcome(row["paper_id"], _info_from_row(row), row["first_stars"]) for row in rows]
 
     def integrity_errors(self) -> list[str]:
         rows = self._db.execute("PRAGMA integrity_check").fetchall()
