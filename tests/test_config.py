@@ -15,7 +15,15 @@ import pytest
 from click.testing import Result
 
 from conftest import DATA, invoke, seed_source
-from dailypapers.config import SETTINGS, Settings, load_settings
+from dailypapers.config import (
+    DEFAULT_SETTINGS,
+    SETTINGS,
+    Setting,
+    Settings,
+    build_settings,
+    load_settings,
+    setting_value,
+)
 from dailypapers.errors import ConfigError
 from dailypapers.replay import Fault, FaultPlan, ReplayHub
 from hostile import HostileHub, dripping, gzip_answer
@@ -660,3 +668,21 @@ def test_llm_timeout(site: Path, hub_env: ReplayHub) -> None:
     # Each answer comes after 3 s: three failures within the timeout, then it stops asking.
     assert "Summaries: 0 made, 0 reused, 3 failed, 7 left for the next run" in output
     assert "did not answer within 0.3 s" in output
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda setting: setting.name)
+def test_every_setting_name_reads_its_field(setting: Setting) -> None:
+    default = setting_value(DEFAULT_SETTINGS, setting.name)
+    assert setting_value(build_settings({setting.name: default}), setting.name) == default
+
+
+def test_a_setting_value_comes_from_its_own_field() -> None:
+    settings = build_settings({"daily.top": 5, "weekly.top": 7, "notify.top": 3, "llm.model": "m"})
+    assert [
+        setting_value(settings, name) for name in ("daily.top", "weekly.top", "notify.top", "llm.model")
+    ] == [
+        5,
+        7,
+        3,
+        "m",
+    ]

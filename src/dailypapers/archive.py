@@ -21,6 +21,7 @@ from dailypapers.datafile import (
     listed_count,
     read_daily,
 )
+from dailypapers.dates import date_of
 from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.merge import merge_with_stored
 from dailypapers.paths import DATA_DIR, site_data_files
@@ -235,6 +236,6 @@ def restore_empty_days(site: Path, store: Store) -> list[str]:
             # Its period is written again from the archive: days it listed as empty show as not collected.
             warnings.append(f"{error}; the days it lists as empty are not known to the archive")
     for day in sorted(empty):
-        date = dt.date.fromisoformat(day)
+        date = date_of(day)
         store.mark_empty(day, f"{date + dt.timedelta(days=1)}T00:00:00Z")
     return warnings

@@ -25,15 +25,15 @@ costs well under a millisecond (``benchmarks/charts.py``): matplotlib took 70 ms
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar, TypedDict
 
 import jinja2
 
+from dailypapers.dates import date_of
 from dailypapers.words import CHART_WORDS, WEEKDAYS, ChartWords, short_date
 
 TEMPLATE = "chart.svg.j2"
@@ -107,7 +107,7 @@ class _Panel:
 
 def _panel(
     panel: _Panel, values: Sequence[int | None], centres: Sequence[float], band: float, label: str
-) -> dict[str, Any]:
+) -> dict[str, object]:
     numbers = [v for v in values if v is not None]
     highest = max(numbers, default=0)
     step = nice_step(highest)
@@ -157,7 +157,7 @@ def _description(points: Sequence[DayPoint], language: str) -> str:
     words = CHART_WORDS[language]
     parts = []
     for point in points:
-        day = short_date(language, dt.date.fromisoformat(point.day))
+        day = short_date(language, date_of(point.day))
         if point.collected:
             parts.append(
                 f"{day}: {words.papers_unit.format(n=_thousands(point.papers or 0))}, "
@@ -175,7 +175,7 @@ def _legend_items(words: ChartWords, missing: bool) -> list[tuple[str, str]]:
     return items
 
 
-def _common(language: str, title: str, points: Sequence[DayPoint]) -> dict[str, Any]:
+def _common(language: str, title: str, points: Sequence[DayPoint]) -> dict[str, object]:
     return {
         "language": language,
         "fonts": FONTS[language],
@@ -188,7 +188,9 @@ def _common(language: str, title: str, points: Sequence[DayPoint]) -> dict[str, 
     }
 
 
-def chart_context(title: str, points: Sequence[DayPoint], *, language: str, weekly: bool) -> dict[str, Any]:
+def chart_context(
+    title: str, points: Sequence[DayPoint], *, language: str, weekly: bool
+) -> dict[str, object]:
     """Everything the ``columns`` layout writes: positions as strings, texts in ``language``."""
     words = CHART_WORDS[language]
     plot_width = WIDTH - LEFT - RIGHT
@@ -204,7 +206,7 @@ def chart_context(title: str, points: Sequence[DayPoint], *, language: str, week
     ]
     missing, days = [], []
     for point, centre in zip(points, centres, strict=True):
-        date = dt.date.fromisoformat(point.day)
+        date = date_of(point.day)
         lines = (
             [WEEKDAYS[language][date.weekday()], short_date(language, date)] if weekly else [str(date.day)]
         )
@@ -250,7 +252,7 @@ def _wrapped(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def rows_context(title: str, points: Sequence[DayPoint], *, language: str, weekly: bool) -> dict[str, Any]:
+def rows_context(title: str, points: Sequence[DayPoint], *, language: str, weekly: bool) -> dict[str, object]:
     """The chart on its side (``rows``): a row per day, its papers and upvotes side by side.
 
     Every text is ROWS_FONT px in a 320-wide drawing: a phone's column (290 to 400 px)
@@ -259,7 +261,7 @@ def rows_context(title: str, points: Sequence[DayPoint], *, language: str, weekl
     words = CHART_WORDS[language]
     day_names = [
         (f"{WEEKDAYS[language][date.weekday()]} {short_date(language, date)}" if weekly else str(date.day))
-        for date in (dt.date.fromisoformat(p.day) for p in points)
+        for date in (date_of(p.day) for p in points)
     ]
     title_lines = [
         {"x": _n(ROWS_WIDTH / 2), "y": 20 + 22 * n, "text": line}
@@ -290,6 +292,17 @@ def rows_context(title: str, points: Sequence[DayPoint], *, language: str, weekl
     }
 
 
+class _Column(TypedDict):
+    """A column of the ``rows`` layout: its header's lines (placed by :meth:`_Rows.fit_headers`),
+    bars and values."""
+
+    kind: str
+    x: str
+    label_lines: list[dict[str, str | float]]
+    bars: list[dict[str, str | int]]
+    labels: list[dict[str, str | int]]
+
+
 @dataclass
 class _Rows:
     """Where things go in the ``rows`` layout: the column headers at ``header_y``, the first
@@ -314,13 +327,14 @@ class _Rows:
     def middle(self, row: int) -> float:
         return self.first_row + ROW_HEIGHT * (row + 0.5)
 
-    def column(self, n: int, kind: str, label: str, values: Sequence[int | None]) -> dict[str, Any]:
+    def column(self, n: int, kind: str, label: str, values: Sequence[int | None]) -> _Column:
         """Column ``n``: a bar per day with a value (none for 0), each value after its bar."""
         x0 = self.column_x + n * (self.column_width + self.gap)
         texts = [_thousands(v) if v is not None else "" for v in values]
         room = self.column_width - max((_text_width(t, self.size) for t in texts), default=0.0) - 4
         highest = max((v for v in values if v is not None), default=0) or 1
-        bars, labels = [], []
+        bars: list[dict[str, str | int]] = []
+        labels: list[dict[str, str | int]] = []
         for row, (value, text) in enumerate(zip(values, texts, strict=True)):
             if value is None:
                 continue
@@ -333,25 +347,26 @@ class _Rows:
         return {
             "kind": kind,
             "x": _n(x0),
-            "label_lines": _wrapped(label, self.size, self.column_width),
+            "label_lines": [{"text": line} for line in _wrapped(label, self.size, self.column_width)],
             "bars": bars,
             "labels": labels,
         }
 
-    def fit_headers(self, columns: list[dict[str, Any]]) -> None:
+    def fit_headers(self, columns: list[_Column]) -> None:
         """The column headers placed in lines; a header of two lines pushes the rows down."""
         shift = 18 * (max(len(c["label_lines"]) for c in columns) - 1)
         self.first_row += shift
         for column in columns:
             column["label_lines"] = [
-                {"y": self.header_y + 18 * n, "text": line} for n, line in enumerate(column["label_lines"])
+                {"y": self.header_y + 18 * n, "text": line["text"]}
+                for n, line in enumerate(column["label_lines"])
             ]
             for item in (*column["bars"], *column["labels"]):
                 item["y"] = _n(float(item["y"]) + shift)
 
     def days(
         self, points: Sequence[DayPoint], names: Sequence[str]
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
         """Each row's day name, and a box across each row of a day not collected."""
         days, missing = [], []
         for row, (point, name) in enumerate(zip(points, names, strict=True)):
@@ -369,7 +384,7 @@ class _Rows:
                 missing.append({"x": _n(self.column_x - 3), "y": _n(y - 8), "w": _n(width), "h": 16})
         return days, missing
 
-    def legend(self, items: Iterable[tuple[str, str]], rows: int) -> tuple[list[dict[str, Any]], float]:
+    def legend(self, items: Iterable[tuple[str, str]], rows: int) -> tuple[list[dict[str, str]], float]:
         """The legend under ``rows`` rows, its items wrapped in lines; and the drawing's height."""
         legend, x, y = [], self.margin, self.first_row + ROW_HEIGHT * rows + 6 + 18
         for kind, text in items:

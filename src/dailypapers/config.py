@@ -9,19 +9,18 @@ came from. :data:`SETTINGS` is the single list the loader, ``init`` and the docs
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import re
 import string
 import tomllib
-import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from dailypapers import redact
+from dailypapers.dates import hour_minute, time_zone
 from dailypapers.errors import ConfigError
 from dailypapers.latex import MATH_MODES
 
@@ -153,8 +152,8 @@ DEFAULT_SETTINGS = Settings()
 # --- value checks: each takes the raw value (TOML value or environment string) -------------
 
 
-def _int(low: int, high: int) -> Callable[[Any], int]:
-    def check(value: Any) -> int:
+def _int(low: int, high: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
         if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -167,31 +166,33 @@ def _int(low: int, high: int) -> Callable[[Any], int]:
 MAX_SECONDS = 3600.0  # the longest wait any setting may ask for
 
 
-def _number(value: Any) -> float:
+def _number(value: object) -> float:
     """A finite number (TOML and ``float()`` also read ``nan`` and ``inf``: a ``nan`` budget
     compares false with everything, so a ``Retry-After: 999999`` was waited out in full)."""
     try:
-        number = float(value) if not isinstance(value, bool) else math.nan
+        number = (
+            float(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else math.nan
+        )
     except (TypeError, ValueError, OverflowError):
         number = math.nan
     return number if math.isfinite(number) else math.nan
 
 
-def _seconds(value: Any) -> float:
+def _seconds(value: object) -> float:
     number = _number(value)
     if not 0 <= number <= MAX_SECONDS:  # false for nan
         raise ValueError(f"expected a number of seconds from 0 to {MAX_SECONDS:g}")
     return number
 
 
-def _positive_seconds(value: Any) -> float:
+def _positive_seconds(value: object) -> float:
     number = _number(value)
     if not 0 < number <= MAX_SECONDS:
         raise ValueError(f"expected a number of seconds, more than 0 and at most {MAX_SECONDS:g}")
     return number
 
 
-def _bool(value: Any) -> bool:
+def _bool(value: object) -> bool:
     if isinstance(value, str):  # from the environment
         value = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}.get(
             value.strip().lower(), value
@@ -201,25 +202,25 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _optional_url(value: Any) -> str | None:
+def _optional_url(value: object) -> str | None:
     text = _text(value).strip()
     if text and not re.match(r"https?://[^/\s]+", text):
         raise ValueError("expected an http:// or https:// URL")
     return text or None
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("expected text")
     return value
 
 
-def _optional_text(value: Any) -> str | None:
+def _optional_text(value: object) -> str | None:
     return _text(value) or None
 
 
-def _choice(*choices: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
+def _choice(*choices: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
         if value not in choices:
             raise ValueError(f"expected one of {', '.join(choices)}")
         return str(value)
@@ -227,7 +228,7 @@ def _choice(*choices: str) -> Callable[[Any], str]:
     return check
 
 
-def _text_list(value: Any) -> tuple[str, ...]:
+def _text_list(value: object) -> tuple[str, ...]:
     if isinstance(value, str):  # from the environment: comma-separated
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
@@ -237,11 +238,11 @@ def _text_list(value: Any) -> tuple[str, ...]:
 
 def _some_of(
     known: tuple[str, ...], what: str, *, nothing: tuple[str, ...] = ("",)
-) -> Callable[[Any], tuple[str, ...]]:
+) -> Callable[[object], tuple[str, ...]]:
     """Some of ``known`` (a list, or comma-separated text), in the order of ``known``; a value in
     ``nothing`` turns them all off."""
 
-    def check(value: Any) -> tuple[str, ...]:
+    def check(value: object) -> tuple[str, ...]:
         kinds = _text_list(value) if value not in nothing else ()
         unknown = [kind for kind in kinds if kind not in known]
         if unknown:
@@ -251,7 +252,7 @@ def _some_of(
     return check
 
 
-def _words(value: Any) -> tuple[str, ...]:
+def _words(value: object) -> tuple[str, ...]:
     """Keywords or organization names: a list of texts, each with a letter or digit."""
     words = _text_list(value) if value != "" else ()
     blank = [word for word in words if not any(char.isalnum() for char in word)]
@@ -260,22 +261,22 @@ def _words(value: Any) -> tuple[str, ...]:
     return words
 
 
-def _time(value: Any) -> str:
+def _time(value: object) -> str:
     try:
-        return dt.time.fromisoformat(_text(value)).strftime("%H:%M")
+        return hour_minute(_text(value))
     except ValueError:
         raise ValueError("expected a time HH:MM") from None
 
 
-def _timezone(value: Any) -> str:
+def _timezone(value: object) -> str:
     try:
-        zoneinfo.ZoneInfo(_text(value))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        time_zone(_text(value))
+    except ValueError:
         raise ValueError("expected an IANA time zone such as Asia/Seoul or UTC") from None
     return str(value)
 
 
-def _pattern(value: Any, *, fields: tuple[str, ...] = PATTERN_FIELDS, required: bool = True) -> str:
+def _pattern(value: object, *, fields: tuple[str, ...] = PATTERN_FIELDS, required: bool = True) -> str:
     text = _text(value)
     names = re.findall(r"{(\w*)}", text)
     unknown = [name for name in names if name not in fields]
@@ -294,26 +295,26 @@ def _pattern(value: Any, *, fields: tuple[str, ...] = PATTERN_FIELDS, required: 
     return text
 
 
-def _permalink(value: Any) -> str | None:
+def _permalink(value: object) -> str | None:
     """A permalink pattern: any URL path, with the file-name fields and {slug}."""
     return _pattern(value, fields=(*PATTERN_FIELDS, "slug"), required=False) or None
 
 
-def _filename(value: Any) -> str:
+def _filename(value: object) -> str:
     text = _pattern(value)
     if "/" in text or "\\" in text or not text.endswith((".md", ".markdown", ".html")):
         raise ValueError("expected a file name (no directory) ending in .md, .markdown or .html")
     return text
 
 
-def _slug(value: Any) -> str:
+def _slug(value: object) -> str:
     text = _pattern(value)
     if not re.fullmatch(r"(?:[A-Za-z0-9._-]|{\w+})+", text):
         raise ValueError("expected a pattern of letters, digits, '.', '_' and '-' (it is a URL's last part)")
     return text
 
 
-def _addresses(value: Any) -> tuple[str, ...]:
+def _addresses(value: object) -> tuple[str, ...]:
     """Email addresses: a list of texts (comma-separated in the environment), each one
     ``name@host`` with no space or line break (a header must not be split by one)."""
     addresses = _text_list(value) if value != "" else ()
@@ -323,21 +324,21 @@ def _addresses(value: Any) -> tuple[str, ...]:
     return addresses
 
 
-def _address(value: Any) -> str | None:
+def _address(value: object) -> str | None:
     addresses = _addresses(value)
     if len(addresses) > 1:
         raise ValueError("expected one email address")
     return addresses[0] if addresses else None
 
 
-def _host(value: Any) -> str | None:
+def _host(value: object) -> str | None:
     text = _text(value).strip()
     if text and not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", text):
         raise ValueError("expected a host name or address, such as smtp.gmail.com")
     return text or None
 
 
-def _path(value: Any) -> Path:
+def _path(value: object) -> Path:
     if isinstance(value, Path):  # a command's --db
         return value
     return Path(_text(value))
@@ -349,7 +350,7 @@ URL_SETTINGS = frozenset({"llm.base_url", "notify.webhook"})
 @dataclass(frozen=True)
 class Setting:
     name: str  # dotted
-    check: Callable[[Any], Any]
+    check: Callable[[object], object]
     help: str
     env_name: str | None = None  # when it differs from DAILYPAPERS_<NAME>
 
@@ -447,8 +448,17 @@ FIELD = {
 }
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
+def setting_value(settings: Settings, name: str) -> object:
+    """The value ``settings`` hold for the setting ``name`` (dotted: ``author``, ``daily.top``,
+    ``notify.webhook``): the one mapping of setting names to fields, with :data:`FIELD`."""
+    section, _, key = name.partition(".")
+    if section in POST_KINDS:
+        return getattr(settings.post(section), key)
+    return getattr(settings, FIELD.get(name, name))
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -458,7 +468,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def read_file(path: Path) -> dict[str, Any]:
+def read_file(path: Path) -> dict[str, object]:
     """The settings in a config file, flattened to dotted names; {} when there is no file."""
     try:
         # utf-8-sig: Windows editors save UTF-8 with a byte order mark, which TOML does not allow.
@@ -497,13 +507,13 @@ def from_environment(setting: Setting, environ: Mapping[str, str]) -> bool:
 
 
 def load_settings(
-    site: Path, flags: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    site: Path, flags: Mapping[str, object] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
     """The settings for ``site``: ``flags`` (dotted name → value, None = not given) win over
     the environment, which wins over ``SITE/dailypapers.toml``, which wins over defaults."""
     environ = os.environ if environ is None else environ
     path = site / CONFIG_FILE
-    chosen: dict[str, Any] = {}
+    chosen: dict[str, object] = {}
     sources = (
         (read_file(path), str(path)),
         ({s.name: environ[s.env] for s in SETTINGS if from_environment(s, environ)}, "environment"),
@@ -521,7 +531,7 @@ def load_settings(
                 shown = "" if name in URL_SETTINGS else f" = {value!r}"
                 raise ConfigError(f"{where}: {label}{shown}: {error}") from None
             if name == "database" and origin == str(path):
-                chosen[name] = site / chosen[name]
+                chosen[name] = site / _path(chosen[name])
     settings = build_settings(chosen)
     remember_secrets(settings, environ)
     return settings
@@ -536,13 +546,14 @@ def remember_secrets(settings: Settings, environ: Mapping[str, str]) -> None:
     redact.remember_url(settings.llm_base_url)
 
 
-def build_settings(values: Mapping[str, Any]) -> Settings:
+def build_settings(values: Mapping[str, object]) -> Settings:
     """Settings from checked values by dotted name; the rest are defaults for the language."""
-    language = values.get("language", "ko")
+    language = _text(values.get("language", "ko"))
+    # Each value passed its setting's check, which returns the field's type (TOML enters here).
     posts: dict[str, Any] = {}
     for kind in POST_KINDS:
         post = default_post(kind, language)
-        changes = {
+        changes: dict[str, Any] = {
             name.split(".", 1)[1]: value for name, value in values.items() if name.startswith(f"{kind}.")
         }
         posts[kind] = replace(post, **changes)
@@ -550,9 +561,3 @@ def build_settings(values: Mapping[str, Any]) -> Settings:
         FIELD.get(name, name): value for name, value in values.items() if name.split(".")[0] not in POST_KINDS
     }
     return Settings(**top_level, **posts)
-
-
-def utc_offset(day: dt.date, time: str, timezone: str) -> str:
-    """``+0900``: the offset of ``timezone`` at ``time`` on ``day`` (follows daylight saving)."""
-    moment = dt.datetime.combine(day, dt.time.fromisoformat(time), zoneinfo.ZoneInfo(timezone))
-    return moment.strftime("%z")

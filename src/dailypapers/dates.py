@@ -1,8 +1,10 @@
-"""Dates and periods: days as ``YYYY-MM-DD`` text, ISO weeks, months, and the clock.
+"""Dates and periods: days as ``YYYY-MM-DD`` text, ISO weeks, months, time zones and the clock.
 
-A day is always UTC and always text in the archive, the file names and the data files; these
-helpers parse and validate it once, and build the periods (weeks, months, ranges) of the
-summaries and of ``stats``.
+A day is always UTC and always text in the archive, the file names and the data files. Text
+from outside (an option, a file name) is checked once by :func:`parse_day`; a day already
+checked becomes a date through :func:`date_of`. Week labels (``2026-W07``) are built by
+:func:`week_label` alone, and the periods (weeks, months, ranges) of the summaries and of
+``stats`` here; so are the time zones of the posts' ``date:`` lines.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,7 +29,7 @@ class Period:
 
     def calendar_days(self) -> list[str]:
         """Every day from ``since`` to ``until``, in order."""
-        start, end = dt.date.fromisoformat(self.since), dt.date.fromisoformat(self.until)
+        start, end = date_of(self.since), date_of(self.until)
         return [(start + dt.timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
 
 
@@ -52,9 +55,27 @@ def week_period(week: str) -> Period:
     return Period(week, monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
 
 
+def date_of(day: str) -> dt.date:
+    """The date of a day already checked (the archive's, a data file's, :func:`parse_day`'s);
+    ValueError if it is not ``YYYY-MM-DD``."""
+    return dt.date.fromisoformat(day)
+
+
+def iso_week(date: dt.date) -> tuple[int, int]:
+    """The ISO year and week number of ``date`` (the first days of January may be in the
+    previous year's last week)."""
+    year, week, _ = date.isocalendar()
+    return year, week
+
+
+def week_label(date: dt.date) -> str:
+    """``2026-W07``: the ISO week of ``date``, as file names, URLs and ``--week`` write it."""
+    year, week = iso_week(date)
+    return f"{year:04d}-W{week:02d}"
+
+
 def week_of(day: str) -> str:
-    year, week, _ = dt.date.fromisoformat(day).isocalendar()
-    return f"{year}-W{week:02d}"
+    return week_label(date_of(day))
 
 
 def period_of(kind: str, label: str) -> Period:
@@ -91,7 +112,7 @@ def check_year(day: dt.date, shown: str) -> None:
 
 
 def day_range(since: str, until: str) -> list[str]:
-    start, end = dt.date.fromisoformat(parse_day(since)), dt.date.fromisoformat(parse_day(until))
+    start, end = date_of(parse_day(since)), date_of(parse_day(until))
     if end < start:
         raise ConfigError(f"--until {until} is before --since {since}")
     return Period(f"{since}..{until}", start.isoformat(), end.isoformat()).calendar_days()
@@ -117,3 +138,34 @@ def utc_now() -> dt.datetime:
 def timestamp(moment: dt.datetime) -> str:
     """The archive's form of a time (``crawled_at``, ``fetched_at``...): UTC, sorting as text."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- time zones --------------------------------------------------------------------------
+
+
+def time_zone(name: str) -> zoneinfo.ZoneInfo:
+    """The IANA time zone ``name`` (``Asia/Seoul``, ``UTC``); ValueError when there is none."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"no time zone {name!r}") from None
+
+
+def listed_time_zone(name: str) -> bool:
+    """Whether ``name`` is in the time zone database's list (a file such as ``localtime`` is not)."""
+    return name in zoneinfo.available_timezones()
+
+
+def hour_minute(text: str) -> str:
+    """``09:15``: a time of day as the settings write it; ValueError when ``text`` is none."""
+    return dt.time.fromisoformat(text).strftime("%H:%M")
+
+
+def local_time(day: dt.date, time: str, timezone: str) -> dt.datetime:
+    """``time`` (HH:MM) on ``day`` in ``timezone``: when a post of that day is dated."""
+    return dt.datetime.combine(day, dt.time.fromisoformat(time), time_zone(timezone))
+
+
+def utc_offset(day: dt.date, time: str, timezone: str) -> str:
+    """``+0900``: the offset of ``timezone`` at ``time`` on ``day`` (follows daylight saving)."""
+    return local_time(day, time, timezone).strftime("%z")

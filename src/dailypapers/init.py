@@ -13,7 +13,6 @@ import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import tomlkit
 import tomlkit.exceptions
@@ -24,12 +23,12 @@ from dailypapers.config import (
     BY_NAME,
     CONFIG_FILE,
     DEFAULT_SETTINGS,
-    FIELD,
     LANGUAGES,
     SETTINGS,
     Setting,
     Settings,
     build_settings,
+    setting_value,
 )
 from dailypapers.errors import ConfigError
 from dailypapers.feeds import CHIRPY_HOOK, head_files
@@ -53,7 +52,7 @@ NOT_STARTED = "if it deploys the site, the scheduled run will not start it"
 DEFAULT_PACKAGE = "dailypapers"
 
 
-def toml_value(value: Any) -> str:
+def toml_value(value: object) -> str:
     """``value`` as TOML writes it (tomlkit: every character escaped that must be)."""
     if value is None:
         return '""'
@@ -64,18 +63,15 @@ def toml_value(value: Any) -> str:
     return str(tomlkit.item(value).as_string())
 
 
-def _default(setting: Setting) -> Any:
+def _default(setting: Setting) -> object:
     if setting.name == "database":
         return str(DEFAULT_DB)
-    section, _, key = setting.name.rpartition(".")
-    if section in ("daily", "weekly", "monthly"):
-        return getattr(DEFAULT_SETTINGS.post(section), key)
-    return getattr(DEFAULT_SETTINGS, FIELD.get(setting.name, setting.name))
+    return setting_value(DEFAULT_SETTINGS, setting.name)
 
 
 # Settings the generated file turns on (uncommented), away from their defaults: a new site
 # gets what a reader wants; without a config file the posts keep the original format.
-INIT_VALUES: dict[str, Any] = {
+INIT_VALUES: dict[str, object] = {
     "links": ("code", "project", "comments"),
     "ai_summary": True,
     "organization_fallback": "first_author",
@@ -92,7 +88,7 @@ EXAMPLES = {
 }
 
 
-def is_chirpy(site: Path, config: Mapping[str, Any] | None) -> bool:
+def is_chirpy(site: Path, config: Mapping[str, object] | None) -> bool:
     """Whether the site uses the Chirpy theme, which loads MathJax for posts with ``math: true``:
     the theme (gem or remote) named in ``_config.yml`` or the Gemfile, or Chirpy's own
     ``tabs`` collection in a starter's ``_config.yml``."""
@@ -108,7 +104,7 @@ def is_chirpy(site: Path, config: Mapping[str, Any] | None) -> bool:
     return any("chirpy" in theme.lower() for theme in themes) or "jekyll-theme-chirpy" in gemfile
 
 
-def config_text(chosen: Mapping[str, Any] | None = None) -> str:
+def config_text(chosen: Mapping[str, object] | None = None) -> str:
     """``dailypapers.toml``: the ``chosen`` settings (dotted name -> value) and those of
     :data:`INIT_VALUES` set, every other one commented out at its default value."""
     chosen = {**INIT_VALUES, **(chosen or {})}
@@ -137,7 +133,7 @@ def config_text(chosen: Mapping[str, Any] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def set_top_level(text: str, values: Mapping[str, Any]) -> str:
+def set_top_level(text: str, values: Mapping[str, object]) -> str:
     """``text`` (a ``dailypapers.toml``) with the top-level ``values`` set: a key set in it is
     changed by tomlkit (comments and layout kept), a commented-out line of the key is
     replaced in place, else the key goes before the first section. Raises ConfigError when
@@ -242,9 +238,9 @@ class InitResult:
     warnings: list[str] = field(default_factory=list)  # what will not work as written
 
 
-def fitting_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+def fitting_settings(config: Mapping[str, object]) -> dict[str, object]:
     """Settings that fit an existing site's ``_config.yml``: its ``lang`` and ``timezone``."""
-    fitted: dict[str, Any] = {}
+    fitted: dict[str, object] = {}
     language = site_language(dict(config), LANGUAGES)
     if language:
         fitted["language"] = language
@@ -253,7 +249,7 @@ def fitting_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     return fitted
 
 
-def _feed_links(site: Path, site_config: Mapping[str, Any] | None, result: InitResult) -> dict[str, str]:
+def _feed_links(site: Path, site_config: Mapping[str, object] | None, result: InitResult) -> dict[str, str]:
     """The files that link the feeds from every page's head (see :func:`feeds.head_files`)."""
     chirpy = site_config is not None and is_chirpy(site, site_config)
     files = head_files(new_site=site_config is None, chirpy=chirpy)
@@ -270,7 +266,7 @@ def _feed_links(site: Path, site_config: Mapping[str, Any] | None, result: InitR
 
 
 def _search_page(
-    site: Path, site_config: Mapping[str, Any] | None, settings: Settings, result: InitResult
+    site: Path, site_config: Mapping[str, object] | None, settings: Settings, result: InitResult
 ) -> dict[str, str]:
     """The search page (see :func:`search_index.search_pages`): on a new site or a Chirpy tab;
     another theme's owner is told how to add it."""
@@ -285,10 +281,10 @@ def init_site(
     *,
     package: str | None = None,
     ignore_db: bool = False,
-    chosen: Mapping[str, Any] | None = None,
+    chosen: Mapping[str, object] | None = None,
     writer: FileWriter | None = None,
     schedule: bool = True,
-    fitted: Mapping[str, Any] | None = None,
+    fitted: Mapping[str, object] | None = None,
 ) -> InitResult:
     """Set up ``site`` (created if missing) for dailypapers; nothing existing is overwritten,
     but for the ``chosen`` settings (dotted name -> checked value, e.g. from ``--author``),
@@ -336,7 +332,7 @@ class _Plan:
     wanted: dict[str, str] = field(default_factory=dict)  # path in the site -> content
 
 
-def _read_site_config(site: Path, result: InitResult) -> dict[str, Any] | None:
+def _read_site_config(site: Path, result: InitResult) -> dict[str, object] | None:
     """The site's ``_config.yml`` (None when the directory is not a Jekyll site yet); one that
     does not read is noted, and the settings are then not fitted to it."""
     try:
@@ -395,8 +391,11 @@ def _deploys(site: Path, result: InitResult) -> list[DeployWorkflow]:
 
 
 def _plan_settings(
-    plan: _Plan, given: dict[str, Any], fitted: Mapping[str, Any], site_config: Mapping[str, Any] | None
-) -> dict[str, Any]:
+    plan: _Plan,
+    given: dict[str, object],
+    fitted: Mapping[str, object],
+    site_config: Mapping[str, object] | None,
+) -> dict[str, object]:
     """``dailypapers.toml``: an existing one gets the ``given`` settings (and is otherwise
     kept); a new one is wanted, fitted to the site. The settings the site will have."""
     toml = plan.site / CONFIG_FILE
@@ -413,8 +412,11 @@ def _plan_settings(
 
 
 def _fitted_values(
-    plan: _Plan, given: Mapping[str, Any], fitted: Mapping[str, Any], site_config: Mapping[str, Any] | None
-) -> dict[str, Any]:
+    plan: _Plan,
+    given: Mapping[str, object],
+    fitted: Mapping[str, object],
+    site_config: Mapping[str, object] | None,
+) -> dict[str, object]:
     """The settings of a new ``dailypapers.toml``: ``given``, then ``fitted`` (a previous
     digest's), then what fits the site's ``_config.yml`` and theme, each noted."""
     values = dict(given)

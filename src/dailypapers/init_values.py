@@ -18,10 +18,10 @@ import json
 import re
 import shlex
 import unicodedata
-import zoneinfo
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from dailypapers.dates import listed_time_zone
 from dailypapers.errors import UnsafeValue
 from dailypapers.text import BIDI_CONTROLS
 
@@ -66,7 +66,7 @@ def plain_text(option: str, text: str) -> str:
 def real_time_zone(option: str, text: str) -> str:
     """``text`` when it is a zone of the time zone database (not a file such as ``localtime``)."""
     plain_text(option, text)
-    if text in _MACHINE_ZONES or text not in zoneinfo.available_timezones():
+    if text in _MACHINE_ZONES or not listed_time_zone(text):
         raise UnsafeValue(f"{option} {text!r} is not a time zone: give one such as Asia/Seoul or UTC")
     return text
 

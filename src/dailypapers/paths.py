@@ -8,13 +8,11 @@ File names of posts follow the settings (``[daily] filename = ...``); the rest i
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from dailypapers.config import DEFAULT_SETTINGS, Settings
-from dailypapers.dates import period_of
+from dailypapers.dates import date_of, local_time, period_of, week_label
 from dailypapers.permalinks import post_defaults, post_url
 
 DATA_DIR = Path("_data") / "papers"
@@ -31,13 +29,12 @@ SEARCH_DIR = Path("assets") / "dailypapers" / "search"
 
 def pattern_fields(date: dt.date) -> dict[str, str]:
     """What file-name and permalink patterns may use for a post dated ``date``."""
-    year, week, _ = date.isocalendar()
     return {
         "date": date.isoformat(),
         "year": f"{date.year:04d}",
         "month": f"{date.month:02d}",
         "day": f"{date.day:02d}",
-        "week": f"{year:04d}-W{week:02d}",
+        "week": week_label(date),
     }
 
 
@@ -48,7 +45,7 @@ def post_filename(kind: str, date: dt.date, settings: Settings) -> Path:
 
 def post_date(kind: str, label: str) -> dt.date:
     """The date of a post: its day, or the first day of its week or month."""
-    return dt.date.fromisoformat(label if kind == "daily" else period_of(kind, label).since)
+    return date_of(label if kind == "daily" else period_of(kind, label).since)
 
 
 def post_path(kind: str, label: str, settings: Settings = DEFAULT_SETTINGS) -> Path:
@@ -57,15 +54,14 @@ def post_path(kind: str, label: str, settings: Settings = DEFAULT_SETTINGS) -> P
 
 def post_time(day: str, settings: Settings) -> dt.datetime:
     """When the daily post of ``day`` is dated (its ``date:`` line)."""
-    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(settings.daily.time))
-    return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.timezone))
+    return local_time(date_of(day), settings.daily.time, settings.timezone)
 
 
-def daily_post_url(day: str, settings: Settings, config: Mapping[str, Any]) -> str:
+def daily_post_url(day: str, settings: Settings, config: Mapping[str, object]) -> str:
     """The path Jekyll gives the daily post of ``day`` (under the site's ``permalink``)."""
     relative = post_path("daily", day, settings).as_posix()
-    fields = pattern_fields(dt.date.fromisoformat(day))
-    front: dict[str, Any] = {"slug": settings.daily.slug.format(**fields)}
+    fields = pattern_fields(date_of(day))
+    front: dict[str, object] = {"slug": settings.daily.slug.format(**fields)}
     if settings.daily.permalink:
         front["permalink"] = settings.daily.permalink.format(**fields, slug=front["slug"])
     front["categories"] = list(settings.daily.categories)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from dailypapers.bounded import load_yaml
+from dailypapers.dates import iso_week, time_zone
 
 # Jekyll::Document::DATE_FILENAME_MATCHER: a post's file name starts with its date.
 POST_NAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)$")
@@ -45,7 +44,7 @@ class Post:
     skipped: str = ""  # why it is not built
 
 
-def front_matter(text: str) -> dict[str, Any] | None:
+def front_matter(text: str) -> dict[str, object] | None:
     """The front matter of a page's text; None when it has none (Jekyll copies it as is).
     Read within bounds (:mod:`dailypapers.bounded`): a post is the site's, not ours."""
     if not text.startswith("---"):
@@ -65,7 +64,7 @@ def slugify(text: str, *, pretty: bool = False) -> str:
     return slug if pretty else slug.lower()
 
 
-def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
+def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime | None:
     """A front-matter or file-name date as Jekyll reads it, in the site's time zone."""
     if isinstance(value, dt.datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=zone)
@@ -93,18 +92,19 @@ def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
     return moment.astimezone(zone)
 
 
-def site_zone(config: dict[str, Any]) -> dt.tzinfo:
+def site_zone(config: dict[str, object]) -> dt.tzinfo:
     try:
-        return zoneinfo.ZoneInfo(str(config.get("timezone") or "UTC"))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return time_zone(str(config.get("timezone") or "UTC"))
+    except ValueError:
         return dt.UTC
 
 
-def post_defaults(config: dict[str, Any], relative: str) -> dict[str, Any]:
+def post_defaults(config: dict[str, object], relative: str) -> dict[str, object]:
     """The values of the site's ``defaults`` that apply to the post at ``relative``; a more
     specific scope wins, then the later one (as Jekyll's FrontmatterDefaults)."""
     matching = []
-    for order, entry in enumerate(config.get("defaults") or []):
+    defaults = config.get("defaults")
+    for order, entry in enumerate(defaults if isinstance(defaults, list) else []):
         if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
             continue
         scope = entry.get("scope") or {}
@@ -115,13 +115,13 @@ def post_defaults(config: dict[str, Any], relative: str) -> dict[str, Any]:
         ):
             continue
         matching.append((len(path.split("/")) if path else 0, kind is not None, order, entry["values"]))
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for *_, entry_values in sorted(matching, key=lambda item: item[:3]):
         values.update(entry_values)
     return values
 
 
-def _categories(data: dict[str, Any]) -> list[str]:
+def _categories(data: dict[str, object]) -> list[str]:
     found: list[str] = []
     for key in ("category", "categories"):
         value = data.get(key)
@@ -133,7 +133,7 @@ def _categories(data: dict[str, Any]) -> list[str]:
     return found
 
 
-def post_url(relative: str, merged: dict[str, Any], config: dict[str, Any], date: dt.datetime) -> str:
+def post_url(relative: str, merged: dict[str, object], config: dict[str, object], date: dt.datetime) -> str:
     """The URL Jekyll gives the post at ``relative`` (its front matter over the site's
     defaults for it: ``merged``)."""
     template = merged.get("permalink") or config.get("permalink") or "date"
@@ -141,7 +141,7 @@ def post_url(relative: str, merged: dict[str, Any], config: dict[str, Any], date
     name = Path(relative).name
     matched = POST_NAME.match(name)
     slug = str(merged.get("slug") or (matched.group(2) if matched else Path(name).stem))
-    iso_year, iso_week, iso_day = date.isocalendar()
+    week_year, week = iso_week(date)
     values = {
         "title": slugify(slug, pretty=True),
         "slug": slugify(slug),
@@ -161,9 +161,9 @@ def post_url(relative: str, merged: dict[str, Any], config: dict[str, Any], date
         "hour": date.strftime("%H"),
         "minute": date.strftime("%M"),
         "second": date.strftime("%S"),
-        "week": f"{iso_week:02d}",
-        "w_year": str(iso_year),
-        "w_day": str(iso_day),
+        "week": f"{week:02d}",
+        "w_year": str(week_year),
+        "w_day": str(date.isoweekday()),
         "output_ext": ".html",
         "path": Path(relative).with_suffix("").as_posix(),
     }
@@ -178,7 +178,7 @@ def destination(url: str) -> str:
     return path if path.endswith(".html") else path + ".html"
 
 
-def site_posts(site: Path, config: dict[str, Any], now: dt.datetime) -> list[Post]:
+def site_posts(site: Path, config: dict[str, object], now: dt.datetime) -> list[Post]:
     """Every file in the site's ``_posts``, with its URL or why Jekyll leaves it out."""
     zone = site_zone(config)
     folder = site / "_posts"
@@ -198,7 +198,9 @@ def _is_post_file(path: Path, folder: Path) -> bool:
     return path.suffix.lower() in (*MARKUP, ".html")
 
 
-def _site_post(path: Path, relative: str, config: dict[str, Any], zone: dt.tzinfo, now: dt.datetime) -> Post:
+def _site_post(
+    path: Path, relative: str, config: dict[str, object], zone: dt.tzinfo, now: dt.datetime
+) -> Post:
     """The post at ``path`` with its URL, or why Jekyll does not build it."""
     matched = POST_NAME.match(path.name)
     if matched is None:

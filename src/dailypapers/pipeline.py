@@ -17,7 +17,7 @@ from typing import Any
 
 from dailypapers.bibtex import publish_bibtex
 from dailypapers.datafile import content_hash, daily_data, to_json
-from dailypapers.dates import parse_day, timestamp, utc_now
+from dailypapers.dates import date_of, parse_day, timestamp, utc_now
 from dailypapers.errors import DailyPapersError, HubDataError
 from dailypapers.feeds import publish_feeds
 from dailypapers.hub import HubClient
@@ -63,7 +63,7 @@ class DayResult:
 
 
 def store_day(
-    store: Store, day: str, entries: Sequence[Any], *, now: dt.datetime
+    store: Store, day: str, entries: Sequence[object], *, now: dt.datetime
 ) -> tuple[list[Paper], list[str], set[str]]:
     """Normalise a fetched day, merge it with what is stored, save it; return its papers, the
     warnings and the ids of the papers whose stored fields changed (other days show them too)."""
@@ -91,7 +91,7 @@ def store_day(
             observed_at=timestamp(now),
             content_hash=content_hash(day, papers),
         )
-    elif dt.date.fromisoformat(day) < now.astimezone(dt.UTC).date():
+    elif date_of(day) < now.astimezone(dt.UTC).date():
         # Over and empty: a summary shows it as a day without papers, not one never collected.
         # A day still running may yet get papers, so it stays unknown.
         store.mark_empty(day, timestamp(now))
@@ -199,7 +199,7 @@ def days_dated_by_today(store: Store, today: dt.date) -> list[str]:
     stored = store.stored_days()
     if last is None:
         return stored
-    earlier = min(dt.date.fromisoformat(last), today)
+    earlier = min(date_of(last), today)
     # The first day of the earliest period (week or month) that ends on or after `earlier`.
     start = min(earlier - dt.timedelta(days=earlier.weekday()), earlier.replace(day=1)).isoformat()
     return [day for day in stored if day >= start]
@@ -291,7 +291,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _store_answer(
-    store: Store, day: str, future: Future[list[Any]], now: dt.datetime
+    store: Store, day: str, future: Future[list[object]], now: dt.datetime
 ) -> tuple[list[Paper], list[str], set[str]]:
     """Store a fetched day; whatever goes wrong with its answer is that day's error alone."""
     entries = future.result()
@@ -369,7 +369,7 @@ class _Run:
         """The stored days waiting to be written whose next days have all answered."""
         ready = []
         for day in self.waiting:
-            after = dt.date.fromisoformat(day)
+            after = date_of(day)
             following = {(after + dt.timedelta(days=n)).isoformat() for n in range(1, LISTED_AGAIN + 1)}
             if not following & self.asked:
                 ready.append(day)

@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from dailypapers.config import Settings
 from dailypapers.datafile import DataFileError, read_bytes
+from dailypapers.dates import date_of
 from dailypapers.errors import ConfigError
 from dailypapers.escape import yaml_scalar
 from dailypapers.jekyll import read_site_config
@@ -57,7 +57,7 @@ def existing_legacy(root: Path, day: str, settings: Settings) -> list[Path]:
     return sorted(configured.parent / path.name for path in found if pattern.fullmatch(path.name))
 
 
-def read_front_matter(path: Path) -> dict[str, Any] | None:
+def read_front_matter(path: Path) -> dict[str, object] | None:
     """The front matter at the top of the post at ``path``; None when it has none or cannot be
     read. Only a regular file is opened, as Jekyll's posts are (a pipe would block the read)."""
     if not path.is_file():
@@ -70,14 +70,14 @@ def read_front_matter(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _site_config(root: Path) -> dict[str, Any]:
+def _site_config(root: Path) -> dict[str, object]:
     try:
         return read_site_config(root) or {}
     except ConfigError:
         return {}
 
 
-def _url(relative: Path, data: dict[str, Any], config: dict[str, Any], day: str) -> str | None:
+def _url(relative: Path, data: dict[str, object], config: dict[str, object], day: str) -> str | None:
     zone = site_zone(config)
     date = parse_date(data.get("date") or day, zone)
     if date is None:
@@ -111,7 +111,7 @@ def kept_url(root: Path, relative: Path, day: str, rendered: str, settings: Sett
 
 
 def _their_url_under_our_name(
-    root: Path, relative: Path, day: str, existing: dict[str, Any], old_url: str, config: dict[str, Any]
+    root: Path, relative: Path, day: str, existing: dict[str, object], old_url: str, config: dict[str, object]
 ) -> str | None:
     """The URL another digest's post under our name keeps (``old_url``), or None when it
     has nothing to keep: it is not a post a reader found, or its URL is one every day's post
@@ -119,7 +119,7 @@ def _their_url_under_our_name(
     if not existing.get("title"):
         return None  # not a post a reader found: nothing to keep
     # Its URL is its own when it depends on the day.
-    other_day = (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+    other_day = (date_of(day) - dt.timedelta(days=1)).isoformat()
     if _url(relative, {**existing, "date": other_day}, config, other_day) != old_url:
         return old_url
     # A URL every day's post of this name shares: Jekyll shows the latest of them there, so
@@ -127,7 +127,7 @@ def _their_url_under_our_name(
     return None if _later_post_at(root, relative, day, old_url, config) else old_url
 
 
-def _later_post_at(root: Path, relative: Path, day: str, url: str, config: dict[str, Any]) -> bool:
+def _later_post_at(root: Path, relative: Path, day: str, url: str, config: dict[str, object]) -> bool:
     """Whether a post dated after ``day`` with the same name (but for its date) is at ``url``."""
     suffix = relative.name[len(day) :]
     folder = root / relative.parent

@@ -14,11 +14,11 @@ import functools
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
-from dailypapers.config import Settings, utc_offset
+from dailypapers.config import Settings
+from dailypapers.dates import date_of, utc_offset
 from dailypapers.errors import SiteError
 from dailypapers.escape import (
     code_span,
@@ -192,7 +192,7 @@ def front_matter(kind: str, date: dt.date, settings: Settings) -> str:
 MATH_LINE = "math: true\n"
 
 
-def render_template(env: jinja2.Environment, names: Sequence[str], **context: Any) -> str:
+def render_template(env: jinja2.Environment, names: Sequence[str], **context: object) -> str:
     """The first of ``names`` that exists, rendered with ``context``. A template that does not
     parse or uses what it is not given (a site's own, most likely) is a :class:`SiteError`
     naming the file and the line."""
@@ -242,7 +242,7 @@ def render_daily(
     ``templates``: the run's (:attr:`dailypapers.site.Site.templates`), else ``site``'s.
     """
     settings = settings or Settings()
-    date = dt.date.fromisoformat(day)
+    date = date_of(day)
     return render_template(
         templates or environment(site, settings.math),
         [f"{settings.language}/daily.md.j2"],

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dailypapers.dates import timestamp
+from dailypapers.dates import date_of, timestamp
 from dailypapers.store import Store
 
 
 def settled_at(day: str, settle_days: int) -> str:
     """The time from which a fetch of ``day`` gives its final ranking."""
-    moment = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC)
+    moment = dt.datetime.combine(date_of(day), dt.time(), dt.UTC)
     return timestamp(moment + dt.timedelta(days=settle_days))
 
 

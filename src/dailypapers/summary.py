@@ -25,7 +25,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -33,7 +32,7 @@ from dailypapers.charts import TEMPLATE as CHART_TEMPLATE
 from dailypapers.charts import DayPoint, daily_chart_svg
 from dailypapers.config import DEFAULT_SETTINGS, Settings
 from dailypapers.datafile import to_json
-from dailypapers.dates import Period, labels_of, period_of
+from dailypapers.dates import Period, date_of, iso_week, labels_of, period_of
 from dailypapers.escape import code_span  # noqa: F401 (the `code` filter, kept importable from here)
 from dailypapers.interests import Interests
 from dailypapers.models import Paper, PaperInfo
@@ -76,11 +75,11 @@ class Summary:
 
     @property
     def first_day(self) -> dt.date:
-        return dt.date.fromisoformat(self.period.since)
+        return date_of(self.period.since)
 
     @property
     def over(self) -> bool:
-        return dt.date.fromisoformat(self.period.until) < self.today
+        return date_of(self.period.until) < self.today
 
     @property
     def missing(self) -> list[str]:
@@ -131,7 +130,7 @@ def period_title(summary: Summary, language: str) -> str:
 def day_spans(days: list[str], language: str) -> list[str]:
     """Days in order as spans of consecutive days: ``1/1–1/8``, ``1/10``."""
     spans: list[list[dt.date]] = []
-    for date in map(dt.date.fromisoformat, days):
+    for date in map(date_of, days):
         if spans and date - spans[-1][-1] == dt.timedelta(days=1):
             spans[-1].append(date)
         else:
@@ -227,7 +226,7 @@ class Outcomes:
     gained: list[Outcome]
     grown: list[Outcome]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, object]:
         return {
             "gained": [
                 {**item.info.as_json(item.paper.id), "title": item.paper.title} for item in self.gained
@@ -329,7 +328,7 @@ def render_summary(
     )
 
 
-def _paper_record(ranked: RankedPaper, rank: int) -> dict[str, Any]:
+def _paper_record(ranked: RankedPaper, rank: int) -> dict[str, object]:
     """The original's keys (``likes`` is the period's highest upvotes), then new ones."""
     paper = ranked.paper
     return {
@@ -353,12 +352,12 @@ def _paper_record(ranked: RankedPaper, rank: int) -> dict[str, Any]:
 
 def summary_data(
     summary: Summary, settings: Settings = DEFAULT_SETTINGS, outcomes: Outcomes | None = None
-) -> dict[str, Any]:
+) -> dict[str, object]:
     stats, top = summary.stats, settings.post(summary.kind).top
     first = summary.first_day
     if summary.kind == "weekly":
-        iso_year, week, _ = first.isocalendar()
-        when: dict[str, Any] = {"year": iso_year, "week": week}
+        iso_year, week = iso_week(first)
+        when: dict[str, object] = {"year": iso_year, "week": week}
     else:
         when = {"year": first.year, "month": first.month}
     data = {
