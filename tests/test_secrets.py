@@ -144,7 +144,7 @@ def test_remembered_secrets_are_hidden_longest_first() -> None:
 def test_no_file_written_and_no_line_printed_holds_a_remembered_secret(tmp_path: Path) -> None:
     # The last line of defence, whatever put the secret in the text (a Hub or proxy quoting
     # the token into a title, say): the site's writer and the terminal hide it.
-    from dailypapers.cli.common import printable, terminal_json
+    from dailypapers.cli.output import printable, terminal_json
     from dailypapers.write import DryRunWriter, FileWriter
 
     redact.remember("hf_written_secret_0123456789")

@@ -10,18 +10,59 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Protocol, TypedDict
 
 from dailypapers.config import Settings
 from dailypapers.errors import NotifyError
-from dailypapers.http import MB, Exhausted, Refused, describe_status, post_json
+from dailypapers.http import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_MB,
+    MB,
+    Exhausted,
+    Refused,
+    RetryPolicy,
+    describe_status,
+    post_json,
+)
 from dailypapers.interests import Interests
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, rank
 from dailypapers.redact import hide
 from dailypapers.text import clean
+from dailypapers.write import FileResult
 
 DISCORD_LIMIT = 2000  # characters in a Discord message
+
+
+class DayOutcome(Protocol):
+    """What a run did for one day (``pipeline.DayResult``), as far as the message needs it."""
+
+    @property
+    def day(self) -> str: ...
+
+    @property
+    def papers(self) -> Sequence[Paper]: ...
+
+    @property
+    def shown(self) -> Sequence[Paper]: ...
+
+    @property
+    def files(self) -> Sequence[FileResult]: ...
+
+
+class RunOutcome(Protocol):
+    """What a run did (``pipeline.CollectResult``): its days, in date order."""
+
+    @property
+    def days(self) -> Sequence[DayOutcome]: ...
+
+
+class Payload(TypedDict, total=False):
+    """A webhook message: Slack's ``text``, or Discord's ``content`` and ``allowed_mentions``."""
+
+    text: str
+    content: str
+    allowed_mentions: dict[str, list[str]]
 
 
 def _slack_text(text: str) -> str:
@@ -35,18 +76,19 @@ def _discord_text(text: str) -> str:
 
 def message(
     day: str, papers: Sequence[Paper], settings: Settings, interests: Interests | None = None
-) -> dict[str, Any]:
+) -> Payload:
     """The webhook payload announcing ``day``'s top papers (muted ones left out, starred marked),
     its text cleaned like every text that leaves (:mod:`dailypapers.text`) and with no secret.
     ``interests``: the run's, else the settings'."""
     payload = _message(day, papers, settings, interests or Interests.from_settings(settings))
-    for key in ("content", "text"):
-        if key in payload:
-            payload[key] = hide(clean(payload[key], lines=True))
+    if "content" in payload:
+        payload["content"] = hide(clean(payload["content"], lines=True))
+    if "text" in payload:
+        payload["text"] = hide(clean(payload["text"], lines=True))
     return payload
 
 
-def _message(day: str, papers: Sequence[Paper], settings: Settings, interests: Interests) -> dict[str, Any]:
+def _message(day: str, papers: Sequence[Paper], settings: Settings, interests: Interests) -> Payload:
     top = rank(interests.visible(papers), settings.notify_top)
     star = {paper.id: "⭐ " if interests.starred(paper) else "" for paper in top}
     if settings.notify_format == "discord":
@@ -69,7 +111,7 @@ def _message(day: str, papers: Sequence[Paper], settings: Settings, interests: I
     return {"text": "\n".join(lines)}
 
 
-def day_to_announce(result: Any) -> Any | None:
+def day_to_announce(result: RunOutcome) -> DayOutcome | None:
     """The latest day of a collect result whose post was created or updated."""
     changed = [
         done
@@ -79,7 +121,7 @@ def day_to_announce(result: Any) -> Any | None:
     return changed[-1] if changed else None
 
 
-def notify_run(settings: Settings, result: Any, interests: Interests | None = None) -> str | None:
+def notify_run(settings: Settings, result: RunOutcome, interests: Interests | None = None) -> str | None:
     """Send the message for ``result`` if a post changed; returns what was announced, or None.
 
     Raises :class:`~dailypapers.errors.NotifyError` when the webhook fails after retries.
@@ -98,7 +140,14 @@ def notify_run(settings: Settings, result: Any, interests: Interests | None = No
     return f"{settings.notify_format}: {done.day}"
 
 
-def send(url: str, payload: Any, **limits: Any) -> None:
+def send(
+    url: str,
+    payload: Payload,
+    *,
+    deadline: float = DEFAULT_DEADLINE,
+    max_bytes: int = DEFAULT_MAX_MB * MB,
+    retry: RetryPolicy | None = None,
+) -> None:
     """POST ``payload`` to the webhook; :class:`NotifyError` unless it answers 2xx.
 
     Only a 2xx is a delivery: a redirect is not followed (the message would be posted
@@ -106,7 +155,7 @@ def send(url: str, payload: Any, **limits: Any) -> None:
     Errors never show the URL: a webhook URL is a secret.
     """
     try:
-        answer = post_json(url, payload, **limits)
+        answer = post_json(url, payload, deadline=deadline, max_bytes=max_bytes, retry=retry)
     except Exhausted as exhausted:
         raise NotifyError(f"the webhook did not take the message: {exhausted.describe()}") from None
     except Refused as refused:

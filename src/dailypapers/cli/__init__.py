@@ -7,8 +7,6 @@ and exit code 1; bad usage exits with 2 (click's convention). No traceback reach
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from dailypapers import __version__
@@ -16,10 +14,10 @@ from dailypapers import __version__
 
 class Commands(click.Group):
     """The command group: every command, its option callbacks included, runs through
-    :func:`~dailypapers.cli.common.reports_errors`."""
+    :func:`~dailypapers.cli.errors.reports_errors`."""
 
-    def invoke(self, ctx: click.Context) -> Any:
-        from dailypapers.cli.common import reports_errors
+    def invoke(self, ctx: click.Context) -> object:
+        from dailypapers.cli.errors import reports_errors
 
         return reports_errors(super().invoke)(ctx)
 

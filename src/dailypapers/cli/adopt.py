@@ -7,20 +7,10 @@ from pathlib import Path
 import click
 
 from dailypapers.cli import cli
-from dailypapers.cli.common import (
-    check_range,
-    collect_options,
-    fail_if_any,
-    hub_client,
-    load_settings,
-    parse_day_option,
-    progress,
-    report_outcomes,
-    report_summaries,
-    show_file,
-    site_option,
-    writing,
-)
+from dailypapers.cli.errors import fail_if_any
+from dailypapers.cli.options import check_range, collect_options, load_settings, parse_day_option, site_option
+from dailypapers.cli.output import progress, report_outcomes, report_summaries, show_file
+from dailypapers.cli.resources import hub_client, writing
 
 HISTORY_CONCURRENCY = 2  # days fetched at once unless --concurrency: the Hub's limits are shared
 

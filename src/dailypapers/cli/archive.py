@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from dailypapers.cli import cli
-from dailypapers.cli.common import (
+from dailypapers.cli.options import (
     check_range,
     db_option,
     load_settings,
-    open_store,
     parse_day_option,
     period_option,
-    printable,
     site_option,
-    terminal_json,
 )
+from dailypapers.cli.output import printable, terminal_json
+from dailypapers.cli.resources import open_store
 from dailypapers.models import MAX_COUNT
 
 if TYPE_CHECKING:
@@ -154,12 +153,11 @@ def days(site: Path, db: Path | None, since: str | None, until: str | None, as_j
         return
     if not rows:
         click.echo("No stored day." if not (since or until) else "No stored day in this range.")
-    for row in rows:
-        top = row["top"]
-        best = f"👍 {top['upvotes']:<4} {printable(top['title'])}" if top else "-"
-        state = "final" if row["final"] else "open"
-        fetched = row["fetched_at"] or "?"
-        click.echo(f"{row['date']}  {row['papers']:>3} papers  {state:<5}  fetched {fetched}  {best}")
+    for day in stored:
+        best = f"👍 {day.top_upvotes:<4} {printable(day.top_title)}" if day.top_id is not None else "-"
+        state = "final" if is_final(day.day, day.fetched_at, settings.settle_days) else "open"
+        fetched = day.fetched_at or "?"
+        click.echo(f"{day.day}  {day.papers:>3} papers  {state:<5}  fetched {fetched}  {best}")
 
 
 @cli.command()
@@ -203,13 +201,13 @@ def stats(
     _print_stats(figures)
 
 
-def _print_stats(figures: dict[str, Any]) -> None:
+def _print_stats(figures: dict[str, object]) -> None:
     click.echo(f"Period {figures['period']} ({figures['since']} .. {figures['until']})")
     click.echo(
         f"{figures['days']} days, {figures['paper_count']} papers, {figures['total_upvotes']:,} upvotes "
         f"(average {figures['average_upvotes']:.2f})"
     )
-    sections: tuple[tuple[str, str, Callable[[dict[str, Any]], str]], ...] = (
+    sections: tuple[tuple[str, str, Callable[[dict[str, object]], str]], ...] = (
         ("Top papers", "top_papers", lambda p: f"👍 {p['upvotes']:<5} {p['title']}"),
         (
             "Top organizations",
@@ -220,7 +218,8 @@ def _print_stats(figures: dict[str, Any]) -> None:
         ("Biggest risers", "risers", lambda r: f"+{r['growth']:<4} ({r['from']} → {r['to']}) {r['title']}"),
     )
     for title, key, line in sections:
-        if figures[key]:
+        items = figures[key]
+        if isinstance(items, list) and items:
             click.echo(f"\n{title}:")
-            for number, item in enumerate(figures[key], 1):
+            for number, item in enumerate(items, 1):
                 click.echo(f"{number:>3}. {printable(line(item))}")

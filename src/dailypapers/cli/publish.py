@@ -9,30 +9,27 @@ from typing import TYPE_CHECKING
 import click
 
 from dailypapers.cli import cli
-from dailypapers.cli.common import (
+from dailypapers.cli.errors import fail_if_any, remember_unreadable
+from dailypapers.cli.options import (
     check_range,
     collect_options,
     db_option,
     dry_run_option,
-    email,
-    fail_if_any,
-    hub_client,
     load_settings,
-    locked,
-    note,
-    notify,
     parse_day_option,
+    settings_options,
+    site_option,
+)
+from dailypapers.cli.output import (
+    note,
     printable,
     progress,
-    remember_unreadable,
     report_day,
     report_outcomes,
     report_summaries,
-    settings_options,
     show_file,
-    site_option,
-    writing,
 )
+from dailypapers.cli.resources import email, hub_client, locked, notify, writing
 from dailypapers.errors import SiteError
 
 if TYPE_CHECKING:

@@ -5,20 +5,12 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from dailypapers.cli import cli
-from dailypapers.cli.common import (
-    author_option,
-    db_option,
-    dry_run_option,
-    printable,
-    report_day,
-    show_file,
-    site_option,
-)
+from dailypapers.cli.options import author_option, db_option, dry_run_option, site_option
+from dailypapers.cli.output import printable, report_day, show_file
 
 
 @cli.command()
@@ -118,7 +110,7 @@ def init(
             schedule=adoption.schedule,
             fitted=adoption.fitted,
         )
-        authored = author_file(site, chosen.get("author") or adoption.fitted.get("author"), writer)
+        authored = author_file(site, _text(chosen.get("author") or adoption.fitted.get("author")), writer)
     except UnsafeValue as error:
         raise RefusedValue(str(error)) from None
     for file in [*adoption.files, *result.files, *([authored] if authored else [])]:
@@ -135,14 +127,18 @@ def init(
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
 
 
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 class RefusedValue(click.UsageError):
     """A value init refuses for a file it writes: one line (no usage text), exit status 2."""
 
-    def show(self, file: Any = None) -> None:
+    def show(self, file: object = None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
-def init_options(**options: str | None) -> dict[str, Any]:
+def init_options(**options: str | None) -> dict[str, object]:
     """The settings given to init (dotted name -> checked value): plain text, a real zone.
     Raises UnsafeValue (or ConfigError's like) for a refused one."""
     from dailypapers.config import BY_NAME
