@@ -14,9 +14,10 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import yaml
 
@@ -29,6 +30,8 @@ from dailypapers.pages import OWN_WORKFLOW, WORKFLOWS
 from dailypapers.pipeline import CollectResult
 from dailypapers.placement import POSTS, foreign_days, read_front_matter
 from dailypapers.write import FileResult, FileWriter
+
+T = TypeVar("T")
 
 DAILY_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-daily-papers(-\d+)?\.(?:md|markdown)$")
 AUTHORS = Path("_data") / "authors.yml"
@@ -86,7 +89,7 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _triggers(text: str) -> dict[str, Any]:
+def _triggers(text: str) -> dict[str, object]:
     try:
         flow = load_yaml(text)
     except yaml.YAMLError:
@@ -116,7 +119,7 @@ def post_writing_workflows(site: Path) -> list[Workflow]:
     return found
 
 
-def _is_ours(data: dict[str, Any] | None) -> bool:
+def _is_ours(data: dict[str, object] | None) -> bool:
     return bool(data) and "slug" in (data or {})
 
 
@@ -158,17 +161,17 @@ def post_language(text: str) -> str:
     return "zh" if counts["zh"] >= 10 else "en"
 
 
-def _plain(value: Any) -> bool:
+def _plain(value: object) -> bool:
     """A short one-line text: what a post's author or category may give a setting (the
     settings file is written from it)."""
     return isinstance(value, str) and 0 < len(value) <= 100 and value.isprintable()
 
 
-def _most_common(values: list[Any]) -> Any:
+def _most_common(values: Sequence[T]) -> T | None:
     return collections.Counter(values).most_common(1)[0][0] if values else None
 
 
-def fitting_from_posts(site: Path, posts: list[Path]) -> tuple[dict[str, Any], list[str]]:
+def fitting_from_posts(site: Path, posts: list[Path]) -> tuple[dict[str, object], list[str]]:
     """Settings (dotted name -> value) that keep new posts like the previous digest's:
     language, daily categories and author, each the most common among ``posts``; with a note each."""
     languages, categories, authors = [], [], []
@@ -185,7 +188,7 @@ def fitting_from_posts(site: Path, posts: list[Path]) -> tuple[dict[str, Any], l
             categories.append(tuple(found))
         if _plain(data.get("author")):
             authors.append(data["author"])
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     notes = []
     count = f"its {len(posts)} daily posts"
     if language := _most_common(languages):
@@ -203,7 +206,7 @@ def fitting_from_posts(site: Path, posts: list[Path]) -> tuple[dict[str, Any], l
 # --- the author on Chirpy ----------------------------------------------------------------------
 
 
-def author_entry(author: str, config: dict[str, Any]) -> str:
+def author_entry(author: str, config: dict[str, object]) -> str:
     """The ``_data/authors.yml`` entry Chirpy reads for ``author`` (its "By" line)."""
     social, github = (config.get(key) for key in ("social", "github"))
     social = social if isinstance(social, dict) else {}
@@ -227,7 +230,7 @@ def missing_author(site: Path, author: str) -> bool:
     return not (isinstance(data, dict) and author in data)
 
 
-def with_author(text: str, author: str, config: dict[str, Any]) -> str:
+def with_author(text: str, author: str, config: dict[str, object]) -> str:
     separator = "" if not text or text.endswith("\n") else "\n"
     return text + separator + "\n" + author_entry(author, config)
 
@@ -283,7 +286,7 @@ def writers(site: Path) -> list[Path]:
 @dataclass
 class Adoption:
     previous: PreviousDigest
-    fitted: dict[str, Any] = field(default_factory=dict)  # settings from the posts
+    fitted: dict[str, object] = field(default_factory=dict)  # settings from the posts
     schedule: bool = True  # whether init may write its scheduled workflow
     files: list[FileResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

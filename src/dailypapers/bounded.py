@@ -125,11 +125,11 @@ def load_yaml(text: str, *, what: str = "the file") -> Any:
 
 
 def typed_keys(
-    data: Mapping[Any, Any], types: Mapping[str, type | tuple[type, ...]]
-) -> tuple[dict[str, Any], list[str]]:
+    data: Mapping[object, object], types: Mapping[str, type | tuple[type, ...]]
+) -> tuple[dict[str, object], list[str]]:
     """The ``types`` keys of ``data`` whose values have their type, and one line for each
     present with another type (left out)."""
-    kept: dict[str, Any] = {}
+    kept: dict[str, object] = {}
     ignored: list[str] = []
     for key, wanted in types.items():
         if key not in data or data[key] is None:

@@ -84,9 +84,9 @@ class DailyFile:
 # --- writing ----------------------------------------------------------------------------
 
 
-def paper_record(paper: Paper, hub_order: int) -> dict[str, Any]:
+def paper_record(paper: Paper, hub_order: int) -> dict[str, object]:
     """One paper in the data file: the original system's keys first, then every field."""
-    record: dict[str, Any] = {
+    record: dict[str, object] = {
         "title": paper.title,
         "url": paper.hf_url,
         "published": paper.published_at,
@@ -115,7 +115,7 @@ def daily_data(
     final: bool = False,
     model_summaries: Sequence[Mapping[str, str]] = (),
     paper_info: Mapping[str, PaperInfo] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The data file's content for ``day``: every paper, ranked, with its place in the Hub's list.
 
     ``final``: the day was fetched again once settled (see :mod:`dailypapers.settle`);
@@ -125,7 +125,7 @@ def daily_data(
     """
     order = {paper.id: position for position, paper in enumerate(papers)}
     ranked = rank(papers)
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "date": day,
         "crawled_at": crawled_at,
         "final": final,
@@ -145,7 +145,7 @@ def content_hash(day: str, papers: Sequence[Paper]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def to_json(data: dict[str, Any]) -> str:
+def to_json(data: dict[str, object]) -> str:
     """A data file's text: JSON that Jekyll's YAML reader also reads as the same data."""
     return yaml_safe_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
@@ -252,7 +252,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     """The JSON name of a value's type, for messages."""
     if value is None:
         return "null"
@@ -275,7 +275,7 @@ class _Fields:
 
     def __init__(
         self,
-        record: Mapping[str, Any],
+        record: Mapping[str, object],
         where: str,
         warnings: list[str],
         paper: str = "",
@@ -341,7 +341,7 @@ class _Fields:
         return None
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = str(value)
         return text if len(text) <= 30 else f"a number of {len(text)} digits"
@@ -384,7 +384,7 @@ def daily_from_json(data: Any, path: Path, *, surrogates: bool = True) -> DailyF
     return DailyFile(day, papers, crawled_at, summaries, warnings, infos)
 
 
-def _checked_day(day: Any, path: Path) -> str:
+def _checked_day(day: object, path: Path) -> str:
     """The file's date: a day, the one its name says."""
     if not isinstance(day, str) or as_day(day) != day:
         shown = repr(day[:40]) if isinstance(day, str) else _kind(day)
@@ -394,7 +394,7 @@ def _checked_day(day: Any, path: Path) -> str:
     return day
 
 
-def _checked_records(data: Mapping[str, Any], path: Path) -> list[Any]:
+def _checked_records(data: Mapping[str, object], path: Path) -> list[object]:
     """The file's list of papers, no longer than any day's, as long as its ``total_papers``."""
     records = data.get("papers")
     if not isinstance(records, list):
@@ -423,13 +423,13 @@ def _crawl_time(value: str | None, day: str, fields: _Fields) -> str:
     return match.group(1) + "Z"
 
 
-def _record(record: Any, position: int) -> Mapping[str, Any]:
+def _record(record: object, position: int) -> Mapping[str, object]:
     if not isinstance(record, dict):
         raise _BadPaper(f"paper {position} is {_kind(record)}, not an object")
     return record
 
 
-def _our_papers(records: list[Any], path: Path, warnings: list[str], surrogates: bool) -> list[Paper]:
+def _our_papers(records: list[object], path: Path, warnings: list[str], surrogates: bool) -> list[Paper]:
     """The papers of a file written by func:`daily_data`, back in the Hub's order."""
     ordered: list[tuple[int, Paper]] = []
     for position, raw in enumerate(records, 1):
@@ -449,12 +449,12 @@ def _our_papers(records: list[Any], path: Path, warnings: list[str], surrogates:
     return [paper for _, paper in ordered]
 
 
-def _our_paper(record: Mapping[str, Any], paper_id: str, fields: _Fields) -> Paper:
+def _our_paper(record: Mapping[str, object], paper_id: str, fields: _Fields) -> Paper:
     upvotes, comments = fields.count("upvotes"), fields.count("num_comments")
     assert upvotes is not None and comments is not None
     return Paper(
         id=paper_id,
-        title=fields.clean(record["title"], "title"),
+        title=fields.clean(str(record["title"]), "title"),  # checked: text
         summary=fields.text("abstract") or "",
         authors=fields.texts("authors"),
         organization=_organization(record.get("organization"), fields),
@@ -470,7 +470,7 @@ def _our_paper(record: Mapping[str, Any], paper_id: str, fields: _Fields) -> Pap
     )
 
 
-def _organization(value: Any, fields: _Fields) -> Organization | None:
+def _organization(value: object, fields: _Fields) -> Organization | None:
     if not value:  # null, or an empty object or text
         return None
     if not isinstance(value, dict):
@@ -484,11 +484,11 @@ def _organization(value: Any, fields: _Fields) -> Organization | None:
     return Organization(name, inner.text("organization fullname", "fullname") or "")
 
 
-def _shown_id(value: Any) -> str:
+def _shown_id(value: object) -> str:
     return repr(value[:40]) if isinstance(value, str) else _kind(value)
 
 
-def _shown_title(value: Any) -> str:
+def _shown_title(value: object) -> str:
     return "empty" if isinstance(value, str) else _kind(value)
 
 
@@ -500,7 +500,7 @@ _ORIGINAL_JUNK_COUNTERS = re.compile(r"(?:\d+(?:\.\d+)?k?)+$")
 _MAX_AUTHORS = 10_000
 
 
-def _original_papers(records: list[Any], path: Path, warnings: list[str], surrogates: bool) -> list[Paper]:
+def _original_papers(records: list[object], path: Path, warnings: list[str], surrogates: bool) -> list[Paper]:
     papers = []
     for position, raw in enumerate(records, 1):
         record = _record(raw, position)
@@ -513,7 +513,7 @@ def _original_papers(records: list[Any], path: Path, warnings: list[str], surrog
     return papers
 
 
-def _original_paper(record: Mapping[str, Any], paper_id: str, fields: _Fields) -> Paper:
+def _original_paper(record: Mapping[str, object], paper_id: str, fields: _Fields) -> Paper:
     """A paper of a data file written by the original crawler."""
     authors, organization = _original_institution(
         collapse_whitespace(fields.text("institution") or ""), fields
@@ -551,7 +551,7 @@ def _original_institution(institution: str, fields: _Fields) -> tuple[tuple[str,
 _SUMMARY_KEYS = ("id", "language", "model", "prompt", "summary")
 
 
-def _model_summaries(value: Any, fields: _Fields) -> list[dict[str, str]]:
+def _model_summaries(value: object, fields: _Fields) -> list[dict[str, str]]:
     """The language-model summaries a data file keeps (:func:`daily_data`)."""
     if value is None:
         return []
@@ -571,7 +571,7 @@ def _model_summaries(value: Any, fields: _Fields) -> list[dict[str, str]]:
     return records
 
 
-def _paper_info(value: Any, day_papers: Sequence[Paper], fields: _Fields) -> dict[str, PaperInfo]:
+def _paper_info(value: object, day_papers: Sequence[Paper], fields: _Fields) -> dict[str, PaperInfo]:
     """What came of the day's papers (:func:`daily_data`); a bad record is left out with a warning."""
     papers = {paper.id for paper in day_papers}
     if value is None:
@@ -590,7 +590,7 @@ def _paper_info(value: Any, day_papers: Sequence[Paper], fields: _Fields) -> dic
     return infos
 
 
-def _info_record(record: Any, papers: set[str]) -> tuple[str, PaperInfo]:
+def _info_record(record: object, papers: set[str]) -> tuple[str, PaperInfo]:
     if not isinstance(record, dict):
         raise BadInfo(f"it is {_kind(record)}, not an object")
     paper_id, observed_at, repo = record.get("id"), record.get("observed_at"), record.get("github_repo")

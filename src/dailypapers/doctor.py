@@ -18,11 +18,14 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from dailypapers.dates import date_of
 from dailypapers.errors import DailyPapersError, explain_os_error
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: `doctor --help` stays light
+    from dailypapers.config import Settings
+    from dailypapers.pages import DeployWorkflow
     from dailypapers.permalinks import Post
     from dailypapers.store import Store
 
@@ -57,7 +60,7 @@ def _days(days: Iterable[str]) -> str:
     return ", ".join(days[:SHOWN]) + more
 
 
-def diagnose(site: Path, flags: Mapping[str, Any] | None = None) -> list[Finding]:
+def diagnose(site: Path, flags: Mapping[str, object] | None = None) -> list[Finding]:
     """Every check, in order; ``flags`` are settings given on the command line."""
     if not site.is_dir():
         return [Finding(Level.FAIL, "site", f"{site} is not a directory", "pass the blog with --site DIR")]
@@ -108,7 +111,7 @@ def _check_jekyll(site: Path) -> Finding:
     )
 
 
-def _check_archive_and_posts(site: Path, settings: Any) -> list[Finding]:
+def _check_archive_and_posts(site: Path, settings: Settings) -> list[Finding]:
     from dailypapers.paths import site_data_files
     from dailypapers.store import Store, resolve_db_path
 
@@ -184,7 +187,7 @@ def _archive_completeness(site: Path, store: Store, path: Path) -> Finding:
 
 
 def _compare_posts(
-    site: Path, store: Store, settings: Any, days: list[str], findings: list[Finding]
+    site: Path, store: Store, settings: Settings, days: list[str], findings: list[Finding]
 ) -> tuple[dict[str, str], str | None]:
     """The files of ``days`` that differ from what ``render`` writes, and the likely cause.
     The posts are checked apart: a broken ``_posts`` is not the archive's fault (a finding)."""
@@ -265,7 +268,7 @@ def _unreadable(files: dict[str, str]) -> str:
     return "; ".join(f"{name} ({files[name]})" for name in names[:SHOWN]) + more
 
 
-def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) -> dict[str, str]:
+def _render_differences(site: Path, store: Store, settings: Settings, days: list[str]) -> dict[str, str]:
     """The files `render --all` would write differently (``missing`` or ``differs``), by path:
     the stored days' posts and data files, their weeks' and months' (as of the date the site
     was last written: a week that has ended since is the next run's to rewrite, not a fault)."""
@@ -275,7 +278,7 @@ def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) 
     from dailypapers.write import DryRunWriter, Status
 
     last = store.render_mark("today")
-    today = dt.date.fromisoformat(last) if last else utc_now().date()
+    today = date_of(last) if last else utc_now().date()
     context = Site(site, settings, store, DryRunWriter(site))
     return {
         file.path.as_posix(): "missing" if file.status is Status.CREATED else "differs"
@@ -284,7 +287,7 @@ def _render_differences(site: Path, store: Any, settings: Any, days: list[str]) 
     }
 
 
-def _drift_cause(site: Path, store: Any, settings: Any) -> str | None:
+def _drift_cause(site: Path, store: Store, settings: Settings) -> str | None:
     """Why written files differ from the archive: ``settings`` (the settings or templates
     changed since the last full render), ``hand`` (they did not: the files were edited), or
     None when the archive does not know what the site was last rendered with."""
@@ -308,7 +311,7 @@ def _daily_file_day(path: str) -> str | None:
 
 def _check_pairs(
     site: Path,
-    settings: Any,
+    settings: Settings,
     data_days: set[str],
     stored: set[str],
     differing: dict[str, str],
@@ -327,7 +330,7 @@ def _check_pairs(
     return findings
 
 
-def _post_days(site: Path, settings: Any, data_days: set[str]) -> set[str]:
+def _post_days(site: Path, settings: Settings, data_days: set[str]) -> set[str]:
     """The days with a daily post in ``_posts``, under this tool's name or a previous digest's."""
     from dailypapers.paths import post_path
     from dailypapers.placement import existing_legacy
@@ -337,7 +340,7 @@ def _post_days(site: Path, settings: Any, data_days: set[str]) -> set[str]:
     legacy = {day: {path.name for path in existing_legacy(site, day, settings)} for day in data_days}
     for post in (site / "_posts").glob("*"):
         try:
-            day = dt.date.fromisoformat(post.name[:10]).isoformat()
+            day = date_of(post.name[:10]).isoformat()
         except ValueError:
             continue
         if post_path("daily", day, settings).name == post.name or post.name in legacy.get(day, ()):
@@ -578,7 +581,7 @@ def _check_pages_deploy(site: Path) -> list[Finding]:
     return not_read + _check_deploys(site, deploys)
 
 
-def _check_deploys(site: Path, deploys: list[Any]) -> list[Finding]:
+def _check_deploys(site: Path, deploys: list[DeployWorkflow]) -> list[Finding]:
     from dailypapers.bounded import read_capped
     from dailypapers.pages import OWN_WORKFLOW, dispatched_workflows, grants_actions_write
 
@@ -629,7 +632,7 @@ def _check_deploys(site: Path, deploys: list[Any]) -> list[Finding]:
     return [Finding(Level.OK, "deploy", "no Actions deploy workflow: GitHub Pages builds the pushed branch")]
 
 
-def _check_feeds(site: Path, settings: Any) -> list[Finding]:
+def _check_feeds(site: Path, settings: Settings) -> list[Finding]:
     """With feeds on: the site's ``url``, without which their ids and links are relative."""
     if not settings.feeds:
         return []

@@ -32,7 +32,7 @@ import time
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dailypapers.ratelimit import Cancelled as Cancelled  # raised here too: one exception for both
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DEADLINE = 30.0  # seconds for one request, all phases
 DEFAULT_MAX_MB = 16  # a day of the Hub is about 0.1 MB
+QueryParams = Mapping[str, str | int | float | bool | None]  # a request's query, as httpx takes it
 MB = 1024 * 1024
 PHASE_TIMEOUT = 10.0  # seconds without progress in one phase (connect, a read, a write)
 TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -179,9 +180,9 @@ class Http:
         method: str,
         url: str,
         *,
-        params: Mapping[str, Any] | None = None,
+        params: QueryParams | None = None,
         headers: Mapping[str, str] | None = None,
-        json: Any = None,
+        json: object = None,
     ) -> Answer:
         """One exchange: the :class:`Answer` (any status but a transient one), or
         :class:`Transient` (worth retrying), or :class:`Refused`. With a rate ``budget``, it
@@ -199,9 +200,9 @@ class Http:
         self,
         method: str,
         url: str,
-        params: Mapping[str, Any] | None,
+        params: QueryParams | None,
         headers: Mapping[str, str] | None,
-        json: Any,
+        json: object,
     ) -> Answer:
         import httpx2
 
@@ -289,7 +290,7 @@ class Http:
 
 def post_json(
     url: str,
-    payload: Any,
+    payload: object,
     *,
     deadline: float = DEFAULT_DEADLINE,
     max_bytes: int = DEFAULT_MAX_MB * MB,

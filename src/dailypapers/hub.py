@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from dailypapers import redact
 from dailypapers.errors import ConfigError, HubDataError, HubHTTPError, HubUnavailable
@@ -30,6 +30,7 @@ from dailypapers.http import (
     Exhausted,
     Http,
     Pause,
+    QueryParams,
     RateBudget,
     Refused,
     RetryPolicy,
@@ -40,6 +41,8 @@ from dailypapers.http import (
 )
 
 __all__ = ["DEFAULT_ENDPOINT", "HubClient", "RetryPolicy", "endpoint_from_environment"]
+
+T = TypeVar("T")  # what a request's answer is parsed into
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 PAGE_SIZE = 100
@@ -129,10 +132,10 @@ class HubClient:
             self._header_cache = headers
         return self._header_cache
 
-    def fetch_day(self, day: str) -> list[Any]:
+    def fetch_day(self, day: str) -> list[object]:
         """Every raw entry listed for ``day`` (YYYY-MM-DD), in the Hub's order."""
-        entries: list[Any] = []
-        previous: list[Any] | None = None
+        entries: list[object] = []
+        previous: list[object] | None = None
         for page in range(MAX_PAGES):
             batch = self._get_page(day, page)
             if batch == previous:  # the server ignores `p`: do not loop forever
@@ -143,11 +146,11 @@ class HubClient:
             previous = batch
         return entries
 
-    def _get_page(self, day: str, page: int) -> list[Any]:
+    def _get_page(self, day: str, page: int) -> list[object]:
         url = f"{self.endpoint}/api/daily_papers"
-        params = {"date": day, "p": page, "limit": self.page_size}
+        params: QueryParams = {"date": day, "p": page, "limit": self.page_size}
         headers = self._headers()
-        attempt = lambda: self._try_once(day, url, params, headers)  # noqa: E731
+        attempt = lambda: self._try_once(day, url, params, headers, self._parse)  # noqa: E731
         try:
             return with_retries(attempt, self.retry, self._sleep, self._pause, self.http.cancelled)
         except Exhausted as exhausted:
@@ -169,13 +172,13 @@ class HubClient:
 
     def ping(self, day: str) -> None:
         """One request for ``day``'s first paper, without retrying; :class:`HubError` if it fails."""
-        params = {"date": day, "p": 0, "limit": 1}
+        params: QueryParams = {"date": day, "p": 0, "limit": 1}
         try:
-            self._try_once(day, f"{self.endpoint}/api/daily_papers", params, self._headers())
+            self._try_once(day, f"{self.endpoint}/api/daily_papers", params, self._headers(), self._parse)
         except Transient as failure:
             raise self._failed(day, Exhausted(failure, 1)) from None
 
-    def fetch_paper(self, paper_id: str) -> dict[str, Any]:
+    def fetch_paper(self, paper_id: str) -> dict[str, object]:
         """The raw answer of ``GET /api/papers/{paper_id}`` (what came of the paper: see
         :mod:`dailypapers.paperinfo`), through the same requests, budget and pacing as the days.
         Tried at most :data:`PAPER_ATTEMPTS` times: a paper's counts are worth less than a day.
@@ -184,10 +187,8 @@ class HubClient:
         headers = self._headers()
         policy = dataclasses.replace(self.retry, attempts=min(self.retry.attempts, PAPER_ATTEMPTS))
 
-        def attempt() -> dict[str, Any]:
-            answer = self._try_once(paper_id, url, {}, headers, parse=_parse_paper)
-            assert isinstance(answer, dict)
-            return answer
+        def attempt() -> dict[str, object]:
+            return self._try_once(paper_id, url, {}, headers, parse=_parse_paper)
 
         try:
             return with_retries(attempt, policy, self._sleep, self._pause, self.http.cancelled)
@@ -202,12 +203,12 @@ class HubClient:
         self,
         day: str,
         url: str,
-        params: dict[str, Any],
+        params: QueryParams,
         headers: dict[str, str],
-        parse: Callable[[str, bytes], Any] | None = None,
-    ) -> Any:
-        """One request: the page (or what ``parse`` makes of the body), or :class:`Transient`
-        (retry), or a final :class:`HubError`."""
+        parse: Callable[[str, bytes], T],
+    ) -> T:
+        """One request: what ``parse`` makes of the body (a page, a paper), or
+        :class:`Transient` (retry), or a final :class:`HubError`."""
         from huggingface_hub.errors import OfflineModeIsEnabled
 
         with self._lock:
@@ -221,7 +222,7 @@ class HubClient:
         status = answer.status
         if status == 200:
             try:
-                return (parse or self._parse)(day, answer.body)
+                return parse(day, answer.body)
             except HubDataError as error:
                 # A truncated or garbled body is usually a hiccup: retry it like a 5xx.
                 reason = str(error).removeprefix(f"{day}: ") + " (HTTP 200)"
@@ -259,7 +260,7 @@ class HubClient:
         return f": {text[:120]}".encode("utf-8", "replace").decode("utf-8")
 
     @staticmethod
-    def _parse(day: str, body: bytes) -> list[Any]:
+    def _parse(day: str, body: bytes) -> list[object]:
         try:
             data = json.loads(body)
         except RecursionError:
@@ -285,7 +286,7 @@ class HubClient:
         return data
 
 
-def _parse_paper(paper_id: str, body: bytes) -> dict[str, Any]:
+def _parse_paper(paper_id: str, body: bytes) -> dict[str, object]:
     """The JSON object of ``/api/papers/{id}``; :class:`HubDataError` for anything else."""
     try:
         data = json.loads(body)

@@ -18,7 +18,6 @@ import html
 import json
 import string
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -383,7 +382,7 @@ SITE_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def read_site_config(site: Path) -> dict[str, Any] | None:
+def read_site_config(site: Path) -> dict[str, object] | None:
     """The keys of the site's ``_config.yml`` that dailypapers reads (:data:`SITE_KEYS`);
     None when there is none. A key of another type is left out
     (see :func:`read_site_config_checked`)."""
@@ -391,7 +390,7 @@ def read_site_config(site: Path) -> dict[str, Any] | None:
     return None if found is None else found[0]
 
 
-def read_site_config_checked(site: Path) -> tuple[dict[str, Any], list[str]] | None:
+def read_site_config_checked(site: Path) -> tuple[dict[str, object], list[str]] | None:
     """:data:`SITE_KEYS` of the site's ``_config.yml``, read within bounds (size, depth,
     aliases: :mod:`dailypapers.bounded`), and one line for each key left out for its type;
     None when there is no ``_config.yml``.
@@ -422,7 +421,7 @@ def read_site_config_checked(site: Path) -> tuple[dict[str, Any], list[str]] | N
     return kept, [f"{path}: {line}" for line in ignored]
 
 
-def publishes(config: dict[str, Any], name: str) -> bool:
+def publishes(config: dict[str, object], name: str) -> bool:
     """Whether Jekyll copies the top-level file ``name`` into the built site: not excluded by
     ``exclude`` (as Jekyll matches it: a glob or a leading part of the path) unless ``include``
     names it again."""
@@ -439,7 +438,7 @@ def publishes(config: dict[str, Any], name: str) -> bool:
     return listed("include") or not listed("exclude")
 
 
-def site_language(config: dict[str, Any], languages: tuple[str, ...]) -> str | None:
+def site_language(config: dict[str, object], languages: tuple[str, ...]) -> str | None:
     """The posts' language that fits the site's ``lang`` (``ko-KR`` -> ``ko``), if supported."""
     lang = config.get("lang")
     if not isinstance(lang, str):

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any
 
 from dailypapers.config import Settings
 from dailypapers.errors import NotifyError
@@ -265,7 +264,7 @@ def _failure(error: Exception, stage: str, where: str, sender: str | None, passw
     return NotifyError(f"{where} could not be reached ({hidden(reason)}); no email sent")
 
 
-def _answer(raw: Any) -> str:
+def _answer(raw: object) -> str:
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     return " ".join("".join(char if char.isprintable() else " " for char in text).split())[:200]
 

@@ -39,7 +39,7 @@ KEPT_FIELDS = (
 )
 
 
-def _empty(value: Any) -> bool:
+def _empty(value: object) -> bool:
     return value is None or value == "" or value == ()
 
 
@@ -51,7 +51,7 @@ def keep_stored_fields(
     ``absent`` names the counts (upvotes, num_comments) the answer did not give at all: a
     count of 0 is news, a missing one is not.
     """
-    kept: dict[str, Any] = {}
+    kept: dict[str, Any] = {}  # Paper fields by name, each of its field's type
     for name in KEPT_FIELDS:
         if _empty(getattr(fresh, name)) and not _empty(getattr(stored, name)):
             kept[name] = getattr(stored, name)

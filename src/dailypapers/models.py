@@ -8,11 +8,9 @@ clear meaning (a numeric string where a number belongs) and rejects what has non
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 # New-style arXiv ids: only these get an arXiv link.
 ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?")
@@ -79,7 +77,7 @@ class Paper:
         org = self.organization
         return org.display_name if org is not None and org.display_name else None
 
-    def credits_json(self) -> dict[str, Any]:
+    def credits_json(self) -> dict[str, object]:
         """Who wrote the paper, for the JSON outputs: the organization (or null) and the authors."""
         return {
             "organization": self.organization_name,
@@ -117,7 +115,7 @@ class PaperInfo:
         """Whether there is anything to show: a repository on the Hub, or code with stars."""
         return self.repositories > 0 or bool(self.github_stars)
 
-    def as_json(self, paper_id: str) -> dict[str, Any]:
+    def as_json(self, paper_id: str) -> dict[str, object]:
         """The record of a data file (see :mod:`dailypapers.datafile`)."""
         return {
             "id": paper_id,
@@ -139,7 +137,7 @@ def rank(papers: Iterable[Paper], top: int | None = None) -> list[Paper]:
 # --- normalisation of raw entries -------------------------------------------------------
 
 
-def _text(value: Any, what: str) -> str:
+def _text(value: object, what: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -149,7 +147,7 @@ def _text(value: Any, what: str) -> str:
     raise BadEntry(f"{what} is a {type(value).__name__}, not text")
 
 
-def _count(value: Any, what: str) -> int:
+def _count(value: object, what: str) -> int:
     """A non-negative count; numeric strings are repaired, anything else is an error."""
     if value is None:
         return 0
@@ -171,14 +169,14 @@ def _count(value: Any, what: str) -> int:
     return number
 
 
-def _optional_url(value: Any) -> str | None:
+def _optional_url(value: object) -> str | None:
     # Links only count when they are http(s): anything else is dropped, not rendered.
     if isinstance(value, str) and re.match(r"(?i)https?://", value.strip()):  # schemes ignore case
         return value.strip()
     return None
 
 
-def _authors(value: Any) -> tuple[str, ...]:
+def _authors(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -190,7 +188,7 @@ def _authors(value: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _organization(value: Any) -> Organization | None:
+def _organization(value: object) -> Organization | None:
     if not isinstance(value, Mapping):
         return None
     name = collapse_whitespace(_text(value.get("name"), "organization name"))
@@ -198,20 +196,20 @@ def _organization(value: Any) -> Organization | None:
     return Organization(name, fullname) if name or fullname else None
 
 
-def _keywords(value: Any) -> tuple[str, ...]:
+def _keywords(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(collapse_whitespace(k) for k in value if isinstance(k, str) and k.strip())
 
 
-def paper_from_entry(entry: Any) -> Paper:
+def paper_from_entry(entry: object) -> Paper:
     """Normalise one raw ``/api/daily_papers`` entry; raise :class:`BadEntry` if unusable."""
     if not isinstance(entry, Mapping):
         raise BadEntry(f"entry is a {type(entry).__name__}, not an object")
     inner = entry.get("paper")
-    paper: Mapping[str, Any] = inner if isinstance(inner, Mapping) else {}
+    paper: Mapping[str, object] = inner if isinstance(inner, Mapping) else {}
 
-    def pick(key: str) -> Any:
+    def pick(key: str) -> object:
         value = paper.get(key)
         return entry.get(key) if value is None else value
 
@@ -253,17 +251,17 @@ def paper_from_entry(entry: Any) -> Paper:
 _COUNT_SOURCES = {"upvotes": ("paper", "upvotes"), "num_comments": ("entry", "numComments")}
 
 
-def absent_counts(entry: Any) -> frozenset[str]:
+def absent_counts(entry: object) -> frozenset[str]:
     """The Paper count fields (``upvotes``, ``num_comments``) that ``entry`` does not give."""
     if not isinstance(entry, Mapping):
         return frozenset()
     inner = entry.get("paper")
-    paper: Mapping[str, Any] = inner if isinstance(inner, Mapping) else {}
+    paper: Mapping[str, object] = inner if isinstance(inner, Mapping) else {}
     parts = {"paper": paper, "entry": entry}
     return frozenset(name for name, (part, key) in _COUNT_SOURCES.items() if parts[part].get(key) is None)
 
 
-def papers_from_entries(entries: Sequence[Any]) -> tuple[list[Paper], list[str]]:
+def papers_from_entries(entries: Sequence[object]) -> tuple[list[Paper], list[str]]:
     """Normalise a day's entries in Hub order; return the papers and one warning per skipped entry.
 
     A paper listed twice (pages can overlap while the Hub updates) is kept once, first place.
@@ -282,29 +280,3 @@ def papers_from_entries(entries: Sequence[Any]) -> tuple[list[Paper], list[str]]
         seen.add(paper.id)
         papers.append(paper)
     return papers, warnings
-
-
-# --- papers read back from the archive (data files: see dailypapers.datafile) -------------
-
-
-def paper_from_row(row: Mapping[str, Any]) -> Paper:
-    """A paper from an archive row (``papers`` columns by name; lists stored as JSON)."""
-    org = None
-    if row["org_name"] is not None or row["org_fullname"] is not None:
-        org = Organization(row["org_name"] or "", row["org_fullname"] or "")
-    return Paper(
-        id=row["id"],
-        title=row["title"],
-        summary=row["summary"],
-        authors=tuple(json.loads(row["authors"])),
-        organization=org,
-        upvotes=row["upvotes"],
-        num_comments=row["num_comments"],
-        github_repo=row["github_repo"],
-        github_stars=row["github_stars"],
-        project_page=row["project_page"],
-        ai_summary=row["ai_summary"],
-        ai_keywords=tuple(json.loads(row["ai_keywords"])),
-        published_at=row["published_at"],
-        submitted_at=row["submitted_at"],
-    )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -30,7 +29,7 @@ class DeployWorkflow:
     dispatchable: bool  # it has the workflow_dispatch trigger
 
 
-def _triggers(flow: dict[Any, Any]) -> set[str]:
+def _triggers(flow: dict[object, object]) -> set[str]:
     # YAML 1.1 reads the key `on` as True.
     on = flow.get("on", flow.get(True))
     if isinstance(on, str):
@@ -42,7 +41,7 @@ def _triggers(flow: dict[Any, Any]) -> set[str]:
     return set()
 
 
-def _uses_deploy_pages(flow: dict[Any, Any]) -> bool:
+def _uses_deploy_pages(flow: dict[object, object]) -> bool:
     jobs = flow.get("jobs")
     if not isinstance(jobs, dict):
         return False

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from dailypapers.models import ARXIV_ID, MAX_COUNT, PaperInfo
 
@@ -33,7 +32,7 @@ class BadInfo(ValueError):
     """An answer of ``/api/papers/{id}`` whose counts cannot be trusted; the message says why."""
 
 
-def strict_count(value: Any, what: str) -> int:
+def strict_count(value: object, what: str) -> int:
     """A JSON integer from 0 to MAX_COUNT; :class:`BadInfo` for anything else."""
     if isinstance(value, bool) or not isinstance(value, int):
         kind = "a boolean" if isinstance(value, bool) else type(value).__name__
@@ -44,7 +43,7 @@ def strict_count(value: Any, what: str) -> int:
     return value
 
 
-def _total(answer: Mapping[str, Any], total_key: str, list_key: str) -> int:
+def _total(answer: Mapping[str, object], total_key: str, list_key: str) -> int:
     """A kind's count: its total when the Hub gives one, else the length of its list, else 0."""
     total = answer.get(total_key)
     if total is not None:
@@ -57,7 +56,7 @@ def _total(answer: Mapping[str, Any], total_key: str, list_key: str) -> int:
     return strict_count(len(listed), list_key)
 
 
-def _repo(value: Any) -> str | None:
+def _repo(value: object) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -68,14 +67,14 @@ def _repo(value: Any) -> str | None:
     return url
 
 
-def info_from_answer(answer: Any, *, observed_at: str) -> PaperInfo:
+def info_from_answer(answer: object, *, observed_at: str) -> PaperInfo:
     """The counts of one ``/api/papers/{id}`` answer; :class:`BadInfo` if it is not a paper's."""
     if not isinstance(answer, Mapping):
         raise BadInfo(f"the answer is a {type(answer).__name__}, not an object")
     inner = answer.get("paper")
     # The paper's own fields sit at the top level; a "paper" object (the list's shape) also works.
-    paper: Mapping[str, Any] = inner if isinstance(inner, Mapping) else answer
-    stars: Any = paper.get("githubStars", answer.get("githubStars"))
+    paper: Mapping[str, object] = inner if isinstance(inner, Mapping) else answer
+    stars: object = paper.get("githubStars", answer.get("githubStars"))
     return PaperInfo(
         models=_total(answer, "numTotalModels", "linkedModels"),
         datasets=_total(answer, "numTotalDatasets", "linkedDatasets"),

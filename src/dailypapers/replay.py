@@ -30,18 +30,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from dailypapers.errors import ConfigError
 
 DEFAULT_LIMIT = 50
-Source = Callable[[str], "list[Any] | None"]
-PaperSource = Callable[[str], Any]  # paper id -> the answer of /api/papers/{id}; None: 404
+Source = Callable[[str], "list[object] | None"]
+PaperSource = Callable[[str], object]  # paper id -> the answer of /api/papers/{id}; None: 404
 _PAPER_PATH = re.compile(r"/api/papers/([^/]+)/?")
 
 
-def generated_paper(paper_id: str) -> dict[str, Any]:
+def generated_paper(paper_id: str) -> dict[str, object]:
     """A made-up answer of ``/api/papers/{id}`` in the Hub's shape (the keys huggingface_hub's
     ``PaperInfo`` reads), the same for the same id: about a third of papers have nothing linked,
     the others a few models, datasets and Spaces and a repository with stars."""
@@ -50,7 +50,7 @@ def generated_paper(paper_id: str) -> dict[str, Any]:
     models, datasets, spaces = (
         (draw.randint(0, 12), draw.randint(0, 3), draw.randint(0, 4)) if linked else (0, 0, 0)
     )
-    answer: dict[str, Any] = {
+    answer: dict[str, object] = {
         "id": paper_id,
         "title": f"Paper {paper_id}",
         "upvotes": draw.randint(0, 300),
@@ -66,7 +66,7 @@ def generated_paper(paper_id: str) -> dict[str, Any]:
     return answer
 
 
-def json_bytes(body: Any) -> bytes:
+def json_bytes(body: object) -> bytes:
     """``body`` as UTF-8 JSON; text with lone surrogates (which UTF-8 cannot carry) is sent
     as ``\\ud800`` escapes, the way JavaScript's JSON writer sends it."""
     try:
@@ -122,16 +122,16 @@ HTML_PAGE = (
 )
 
 
-def _paper(entry: dict[str, Any]) -> dict[str, Any]:
-    inner = entry.get("paper")
-    return inner if isinstance(inner, dict) else entry.setdefault("paper", {})
+def _paper(entry: dict[str, object]) -> dict[str, object]:
+    inner = entry.setdefault("paper", {})
+    return inner if isinstance(inner, dict) else {}
 
 
-def _upvotes_as_text(entry: dict[str, Any]) -> None:
+def _upvotes_as_text(entry: dict[str, object]) -> None:
     _paper(entry)["upvotes"] = str(_paper(entry).get("upvotes", 0))
 
 
-def _organization_null(entry: dict[str, Any]) -> None:
+def _organization_null(entry: dict[str, object]) -> None:
     entry["organization"] = None
     _paper(entry).pop("organization", None)
 
@@ -139,7 +139,7 @@ def _organization_null(entry: dict[str, Any]) -> None:
 # Applied in order to the first entries of a page answered with Fault.BAD_ENTRIES: entry i
 # gets mutation i. The first REPAIRED_MUTATIONS keep a clear meaning (the client repairs or
 # tolerates them); the others leave no usable id and must be skipped.
-BAD_ENTRY_MUTATIONS: tuple[tuple[str, Callable[[dict[str, Any]], None]], ...] = (
+BAD_ENTRY_MUTATIONS: tuple[tuple[str, Callable[[dict[str, object]], object]], ...] = (
     ("upvotes as a string", _upvotes_as_text),
     ("organization null", _organization_null),
     ("authors missing", lambda entry: _paper(entry).pop("authors", None)),
@@ -150,7 +150,7 @@ BAD_ENTRY_MUTATIONS: tuple[tuple[str, Callable[[dict[str, Any]], None]], ...] = 
 REPAIRED_MUTATIONS = 3  # how many of BAD_ENTRY_MUTATIONS leave a usable entry
 
 
-def damage_entries(entries: Sequence[Any]) -> list[Any]:
+def damage_entries(entries: Sequence[object]) -> list[object]:
     """A copy of ``entries`` with BAD_ENTRY_MUTATIONS applied to the first ones."""
     damaged = copy.deepcopy(list(entries))
     for entry, (_, mutate) in zip(damaged, BAD_ENTRY_MUTATIONS, strict=False):
@@ -248,7 +248,7 @@ def random_faults(rate: float, seed: int, names: str = "") -> FaultPlan:
 def directory_source(directory: Path) -> Source:
     """Days from ``directory/DATE.json``; a day with no file has no papers."""
 
-    def load(day: str) -> list[Any] | None:
+    def load(day: str) -> list[object] | None:
         path = directory / f"{day}.json"
         return json.loads(path.read_bytes()) if path.is_file() else None
 
@@ -257,11 +257,11 @@ def directory_source(directory: Path) -> Source:
 
 # --- the stand-in language model ------------------------------------------------------------
 
-ChatAnswer = Callable[[list[dict[str, Any]], str], str]
+ChatAnswer = Callable[[list[dict[str, object]], str], str]
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
 
-def stand_in_answer(messages: list[dict[str, Any]], model: str) -> str:
+def stand_in_answer(messages: list[dict[str, object]], model: str) -> str:
     """A deterministic "summary": the first two sentences of the longest line of the last
     user message (the abstract, in the package's prompts), marked as the stand-in's."""
     user = next((str(m.get("content", "")) for m in reversed(messages) if m.get("role") == "user"), "")
@@ -277,15 +277,15 @@ class ChatRequest:
     """One request to the stand-in: the Authorization header as sent, and the JSON body."""
 
     authorization: str | None
-    body: Any
+    body: object  # the JSON body as sent
 
     @property
-    def messages(self) -> list[dict[str, Any]]:
+    def messages(self) -> list[dict[str, object]]:
         messages = self.body.get("messages") if isinstance(self.body, dict) else None
         return messages if isinstance(messages, list) else []
 
 
-def completion(text: str, model: str, index: int) -> dict[str, Any]:
+def completion(text: str, model: str, index: int) -> dict[str, object]:
     """A chat-completions answer in the OpenAI shape."""
     return {
         "id": f"replay-{index}",
@@ -379,7 +379,7 @@ class ReplayHub:
         self._server.shutdown()
         self._server.server_close()
 
-    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+    def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, object]:
         """Status and JSON body for a request (the API's behaviour, without faults)."""
         if paper := _PAPER_PATH.fullmatch(path):
             answer = self.papers(paper.group(1))
@@ -447,7 +447,7 @@ class ReplayHub:
                 self.chat_faults_served.append((index, fault))
         return index, fault
 
-    def chat_answer(self, path: str, raw: bytes, index: int, fault: Fault | None) -> tuple[int, Any]:
+    def chat_answer(self, path: str, raw: bytes, index: int, fault: Fault | None) -> tuple[int, object]:
         """Status and JSON body for a chat request (faults that change the answer applied)."""
         if not path.rstrip("/").endswith("/chat/completions"):
             return 404, {"error": "Not Found"}
@@ -466,7 +466,7 @@ class ReplayHub:
             return 500, {"error": f"replay model failed: {type(error).__name__}"}
         return 200, completion(text, model, index)
 
-    def _answer_safely(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+    def _answer_safely(self, path: str, query: dict[str, list[str]]) -> tuple[int, object]:
         try:
             return self.answer(path, query)
         except Exception as error:  # a broken source is a server error, not a dropped connection
@@ -523,7 +523,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def serve(self, fault: Fault | None, path: str, query: dict[str, list[str]]) -> None:
-        def answer() -> tuple[int, Any]:
+        def answer() -> tuple[int, object]:
             status, body = self.hub._answer_safely(path, query)
             if status == 200 and isinstance(body, dict) and fault is Fault.EMPTY:
                 body = {}  # a paper with no field at all
@@ -536,7 +536,9 @@ class _Handler(BaseHTTPRequestHandler):
 
         self.serve_with(fault, answer, self.hub.plan)
 
-    def serve_with(self, fault: Fault | None, answer: Callable[[], tuple[int, Any]], plan: FaultPlan) -> None:
+    def serve_with(
+        self, fault: Fault | None, answer: Callable[[], tuple[int, object]], plan: FaultPlan
+    ) -> None:
         if self.refuse(fault, plan):
             return
         if fault is Fault.SLOW:
@@ -597,5 +599,5 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.close()
         self.close_connection = True
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
+    def log_message(self, format: str, *args: object) -> None:  # quiet in tests
         pass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from dailypapers.dates import Period, month_period, week_period
 from dailypapers.models import Paper
@@ -50,14 +49,14 @@ class Stats:
     keywords: list[tuple[str, int]] = field(default_factory=list)
     risers: list[Riser] = field(default_factory=list)
 
-    def top_organizations(self, count: int) -> list[dict[str, Any]]:
+    def top_organizations(self, count: int) -> list[dict[str, object]]:
         """The first ``count`` organizations as the data files and ``stats --json`` list them."""
         return [
             {"name": name, "papers": papers, "upvotes": upvotes}
             for name, papers, upvotes in self.organizations[:count]
         ]
 
-    def top_keywords(self, count: int) -> list[dict[str, Any]]:
+    def top_keywords(self, count: int) -> list[dict[str, object]]:
         return [{"keyword": keyword, "papers": papers} for keyword, papers in self.keywords[:count]]
 
     @property
@@ -133,8 +132,8 @@ def _risers(store: Store, papers: list[RankedPaper], period: Period) -> list[Ris
     return sorted(risers, key=lambda r: (-r.growth, *by_id[r.paper.id].order[1:]))
 
 
-def stats_json(stats: Stats, top: int = 10) -> dict[str, Any]:
-    def paper(ranked: RankedPaper) -> dict[str, Any]:
+def stats_json(stats: Stats, top: int = 10) -> dict[str, object]:
+    def paper(ranked: RankedPaper) -> dict[str, object]:
         return {
             "id": ranked.paper.id,
             "title": ranked.paper.title,
