@@ -28,7 +28,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -82,6 +81,9 @@ SummariesFor = Callable[[Sequence[Paper]], Mapping[str, str]]
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s")
 
 
+Row = list[str | int]  # a paper as the page reads it: the values of FIELDS, in order
+
+
 def shown_text(text: str) -> str:
     """Text from strangers as the page shows it: on one line, nothing that may not leave."""
     return " ".join(clean(text).split())
@@ -97,9 +99,7 @@ def excerpt(text: str, limit: int) -> str:
     return text[: cut if cut > 0 else limit].rstrip() + "…"
 
 
-def paper_row(
-    paper: Paper, *, day: str, upvotes: int, starred: bool, model_summary: str, post: str
-) -> list[Any]:
+def paper_row(paper: Paper, *, day: str, upvotes: int, starred: bool, model_summary: str, post: str) -> Row:
     """One paper as a row of :data:`FIELDS`."""
     if model_summary:
         summary = excerpt(shown_text(model_summary), MODEL_SUMMARY_CHARS)
@@ -121,7 +121,7 @@ def paper_row(
     ]
 
 
-def year_rows(site: Site, summaries_for: SummariesFor) -> dict[str, list[list[Any]]]:
+def year_rows(site: Site, summaries_for: SummariesFor) -> dict[str, list[Row]]:
     """Every paper of the archive (but muted ones) as a row, by the year of its first day."""
     store, settings = site.store, site.settings
     days = store.stored_days()
@@ -135,7 +135,7 @@ def year_rows(site: Site, summaries_for: SummariesFor) -> dict[str, list[list[An
     except ConfigError:
         config = {}
     posts: dict[str, str] = {}
-    years: dict[str, list[list[Any]]] = {}
+    years: dict[str, list[Row]] = {}
     for paper, upvotes, day, _ in listed:
         if day not in posts:
             posts[day] = daily_post_url(day, settings, config)
@@ -151,25 +151,25 @@ def year_rows(site: Site, summaries_for: SummariesFor) -> dict[str, list[list[An
     return years
 
 
-def to_json(data: Any) -> str:
+def to_json(data: object) -> str:
     """Compact JSON for the browser (UTF-8: Korean text is a third of its ``\\u`` escapes)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def rows_json(rows: Sequence[Sequence[Any]]) -> str:
+def rows_json(rows: Sequence[Row]) -> str:
     """A year's file: ``{"papers": [...]}``, one paper a line, so that a dry run's diff and the
     site's history show the papers that changed, not one line of the whole year."""
     return '{"papers":[\n' + ",\n".join(to_json(row).rstrip("\n") for row in rows) + "\n]}\n"
 
 
-def manifest(years: Mapping[str, Sequence[Sequence[Any]]], settings: Settings) -> dict[str, Any]:
+def manifest(years: Mapping[str, Sequence[Row]], settings: Settings) -> dict[str, object]:
     """What ``index.json`` says: the fields of a row and each year's file, newest first."""
     day = FIELDS.index("day")
     shards = [
         {
             "file": search_path(year).name,
-            "since": min(row[day] for row in rows),
-            "until": max(row[day] for row in rows),
+            "since": min(str(row[day]) for row in rows),
+            "until": max(str(row[day]) for row in rows),
             "papers": len(rows),
         }
         for year, rows in sorted(years.items(), reverse=True)
