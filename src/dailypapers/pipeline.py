@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from dailypapers.bibtex import publish_bibtex
 from dailypapers.datafile import content_hash, daily_data, to_json
@@ -511,7 +510,7 @@ def _fetch(
 
 def _store_and_write(
     run: _Run,
-    futures: Mapping[Future[list[Any]], str],
+    futures: Mapping[Future[list[object]], str],
     clock: Callable[[], dt.datetime],
     progress: Callable[[str, DayResult | DailyPapersError], None] | None,
     *,
