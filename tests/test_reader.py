@@ -510,3 +510,34 @@ def test_reader_settings_from_the_environment(site: Path) -> None:
     settings = load_settings(site, environ=environ)
     assert settings.interest_keywords == ("diffusion", "in-context learning")
     assert settings.links == ("comments",)
+
+
+def test_an_archive_rebuilt_from_the_data_files_keeps_the_final_days_final(
+    site: Path, replay: Callable[..., ReplayHub]
+) -> None:
+    """A day whose data file says final (fetched again once settled, unchanged) stays final in
+    an archive rebuilt from the files: its post is the same after `render --all`, and the next
+    run does not fetch it again."""
+    source = SettlingHub()
+    hub = replay(source)
+    first = DAYS[0]
+    run_at(site, hub, "2026-03-06T12:00:00Z", "--days", "2")
+    # 2026-03-05 settles: fetched once more, final, with the same answer (so its crawled_at,
+    # the last fetch that changed it, stays before the day settled)
+    run_at(site, hub, "2026-03-12T00:00:00Z", "--days", "1")
+    assert data_file(site, first)["final"] is True
+    post = read(site, post_path("daily", first))
+    assert FINAL_KO in post
+    (site / ".dailypapers" / "papers.db").unlink()
+
+    env = {**environment(hub.url), "DAILYPAPERS_NOW": "2026-03-12T01:00:00Z"}
+    rendered = subprocess.run(
+        [sys.executable, "-m", "dailypapers", "render", "--site", str(site), "--all"],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert rendered.returncode == 0, rendered.stderr
+    assert "rebuilt it from" in rendered.stderr
+    assert read(site, post_path("daily", first)) == post
+    asked = fetches(hub, first)
+    run_at(site, hub, "2026-03-12T14:00:00Z", "--days", "1")
+    assert fetches(hub, first) == asked  # final: not fetched again

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dailypapers.config import Settings
 from dailypapers.datafile import (
     SUMMARY_GLOBS,
+    DailyFile,
     DataFileError,
     content_hash,
     day_of,
@@ -25,6 +27,7 @@ from dailypapers.dates import date_of
 from dailypapers.errors import ArchiveDamaged, SiteError
 from dailypapers.merge import merge_with_stored
 from dailypapers.paths import DATA_DIR, site_data_files
+from dailypapers.settle import settled_at
 from dailypapers.store import Store, resolve_db_path
 from dailypapers.write import check_no_links
 
@@ -47,6 +50,7 @@ def open_store(
     on_import: Callable[[str], None] | None = None,
     scratch: bool = False,
     complete: bool = True,
+    settle_days: int = Settings.settle_days,
 ) -> Store:
     """Open the site's archive, first making sure it holds every day of the site's data files.
 
@@ -88,12 +92,13 @@ def open_store(
                 f"rebuilt the archive from the {len(files)} data files"
             )
         if complete:
-            complete_from_data_files(site, store, files)  # said above; unreadable files are held
+            # said above; unreadable files are held
+            complete_from_data_files(site, store, files, settle_days=settle_days)
         return store
     if not complete:
         return store
     try:
-        complete_from_data_files(site, store, files, say)
+        complete_from_data_files(site, store, files, say, settle_days=settle_days)
     except BaseException:
         store.close()
         raise
@@ -115,7 +120,12 @@ def _keep_aside(path: Path) -> Path:
 
 
 def complete_from_data_files(
-    site: Path, store: Store, files: list[Path] | None = None, say: Callable[[str], None] | None = None
+    site: Path,
+    store: Store,
+    files: list[Path] | None = None,
+    say: Callable[[str], None] | None = None,
+    *,
+    settle_days: int = Settings.settle_days,
 ) -> list[str]:
     """Add to ``store`` every day of the site's data files that it lacks, and the papers a
     stored day lacks when its data file lists more; return the days completed.
@@ -155,6 +165,7 @@ def complete_from_data_files(
             observed_at=daily.crawled_at,
             content_hash=content_hash(daily.day, merged),
         )
+        restore_final(store, daily, settle_days)
         completed.append(daily.day)
     if completed:
         if sizes:
@@ -192,7 +203,15 @@ def hold(site: Path, store: Store, error: DataFileError) -> None:
     )
 
 
-def import_site(site: Path, store: Store) -> ImportResult:
+def restore_final(store: Store, daily: DailyFile, settle_days: int) -> None:
+    """A day its data file says final was fetched once settled: the file keeps the time of the
+    last fetch that changed the day, not of that one, so the archive records the earliest
+    time the final fetch can have been."""
+    if daily.final:
+        store.mark_fetched(daily.day, max(daily.crawled_at, settled_at(daily.day, settle_days)))
+
+
+def import_site(site: Path, store: Store, *, settle_days: int = Settings.settle_days) -> ImportResult:
     """Load every ``_data/papers/daily-*.json`` of ``site`` into ``store`` (one transaction per day)."""
     result = ImportResult()
     for path in site_data_files(site):
@@ -212,6 +231,7 @@ def import_site(site: Path, store: Store) -> ImportResult:
             observed_at=daily.crawled_at,
             content_hash=content_hash(daily.day, papers),
         )
+        restore_final(store, daily, settle_days)
         store.restore_model_summaries(daily.model_summaries)
         store.restore_paper_info(daily.day, daily.paper_info)
         result.days.append(daily.day)

@@ -79,6 +79,7 @@ class DailyFile:
     model_summaries: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # each names the file (and the paper)
     paper_info: dict[str, PaperInfo] = field(default_factory=dict)  # by paper id
+    final: bool = False  # fetched again once settled (the archive's fetch time is not in the file)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -381,7 +382,8 @@ def daily_from_json(data: Any, path: Path, *, surrogates: bool = True) -> DailyF
         seen.add(paper.id)
     summaries = _model_summaries(data.get("model_summaries"), top)
     infos = _paper_info(data.get("paper_info"), papers, top)
-    return DailyFile(day, papers, crawled_at, summaries, warnings, infos)
+    final = data.get("final") is True
+    return DailyFile(day, papers, crawled_at, summaries, warnings, infos, final)
 
 
 def _checked_day(day: object, path: Path) -> str:

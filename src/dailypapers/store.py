@@ -483,6 +483,14 @@ class Store:
                 db.execute("UPDATE days SET crawled_at = ? WHERE day = ?", (observed_at, day))
         return changed
 
+    def mark_fetched(self, day: str, at: str) -> None:
+        """Record a fetch of ``day`` at ``at`` (a later stored one stays): a day restored from a
+        data file that says it was fetched once settled."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE days SET fetched_at = MAX(COALESCE(fetched_at, ''), ?) WHERE day = ?", (at, day)
+            )
+
     def _save_papers(self, day: str, papers: Sequence[Paper]) -> set[str]:
         """Upsert ``day``'s papers and their index entries; the ids of those whose stored row
         changed, marked unrendered. Inside :meth:`save_day`'s transaction."""

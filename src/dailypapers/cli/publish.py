@@ -213,7 +213,7 @@ def import_(site: Path, db: Path | None, dry_run: bool) -> None:
         locked(site, dry_run),
         open_store(site, settings.database, on_import=note, scratch=dry_run, complete=False) as store,
     ):
-        result = import_site(site, store)
+        result = import_site(site, store, settle_days=settings.settle_days)
     for warning in result.warnings:
         click.echo(f"Warning: {printable(warning)}", err=True)
     verb = "Would import" if dry_run else "Imported"

@@ -49,7 +49,9 @@ def open_store(site: Path, settings: Settings, *, scratch: bool = False) -> Stor
     when the command ends, with exit status 1 (:func:`~dailypapers.cli.errors.report_unreadable`)."""
     from dailypapers.archive import open_store
 
-    store = open_store(site, settings.database, on_import=note, scratch=scratch)
+    store = open_store(
+        site, settings.database, on_import=note, scratch=scratch, settle_days=settings.settle_days
+    )
     remember_unreadable(store.unreadable)
     return store
 
