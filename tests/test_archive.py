@@ -24,6 +24,7 @@ from conftest import (
     backfill_command,
     environment,
     fast_client,
+    invoke,
     load_json,
     published_files,
     run_backfill,
@@ -290,3 +291,20 @@ def test_one_failing_day_does_not_stop_the_others(site: Path, store: Store, repl
     assert sorted(result.failed) == ["2026-01-28"]
     assert "HTTP 500" in str(result.failed["2026-01-28"])
     assert store.stored_days() == ["2026-01-27", "2026-02-05"]
+
+
+def test_stats_of_an_empty_archive_says_so(tmp_path: Path) -> None:
+    done = invoke("stats", "--site", str(tmp_path))
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines()[:2] == [
+        "Period all (an empty archive)",
+        "0 days, 0 papers, 0 upvotes (average 0.00)",
+    ]
+
+
+def test_update_history_says_its_own_concurrency_default() -> None:
+    shown = " ".join(invoke("update-history", "--help").output.split())
+    assert (
+        "--concurrency INTEGER RANGE Days fetched at once (default: the setting concurrency, at most 2)"
+        in shown
+    )

@@ -76,6 +76,14 @@ def update_history(
     fail_if_any(result)
 
 
+# The shared --concurrency says the setting's default; this command's is smaller.
+for _param in update_history.params:
+    if isinstance(_param, click.Option) and _param.name == "concurrency":
+        _param.help = (
+            f"Days fetched at once (default: the setting concurrency, at most {HISTORY_CONCURRENCY})."
+        )
+
+
 def _previous_digest_days(
     site: Path, since: str | None, until: str | None, limit: int | None
 ) -> tuple[list[str], list[str]]:

@@ -202,7 +202,11 @@ def stats(
 
 
 def _print_stats(figures: dict[str, object]) -> None:
-    click.echo(f"Period {figures['period']} ({figures['since']} .. {figures['until']})")
+    from dailypapers.stats import EMPTY_ARCHIVE_DAY
+
+    empty = figures["since"] == EMPTY_ARCHIVE_DAY
+    span = "an empty archive" if empty else f"{figures['since']} .. {figures['until']}"
+    click.echo(f"Period {figures['period']} ({span})")
     click.echo(
         f"{figures['days']} days, {figures['paper_count']} papers, {figures['total_upvotes']:,} upvotes "
         f"(average {figures['average_upvotes']:.2f})"
