@@ -116,7 +116,8 @@ def test_counts_appear_once_when_the_day_settles_and_a_rerun_asks_nothing(
     assert paper_requests(hub) == [] and "🤗" not in post(site)  # not settled: nothing asked
     output = run(site, hub, SETTLED, "--date", "2026-02-13")
     text = post(site)
-    shown = re.findall(r"huggingface\.co/papers/(\S+)\)", text)  # the top 3 and the ⭐ ones below
+    # The HF page links of the top 3 and of the ⭐ ones below (a Spaces count links there too).
+    shown = re.findall(r"\[HF 페이지\]\(https://huggingface\.co/papers/(\S+)\)", text)
     assert len(shown) == 6 and len(set(shown)) == 6
     # Exactly one request per paper shown, none for the others, and the answers paced with the days.
     assert sorted(paper_requests(hub)) == sorted(f"/api/papers/{paper_id}" for paper_id in shown)
@@ -124,7 +125,7 @@ def test_counts_appear_once_when_the_day_settles_and_a_rerun_asks_nothing(
     ernie = "https://huggingface.co/{}?other=arxiv:2602.04705"
     line = (
         f"   - 🤗 [모델 3]({ernie.format('models')}) · [데이터셋 1]({ernie.format('datasets')}) · "
-        f"[Space 2]({ernie.format('spaces')}) · [⭐ 1.2k](https://github.com/ernie/ernie5)\n"
+        "[Space 2](https://huggingface.co/papers/2602.04705) · [⭐ 1.2k](https://github.com/ernie/ernie5)\n"
     )
     assert text.count(line) == 1
     assert text.count("🤗") == 5  # WideSeek-R1 (nothing came of it) has no line

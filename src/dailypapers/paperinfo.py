@@ -9,9 +9,11 @@ and a list stands for its length only when the total is not given. Anything else
 paper's counts fail (:class:`BadInfo`), never the post. The repository URL is kept only when
 it is an http(s) URL of bounded length; it is shown through ``link_url`` like every link.
 
-Links: a paper page on the Hub lists the repositories citing the paper, and links each list
-to the Hub's search by the ``arxiv:ID`` tag (``/models?other=arxiv:ID``, and the same for
-datasets and Spaces): the counts link there (arXiv ids only; others are shown unlinked).
+Links: a paper page on the Hub lists the repositories citing the paper, and links its models
+and datasets to the Hub's search by the ``arxiv:ID`` tag ("Browse 42 models citing this
+paper": ``/models?other=arxiv:ID``, ``/datasets?other=arxiv:ID``); its Spaces have no such
+list, so their count links to the paper page, which shows them (arXiv ids only; others are
+shown unlinked).
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ def hub_list_url(kind: str, paper_id: str) -> str | None:
     """The Hub's list of the ``kind`` repositories citing the paper (arXiv ids only)."""
     if kind not in KINDS or not ARXIV_ID.fullmatch(paper_id):
         return None
+    if kind == "spaces":
+        return f"{HUB}/papers/{paper_id}"
     return f"{HUB}/{kind}?other=arxiv:{paper_id}"
 
 
