@@ -8,7 +8,13 @@ import click
 
 from dailypapers.cli import cli
 from dailypapers.cli.errors import fail_if_any
-from dailypapers.cli.options import check_range, collect_options, load_settings, parse_day_option, site_option
+from dailypapers.cli.options import (
+    check_range,
+    collect_options_with,
+    load_settings,
+    parse_day_option,
+    site_option,
+)
 from dailypapers.cli.output import progress, report_outcomes, report_summaries, show_file
 from dailypapers.cli.resources import hub_client, writing
 
@@ -22,7 +28,9 @@ HISTORY_CONCURRENCY = 2  # days fetched at once unless --concurrency: the Hub's 
 @click.option(
     "--limit", type=click.IntRange(1, 10000), help="At most this many days this time, oldest first."
 )
-@collect_options
+@collect_options_with(
+    f"Days fetched at once (default: the setting concurrency, at most {HISTORY_CONCURRENCY})."
+)
 def update_history(
     site: Path,
     since: str | None,
@@ -74,14 +82,6 @@ def update_history(
     report_summaries(result, settings, dry_run)
     report_outcomes(result)
     fail_if_any(result)
-
-
-# The shared --concurrency says the setting's default; this command's is smaller.
-for _param in update_history.params:
-    if isinstance(_param, click.Option) and _param.name == "concurrency":
-        _param.help = (
-            f"Days fetched at once (default: the setting concurrency, at most {HISTORY_CONCURRENCY})."
-        )
 
 
 def _previous_digest_days(

@@ -84,9 +84,7 @@ retry_budget_option = click.option(
     type=click.FloatRange(min=0),
     help="Seconds a day may spend retrying a failing Hub before it fails (setting retry_budget, 60).",
 )
-concurrency_option = click.option(
-    "--concurrency", type=click.IntRange(1, 64), help="Days fetched at once (setting concurrency, 8)."
-)
+CONCURRENCY_HELP = "Days fetched at once (setting concurrency, 8)."
 
 
 dry_run_option = click.option(
@@ -94,10 +92,19 @@ dry_run_option = click.option(
 )
 
 
-def collect_options(command: C) -> C:
-    """The options of the commands that fetch (run, backfill): settings, archive, how many
-    days at once, the retry budget, --dry-run."""
-    return settings_options(db_option(concurrency_option(retry_budget_option(dry_run_option(command)))))
+def collect_options_with(concurrency_help: str) -> Callable[[C], C]:
+    """:func:`collect_options` for a command whose --concurrency defaults otherwise."""
+    concurrency_option = click.option("--concurrency", type=click.IntRange(1, 64), help=concurrency_help)
+
+    def apply(command: C) -> C:
+        return settings_options(db_option(concurrency_option(retry_budget_option(dry_run_option(command)))))
+
+    return apply
+
+
+# The options of the commands that fetch (run, backfill, update-history): settings, archive,
+# how many days at once, the retry budget, --dry-run.
+collect_options = collect_options_with(CONCURRENCY_HELP)
 
 
 # Options named otherwise than the setting they set.
