@@ -470,10 +470,7 @@ class Store:
                 [(p.id, observed_at, day, p.upvotes, p.num_comments, p.github_stars) for p in observed],
             )
             if row is not None:
-                db.execute(
-                    "UPDATE days SET fetched_at = MAX(COALESCE(fetched_at, ''), ?) WHERE day = ?",
-                    (observed_at, day),
-                )
+                self._record_fetch(day, observed_at)
             if same:
                 return changed
             self._save_listing(
@@ -486,10 +483,14 @@ class Store:
     def mark_fetched(self, day: str, at: str) -> None:
         """Record a fetch of ``day`` at ``at`` (a later stored one stays): a day restored from a
         data file that says it was fetched once settled."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE days SET fetched_at = MAX(COALESCE(fetched_at, ''), ?) WHERE day = ?", (at, day)
-            )
+        with self._transaction():
+            self._record_fetch(day, at)
+
+    def _record_fetch(self, day: str, at: str) -> None:
+        """``day``'s latest fetch is ``at`` unless a later one is stored. Inside a transaction."""
+        self._db.execute(
+            "UPDATE days SET fetched_at = MAX(COALESCE(fetched_at, ''), ?) WHERE day = ?", (at, day)
+        )
 
     def _save_papers(self, day: str, papers: Sequence[Paper]) -> set[str]:
         """Upsert ``day``'s papers and their index entries; the ids of those whose stored row
