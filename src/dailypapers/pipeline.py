@@ -207,31 +207,28 @@ def days_dated_by_today(store: Store, today: dt.date) -> list[str]:
 def related_files(
     site: Site,
     days: Sequence[str],
-    papers: Iterable[str],
+    related: Collection[str],
+    previous: Collection[str],
     *,
     today: dt.date,
-    summaries_for: SummariesFor | None = None,
-    previous: Collection[str] | None = None,
+    summaries_for: SummariesFor,
 ) -> tuple[list[FileResult], list[FileResult]]:
     """Keep the whole site true to the archive after ``days`` were written: the files of the
-    other stored days that list one of ``papers`` (whose stored fields or model summaries
-    changed), then the weeks and months of all those days and of the periods ``today`` has
-    moved on: the days' files and the periods' files. The days come from the archive (which
-    days list which papers), not from re-rendering everything. The caller records ``today``
-    as the date the site is written as of (``set_render_mark``) once the files are in place.
-    ``previous``: the days a previous digest wrote, when the caller has read them
-    (:func:`~dailypapers.placement.foreign_days`)."""
-    store = site.store
-    summaries_for = summaries_for or stored_summaries(site)
-    # Days a previous digest wrote stay as they are until `update-history` (issue 28): only
-    # the days asked for are written, and the weeks and months they are in.
-    previous = set(foreign_days(site.root) if previous is None else previous)
-    written = set(days)
-    others = [day for day in store.days_listing(sorted(set(papers))) if day not in written | previous]
+    ``related`` days (the other stored days that list a paper whose stored fields or model
+    summaries changed: ``store.days_listing``), then the weeks and months of all those days
+    and of the periods ``today`` has moved on: the days' files and the periods' files. The
+    days come from the archive (which days list which papers), not from re-rendering
+    everything. The caller records ``today`` as the date the site is written as of
+    (``set_render_mark``) once the files are in place. Days a previous digest wrote
+    (``previous``: :func:`~dailypapers.placement.foreign_days`) stay as they are until
+    `update-history` (issue 28): only the days asked for are written, and the weeks and
+    months they are in."""
+    store, kept = site.store, set(previous)
+    others = sorted(set(related) - set(days) - kept)
     files: list[FileResult] = []
     for day in others:
         files += publish_day(site, day, summaries_for=summaries_for).files
-    dated = [day for day in days_dated_by_today(store, today) if day not in previous]
+    dated = [day for day in days_dated_by_today(store, today) if day not in kept]
     periods = sorted({*days, *others, *dated})
     summaries = publish_summaries(site, periods, today=today, summaries_for=summaries_for)
     return files, summaries
@@ -581,7 +578,7 @@ def _publish_related(run: _Run, today: dt.date, summaries_for: SummariesFor) -> 
     bib_days = ({done.day for done in result.days} | related) - store.held_days
     with site.writer.in_background():
         result.related, result.summaries = related_files(
-            site, stored_days, changed, today=today, summaries_for=summaries_for, previous=previous
+            site, stored_days, related, previous, today=today, summaries_for=summaries_for
         )
         result.summaries += publish_followed(site, sorted(bib_days), summaries_for)
     # Marked once the files are in place: the date they were written as of, the papers shown.
