@@ -112,7 +112,7 @@ def bib_file(papers: Sequence[tuple[Paper, str]], title: str) -> str:
 def day_papers(site: Site, day: str) -> list[Paper]:
     """What the daily post of ``day`` lists: its ranked papers, then its ⭐ section."""
     selection = select_daily(site.store.day_papers(day), site.settings.daily.top, site.interests)
-    return [*selection.shown, *(paper for _, paper in selection.more)]
+    return selection.listed
 
 
 def starred_papers(site: Site) -> list[tuple[Paper, str]]:

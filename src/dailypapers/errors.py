@@ -95,3 +95,8 @@ def explain_os_error(error: OSError) -> str:
 
 class ModelError(DailyPapersError):
     """A language model gave no summary; the post is written without it (see :mod:`dailypapers.llm`)."""
+
+
+# What a hostile answer can still raise once parsed (a value no check foresaw): it fails that
+# answer's day (or paper's counts) alone, like a bad answer, instead of the whole run.
+ANSWER_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)

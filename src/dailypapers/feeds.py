@@ -94,9 +94,7 @@ def shown_papers(site: Site, days: Sequence[str], summaries_for: SummariesFor) -
     seen: set[str] = set()
     for day in sorted(days, reverse=True):
         selection = select_daily(site.store.day_papers(day), site.settings.daily.top, interests)
-        papers = [
-            paper for paper in [*selection.shown, *(p for _, p in selection.more)] if paper.id not in seen
-        ]
+        papers = [paper for paper in selection.listed if paper.id not in seen]
         summaries = summaries_for(papers)
         for paper in papers:
             seen.add(paper.id)

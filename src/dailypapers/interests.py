@@ -79,6 +79,11 @@ class DailySelection:
     starred: frozenset[str] = frozenset()  # ids of the starred papers among shown and more
     muted: int = 0  # papers left out
 
+    @property
+    def listed(self) -> list[Paper]:
+        """Every paper the post lists: the top ones, then the starred ones below them."""
+        return [*self.shown, *(paper for _, paper in self.more)]
+
 
 def select_daily(papers: Sequence[Paper], top: int, interests: Interests) -> DailySelection:
     ranked = rank(interests.visible(papers))

@@ -124,7 +124,7 @@ def new_papers(site: Site, days: Sequence[str], summaries_for: SummariesFor) -> 
     found: list[MailPaper] = []
     for day in sorted(set(days), reverse=True):
         selection = select_daily(site.store.day_papers(day), site.settings.daily.top, interests)
-        papers = [p for p in [*selection.shown, *(p for _, p in selection.more)] if p.id not in sent]
+        papers = [p for p in selection.listed if p.id not in sent]
         summaries = summaries_for(papers)
         for paper in papers:
             sent.add(paper.id)

@@ -19,17 +19,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from dailypapers.dates import timestamp
-from dailypapers.errors import HubError
+from dailypapers.errors import ANSWER_ERRORS, HubError
 from dailypapers.hub import HubClient
 from dailypapers.interests import select_daily
 from dailypapers.models import PaperInfo
-from dailypapers.paperinfo import BadInfo, info_from_answer
+from dailypapers.paperinfo import info_from_answer
 from dailypapers.settle import is_final
 from dailypapers.site import Site
-
-# What a hostile answer can still raise once parsed (as pipeline.ANSWER_ERRORS): that paper's
-# counts fail, nothing else.
-_ANSWER_ERRORS = (BadInfo, ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
 
 
 @dataclass
@@ -55,7 +51,7 @@ def papers_to_ask(site: Site, days: Sequence[str]) -> list[tuple[str, str]]:
             continue
         selection = select_daily(store.day_papers(day), settings.daily.top, interests)
         asked = store.asked_paper_info(day)
-        shown = [*selection.shown, *(paper for _, paper in selection.more)]
+        shown = selection.listed
         wanted += [(day, paper.id) for paper in shown if paper.id not in asked]
     return wanted
 
@@ -67,7 +63,7 @@ def ask_one(hub: HubClient, paper_id: str, now: dt.datetime) -> PaperInfo | str:
         return info_from_answer(answer, observed_at=timestamp(now))
     except HubError as error:
         return str(error)
-    except _ANSWER_ERRORS as error:
+    except ANSWER_ERRORS as error:  # BadInfo is a ValueError
         return f"{paper_id}: {str(error)[:160]}"
 
 

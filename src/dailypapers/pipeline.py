@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from dailypapers.bibtex import publish_bibtex
 from dailypapers.datafile import content_hash, daily_data, to_json
 from dailypapers.dates import date_of, parse_day, timestamp, utc_now
-from dailypapers.errors import DailyPapersError, HubDataError
+from dailypapers.errors import ANSWER_ERRORS, DailyPapersError, HubDataError
 from dailypapers.feeds import publish_feeds
 from dailypapers.hub import HubClient
 from dailypapers.interests import select_daily
@@ -45,9 +45,6 @@ from dailypapers.write import FileResult, Status
 # recorded corpus a paper is listed again at most two days after its first listing.
 LISTED_AGAIN = 2
 INTERRUPT_WRITING = 1.0  # seconds spent writing finished days after Ctrl-C (the user is waiting)
-# What a hostile answer can still raise once parsed (a value no check foresaw): it fails
-# that day alone, like a bad answer, instead of the whole run.
-ANSWER_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError)
 
 
 @dataclass
@@ -140,7 +137,7 @@ def publish_day(site: Site, day: str, *, summaries_for: SummariesFor | None = No
         starred=selection.starred,
         more=selection.more,
         final=result.final,
-        summaries=summaries_for([*selection.shown, *(paper for _, paper in selection.more)]),
+        summaries=summaries_for(selection.listed),
         paper_info=infos if settings.paper_info and result.final else None,
         templates=site.templates,
     )
@@ -595,7 +592,7 @@ def summarise_shown(site: Site, days: Sequence[str], model: ModelClient, *, toda
     papers: list[Paper] = []
     for day in sorted(days, reverse=True):
         selection = select_daily(store.day_papers(day), settings.daily.top, site.interests)
-        papers += [*selection.shown, *(paper for _, paper in selection.more)]
+        papers += selection.listed
     papers += summary_papers(store, days, settings, today=today, interests=site.interests)
 
     def save(paper_id: str, key: SummaryKey, text: str) -> None:
