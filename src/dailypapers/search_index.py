@@ -35,7 +35,7 @@ from dailypapers.config import Settings
 from dailypapers.errors import ConfigError
 from dailypapers.jekyll import read_site_config
 from dailypapers.latex import latex_text
-from dailypapers.models import Paper
+from dailypapers.models import Paper, collapse_whitespace
 from dailypapers.paths import daily_post_url, search_path
 from dailypapers.render import environment, render_template
 from dailypapers.site import Site
@@ -86,7 +86,7 @@ Row = list[str | int]  # a paper as the page reads it: the values of FIELDS, in 
 
 def shown_text(text: str) -> str:
     """Text from strangers as the page shows it: on one line, nothing that may not leave."""
-    return " ".join(clean(text).split())
+    return collapse_whitespace(clean(text))
 
 
 def excerpt(text: str, limit: int) -> str:

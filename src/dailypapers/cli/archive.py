@@ -153,9 +153,9 @@ def days(site: Path, db: Path | None, since: str | None, until: str | None, as_j
         return
     if not rows:
         click.echo("No stored day." if not (since or until) else "No stored day in this range.")
-    for day in stored:
+    for day, row in zip(stored, rows, strict=True):
         best = f"👍 {day.top_upvotes:<4} {printable(day.top_title)}" if day.top_id is not None else "-"
-        state = "final" if is_final(day.day, day.fetched_at, settings.settle_days) else "open"
+        state = "final" if row["final"] else "open"
         fetched = day.fetched_at or "?"
         click.echo(f"{day.day}  {day.papers:>3} papers  {state:<5}  fetched {fetched}  {best}")
 

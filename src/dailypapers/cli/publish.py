@@ -22,12 +22,12 @@ from dailypapers.cli.options import (
 )
 from dailypapers.cli.output import (
     note,
-    printable,
     progress,
     report_day,
     report_outcomes,
     report_summaries,
     show_file,
+    warn,
 )
 from dailypapers.cli.resources import email, hub_client, locked, notify, writing
 from dailypapers.errors import SiteError
@@ -215,7 +215,7 @@ def import_(site: Path, db: Path | None, dry_run: bool) -> None:
     ):
         result = import_site(site, store, settle_days=settings.settle_days)
     for warning in result.warnings:
-        click.echo(f"Warning: {printable(warning)}", err=True)
+        warn(warning)
     verb = "Would import" if dry_run else "Imported"
     click.echo(f"{verb} {len(result.days)} days, {result.papers} listings into {path}")
     remember_unreadable(

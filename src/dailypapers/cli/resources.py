@@ -66,11 +66,7 @@ def writing(root: Path, settings: Settings, dry_run: bool, *, model: bool = Fals
 
     writer = writer_for(root, dry_run=dry_run)
     client = model_client(settings, dry_run) if model else None
-    if not dry_run:
-        with locked(root), open_store(root, settings) as store:
-            yield Site(root, settings, store, writer, client)
-        return
-    with open_store(root, settings, scratch=True) as store:
+    with locked(root, dry_run), open_store(root, settings, scratch=dry_run) as store:
         yield Site(root, settings, store, writer, client)
 
 

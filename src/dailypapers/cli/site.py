@@ -10,7 +10,7 @@ import click
 
 from dailypapers.cli import cli
 from dailypapers.cli.options import author_option, db_option, dry_run_option, site_option
-from dailypapers.cli.output import printable, report_day, show_file
+from dailypapers.cli.output import printable, report_day, show_file, warn
 
 
 @cli.command()
@@ -122,7 +122,7 @@ def init(
     if authored:
         click.echo(f'     note  {authored.path}: added the author, whom Chirpy shows as the posts\' "By"')
     for line in [*adoption.warnings, *result.warnings]:
-        click.echo(f"Warning: {printable(line)}", err=True)
+        warn(line)
     if not dry_run:
         click.echo(f"Next: dailypapers run --site {site}   (then commit and push; see the README)")
 
