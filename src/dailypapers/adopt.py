@@ -23,9 +23,8 @@ import yaml
 
 from dailypapers.bounded import load_yaml
 from dailypapers.config import CONFIG_FILE
-from dailypapers.errors import ConfigError
 from dailypapers.escape import yaml_scalar
-from dailypapers.jekyll import read_site_config
+from dailypapers.jekyll import site_config_or_empty
 from dailypapers.pages import OWN_WORKFLOW, WORKFLOWS
 from dailypapers.pipeline import CollectResult
 from dailypapers.placement import POSTS, foreign_days, read_front_matter
@@ -344,10 +343,7 @@ def author_file(site: Path, author: str | None, writer: FileWriter) -> FileResul
     """Adds ``author`` to the site's ``_data/authors.yml`` when it lacks it (Chirpy's "By")."""
     if not author or not missing_author(site, author):
         return None
-    try:
-        config = read_site_config(site) or {}
-    except ConfigError:
-        config = {}
+    config = site_config_or_empty(site)
     text = (site / AUTHORS).read_text(encoding="utf-8", errors="replace")
     return writer.write(AUTHORS, with_author(text, author, config))
 

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dailypapers.config import Settings
-from dailypapers.errors import ConfigError
 from dailypapers.interests import select_daily
-from dailypapers.jekyll import SITE_DESCRIPTIONS, read_site_config
+from dailypapers.jekyll import SITE_DESCRIPTIONS, site_config_or_empty
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper
 from dailypapers.paths import FEED_KINDS, daily_post_url, feed_path, post_time
@@ -68,10 +67,7 @@ def xml_text(text: str) -> str:
 def site_base(root: Path) -> str:
     """The site's absolute address (``url`` + ``baseurl`` of ``_config.yml``, no trailing
     slash); only ``baseurl`` when ``url`` is empty, "" when there is neither."""
-    try:
-        config = read_site_config(root) or {}
-    except ConfigError:
-        config = {}
+    config = site_config_or_empty(root)
     url = str(config.get("url") or "").strip().rstrip("/")
     baseurl = str(config.get("baseurl") or "").strip().strip("/")
     return url + (f"/{baseurl}" if baseurl else "")
@@ -202,10 +198,7 @@ def publish_feeds(site: Site, summaries_for: SummariesFor) -> list[FileResult]:
     if not stored:
         return []
     base = site_base(site.root)
-    try:
-        config = read_site_config(site.root) or {}
-    except ConfigError:
-        config = {}
+    config = site_config_or_empty(site.root)
     results = []
     for kind in FEED_KINDS:
         days = stored[-FEED_DAYS[kind] :]

@@ -390,6 +390,15 @@ def read_site_config(site: Path) -> dict[str, object] | None:
     return None if found is None else found[0]
 
 
+def site_config_or_empty(site: Path) -> dict[str, object]:
+    """:func:`read_site_config` where the command goes on without it: ``{}`` when there is no
+    ``_config.yml`` or it cannot be read (``doctor`` and ``init`` say why)."""
+    try:
+        return read_site_config(site) or {}
+    except ConfigError:
+        return {}
+
+
 def read_site_config_checked(site: Path) -> tuple[dict[str, object], list[str]] | None:
     """:data:`SITE_KEYS` of the site's ``_config.yml``, read within bounds (size, depth,
     aliases: :mod:`dailypapers.bounded`), and one line for each key left out for its type;

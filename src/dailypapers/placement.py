@@ -26,9 +26,8 @@ import yaml
 from dailypapers.config import Settings
 from dailypapers.datafile import DataFileError, read_bytes
 from dailypapers.dates import date_of
-from dailypapers.errors import ConfigError
 from dailypapers.escape import yaml_scalar
-from dailypapers.jekyll import read_site_config
+from dailypapers.jekyll import site_config_or_empty
 from dailypapers.paths import DATA_DIR, post_path
 from dailypapers.permalinks import front_matter, parse_date, post_defaults, post_url, site_zone
 
@@ -70,13 +69,6 @@ def read_front_matter(path: Path) -> dict[str, object] | None:
         return None
 
 
-def _site_config(root: Path) -> dict[str, object]:
-    try:
-        return read_site_config(root) or {}
-    except ConfigError:
-        return {}
-
-
 def _url(relative: Path, data: dict[str, object], config: dict[str, object], day: str) -> str | None:
     zone = site_zone(config)
     date = parse_date(data.get("date") or day, zone)
@@ -96,7 +88,7 @@ def kept_url(root: Path, relative: Path, day: str, rendered: str, settings: Sett
     new = front_matter(rendered)
     if new is None:
         return None
-    config = _site_config(root)
+    config = site_config_or_empty(root)
     old_url = _url(relative, existing, config, day)
     new_url = _url(relative, {k: v for k, v in new.items() if k != "permalink"}, config, day)
     if old_url is None or old_url == new_url:

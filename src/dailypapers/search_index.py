@@ -32,8 +32,7 @@ from pathlib import Path
 import jinja2
 
 from dailypapers.config import Settings
-from dailypapers.errors import ConfigError
-from dailypapers.jekyll import read_site_config
+from dailypapers.jekyll import site_config_or_empty
 from dailypapers.latex import latex_text
 from dailypapers.models import Paper, collapse_whitespace
 from dailypapers.paths import daily_post_url, search_path
@@ -130,10 +129,7 @@ def year_rows(site: Site, summaries_for: SummariesFor) -> dict[str, list[Row]]:
     interests = site.interests
     listed = [item for item in store.listed_papers(days[0], days[-1]) if not interests.muted(item[0])]
     summaries = summaries_for([paper for paper, *_ in listed])
-    try:
-        config = read_site_config(site.root) or {}
-    except ConfigError:
-        config = {}
+    config = site_config_or_empty(site.root)
     posts: dict[str, str] = {}
     years: dict[str, list[Row]] = {}
     for paper, upvotes, day, _ in listed:
