@@ -405,11 +405,12 @@ class _Run:
         written before a change, for at most :data:`INTERRUPT_WRITING` seconds (the user is
         waiting); the :class:`Interrupted` to raise."""
         stop_by = time.monotonic() + INTERRUPT_WRITING
-        for day in [*(day for day in days if day not in self.written), *self.stale()]:
-            if time.monotonic() > stop_by:
-                break  # stored: the next run of these days writes them
-            self.write(day)
-        self.finish_days()
+        with self.site.writer.in_background():
+            for day in [*(day for day in days if day not in self.written), *self.stale()]:
+                if time.monotonic() > stop_by:
+                    break  # stored: the next run of these days writes them
+                self.write(day)
+            self.finish_days()
         return Interrupted(self.result)
 
 
@@ -490,9 +491,7 @@ def _fetch(
         # are written, then the interrupt goes on.
         hub.cancel()
         pool.shutdown(wait=False, cancel_futures=True)
-        with run.site.writer.in_background():
-            interrupted = run.interrupted(sorted(run.warnings))
-        raise interrupted from None
+        raise run.interrupted(sorted(run.warnings)) from None
     except BaseException:
         # A day that cannot be written (a full disk, a broken template) stops the run: no
         # new request either.
@@ -542,9 +541,7 @@ def _observe_settled(run: _Run, hub: HubClient, now: dt.datetime, concurrency: i
         return observe_outcomes(site, sorted(run.warnings), hub, now=now, concurrency=min(concurrency, 4))
     except KeyboardInterrupt:  # no new request; the stored days are written, then it goes on
         hub.cancel()
-        with site.writer.in_background():
-            interrupted = run.interrupted(sorted(run.warnings))
-        raise interrupted from None
+        raise run.interrupted(sorted(run.warnings)) from None
 
 
 def _summarise(run: _Run, model: ModelClient, today: dt.date) -> SummaryReport:
@@ -556,9 +553,7 @@ def _summarise(run: _Run, model: ModelClient, today: dt.date) -> SummaryReport:
     except KeyboardInterrupt:
         # Ctrl-C while the model writes: no new request (those under way are left to their
         # daemon threads); the stored days are written with the summaries made so far.
-        with site.writer.in_background():
-            interrupted = run.interrupted(stored_days)
-        raise interrupted from None
+        raise run.interrupted(stored_days) from None
 
 
 def _publish_related(run: _Run, today: dt.date, summaries_for: SummariesFor) -> None:
