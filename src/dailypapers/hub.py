@@ -266,9 +266,9 @@ class HubClient:
         except RecursionError:
             raise HubDataError("the Hub answered with JSON nested too deeply to be papers", day=day) from None
         except ValueError:  # not UTF-8, not JSON, or a number of more than 4300 digits
-            start = body[:40].decode("utf-8", "replace").strip()
-            kind = "an HTML page" if start.lower().startswith(("<!doctype", "<html")) else "invalid JSON"
-            raise HubDataError(f"the Hub answered with {kind}, not a list of papers", day=day) from None
+            raise HubDataError(
+                f"the Hub answered with {_not_json(body)}, not a list of papers", day=day
+            ) from None
         if not isinstance(data, list):
             raise HubDataError(
                 f"the Hub answered with a JSON {type(data).__name__}, not a list of papers", day=day
@@ -286,14 +286,18 @@ class HubClient:
         return data
 
 
+def _not_json(body: bytes) -> str:
+    """What an answer that is not JSON is, as the error says it."""
+    start = body[:40].decode("utf-8", "replace").strip().lower()
+    return "an HTML page" if start.startswith(("<!doctype", "<html")) else "invalid JSON"
+
+
 def _parse_paper(paper_id: str, body: bytes) -> dict[str, object]:
     """The JSON object of ``/api/papers/{id}``; :class:`HubDataError` for anything else."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
-        start = body[:40].decode("utf-8", "replace").strip().lower()
-        kind = "an HTML page" if start.startswith(("<!doctype", "<html")) else "invalid JSON"
-        raise HubDataError(f"the Hub answered with {kind}, not a paper", day=paper_id) from None
+        raise HubDataError(f"the Hub answered with {_not_json(body)}, not a paper", day=paper_id) from None
     if not isinstance(data, dict):
         raise HubDataError(f"the Hub answered with a JSON {type(data).__name__}, not a paper", day=paper_id)
     return data
